@@ -1,0 +1,1 @@
+SELECT count(*) AS used FROM containers WHERE user_id = $1

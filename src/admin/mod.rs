@@ -1,0 +1,3 @@
+//! Administration: the seeded admin account (and, later, tier and user management).
+
+pub mod seed;

@@ -1,0 +1,71 @@
+//! Request extractors shared by the handlers: the authenticated caller and their address.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let bearer = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
+            let bearer = bearer.ok_or_else(|| {
+                ApiError::unauthorized("missing credentials: send Authorization: Bearer <token>")
+            })?;
+            state.auth.authenticate(&bearer).await
+        })
+    }
+}
+
+/// The bearer credential: from the Authorization header, or for WebSocket upgrades (which
+/// browsers cannot give headers) from `?token=`.
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let from_header = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| {
+            let (scheme, token) = value.split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then(|| token.trim().to_string())
+        });
+    from_header.or_else(|| {
+        if !req.path().starts_with("/ws/") {
+            return None;
+        }
+        web::Query::<TokenQuery>::from_query(req.query_string())
+            .ok()
+            .map(|query| query.into_inner().token)
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct TokenQuery {
+    token: String,
+}
+
+/// The caller's address: the peer, or behind a trusted proxy the first X-Forwarded-For hop.
+pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
+    let connection = req.connection_info();
+    let address = if trust_proxy {
+        connection.realip_remote_addr()
+    } else {
+        connection.peer_addr()
+    };
+    let address = address.unwrap_or("unknown");
+    // Strip a port, keeping IPv6 addresses whole.
+    match address.parse::<std::net::SocketAddr>() {
+        Ok(socket) => socket.ip().to_string(),
+        Err(_) => address.to_string(),
+    }
+}

@@ -1,0 +1,20 @@
+use actix_web::{web, HttpResponse};
+
+use super::openapi::ErrorBody;
+use crate::auth::profile::ProfileView;
+use crate::auth::{Principal, Scope};
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+/// The caller, their tier with its limits, and their usage.
+#[utoipa::path(get, path = "/api/me", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, body = ProfileView),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "INSUFFICIENT_SCOPE: needs read", body = ErrorBody),
+    ))]
+#[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
+pub async fn me(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
+    principal.require(Scope::Read)?;
+    Ok(HttpResponse::Ok().json(state.auth.profile(&principal).await?))
+}

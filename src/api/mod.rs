@@ -1,0 +1,32 @@
+//! The HTTP edge: routes, extractors and middleware. Handlers parse, check scopes and call
+//! the services; they hold no business logic.
+
+pub mod auth;
+pub mod errors;
+pub mod extract;
+pub mod health;
+pub mod me;
+pub mod metrics;
+pub mod observe;
+pub mod openapi;
+pub mod tokens;
+
+use actix_web::web;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(health::healthz))
+        .route("/readyz", web::get().to(health::readyz))
+        .route("/metrics", web::get().to(metrics::metrics))
+        .route("/api/openapi.json", web::get().to(openapi::document))
+        .route("/api/auth/register", web::post().to(auth::register))
+        .route("/api/auth/login", web::post().to(auth::login))
+        .route("/api/auth/guest", web::post().to(auth::guest))
+        .route("/api/auth/logout", web::post().to(auth::logout))
+        .route("/api/me", web::get().to(me::me))
+        .service(
+            web::resource("/api/tokens")
+                .route(web::get().to(tokens::list))
+                .route(web::post().to(tokens::create)),
+        )
+        .route("/api/tokens/{id}", web::delete().to(tokens::revoke));
+}

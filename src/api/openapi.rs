@@ -1,0 +1,78 @@
+//! The OpenAPI document, generated from the handlers' own annotations so it cannot drift
+//! from the code; a test requests every path it lists.
+
+use std::sync::OnceLock;
+
+use actix_web::HttpResponse;
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use super::{auth, health, me, metrics, tokens};
+
+/// The error body of every endpoint.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// A human-readable message.
+    #[schema(example = "container limit reached")]
+    pub error: String,
+    /// A stable, machine-readable code.
+    #[schema(example = "CONTAINER_LIMIT_REACHED")]
+    pub code: String,
+    /// Structured context, such as the fields that failed validation.
+    #[schema(nullable)]
+    pub details: Option<serde_json::Value>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "sandboxd",
+        description = "Sandboxed Linux dev environments: accounts, API tokens, environments, terminals.",
+    ),
+    paths(
+        health::healthz, health::readyz, metrics::metrics, document,
+        auth::register, auth::login, auth::guest, auth::logout, me::me,
+        tokens::create, tokens::list, tokens::revoke,
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Accounts and sessions"),
+        (name = "tokens", description = "API tokens for scripts"),
+        (name = "operations", description = "Health, readiness, metrics and this document"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A JWT from /api/auth/login or an API token (sbx_...)"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "operations",
+    responses((status = 200, description = "OpenAPI 3.1 document", content_type = "application/json")))]
+pub async fn document() -> HttpResponse {
+    static RENDERED: OnceLock<String> = OnceLock::new();
+    let body = RENDERED.get_or_init(|| {
+        ApiDoc::openapi()
+            .to_json()
+            .expect("the document serializes")
+    });
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body.as_str())
+}

@@ -1,0 +1,26 @@
+//! Accounts, sessions and API tokens: who may call, and with which scopes.
+
+pub mod accounts;
+pub mod api_token;
+pub mod authenticate;
+pub mod jwt;
+pub mod password;
+pub mod principal;
+pub mod profile;
+pub mod rate_limit;
+pub mod scope;
+pub mod tokens;
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+
+pub use principal::{Credential, Principal};
+pub use scope::Scope;
+
+/// The auth service's dependencies.
+pub struct Auth {
+    pub pool: PgPool,
+    pub keys: jwt::JwtKeys,
+    pub session_ttl: Duration,
+}

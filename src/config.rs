@@ -1,0 +1,129 @@
+//! Settings come from `SANDBOXD_*` environment variables; every one has a default that
+//! matches the local stack `make run` brings up.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub bind: String,
+    pub public_url: Option<String>,
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub redis_url: String,
+    /// Every Redis key starts with this, so several deployments (or tests) can share a server.
+    pub redis_prefix: String,
+    pub docker_host: String,
+    pub registry: String,
+    pub jwt_secret: Option<String>,
+    pub jwt_ttl: Duration,
+    pub admin_email: String,
+    pub admin_password: Option<String>,
+    pub auth_rate_limit_per_ip: u32,
+    pub auth_rate_limit_per_account: u32,
+    pub max_body_bytes: usize,
+    pub shutdown_timeout: Duration,
+    pub log_format: LogFormat,
+    pub trust_proxy: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+impl FromStr for LogFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "json" => Ok(Self::Json),
+            "pretty" => Ok(Self::Pretty),
+            other => Err(format!("expected json or pretty, got {other:?}")),
+        }
+    }
+}
+
+impl Settings {
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests can build settings without touching the
+    /// process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let env = Env { lookup: &lookup };
+        Ok(Self {
+            bind: env.get("SANDBOXD_BIND", "0.0.0.0:8080".to_string())?,
+            public_url: env.optional("SANDBOXD_PUBLIC_URL"),
+            database_url: env.get(
+                "SANDBOXD_DATABASE_URL",
+                "postgres://sandboxd:sandboxd@127.0.0.1:5433/sandboxd".to_string(),
+            )?,
+            database_max_connections: env.get("SANDBOXD_DATABASE_MAX_CONNECTIONS", 20)?,
+            redis_url: env.get("SANDBOXD_REDIS_URL", "redis://127.0.0.1:6380/0".to_string())?,
+            redis_prefix: env.get("SANDBOXD_REDIS_PREFIX", "sandboxd".to_string())?,
+            docker_host: env.get(
+                "SANDBOXD_DOCKER_HOST",
+                "unix:///run/sandboxd/docker.sock".to_string(),
+            )?,
+            registry: env.get("SANDBOXD_REGISTRY", "127.0.0.1:5000".to_string())?,
+            jwt_secret: env.optional("SANDBOXD_JWT_SECRET"),
+            jwt_ttl: Duration::from_secs(env.get("SANDBOXD_JWT_TTL_SECONDS", 86_400)?),
+            admin_email: env.get("SANDBOXD_ADMIN_EMAIL", "admin@sandboxd.local".to_string())?,
+            admin_password: env.optional("SANDBOXD_ADMIN_PASSWORD"),
+            auth_rate_limit_per_ip: env.get("SANDBOXD_AUTH_RATE_LIMIT_PER_IP", 30)?,
+            auth_rate_limit_per_account: env.get("SANDBOXD_AUTH_RATE_LIMIT_PER_ACCOUNT", 10)?,
+            max_body_bytes: env.get("SANDBOXD_MAX_BODY_BYTES", 64 * 1024)?,
+            shutdown_timeout: Duration::from_secs(
+                env.get("SANDBOXD_SHUTDOWN_TIMEOUT_SECONDS", 30)?,
+            ),
+            log_format: env.get("SANDBOXD_LOG_FORMAT", LogFormat::Json)?,
+            trust_proxy: env.get("SANDBOXD_TRUST_PROXY", false)?,
+        })
+    }
+}
+
+struct Env<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Env<'_> {
+    fn optional(&self, name: &str) -> Option<String> {
+        (self.lookup)(name).filter(|value| !value.is_empty())
+    }
+
+    fn get<T: FromStr>(&self, name: &str, default: T) -> anyhow::Result<T>
+    where
+        T::Err: std::fmt::Display,
+    {
+        match self.optional(name) {
+            None => Ok(default),
+            Some(raw) => raw
+                .parse()
+                .map_err(|err| anyhow::anyhow!("{name}={raw:?} is not valid: {err}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_point_at_the_local_stack() {
+        let settings = Settings::from_lookup(|_| None).unwrap();
+        assert_eq!(settings.bind, "0.0.0.0:8080");
+        assert_eq!(settings.redis_url, "redis://127.0.0.1:6380/0");
+        assert_eq!(settings.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn a_malformed_variable_is_named_in_the_error() {
+        let err = Settings::from_lookup(|name| {
+            (name == "SANDBOXD_JWT_TTL_SECONDS").then(|| "soon".to_string())
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("SANDBOXD_JWT_TTL_SECONDS"));
+    }
+}

@@ -1,0 +1,42 @@
+//! Postgres adapter: the pool, migrations and one module of queries per table.
+//! The SQL itself lives in `sql/`.
+
+pub mod secrets;
+pub mod sessions;
+pub mod tiers;
+pub mod tokens;
+pub mod users;
+
+use std::time::Duration;
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// A lazy pool: the service starts (and answers /readyz with 503) while Postgres is down,
+/// and reconnects by itself when it returns.
+pub fn pool(url: &str, max_connections: u32) -> anyhow::Result<PgPool> {
+    Ok(PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(3))
+        .connect_lazy(url)?)
+}
+
+/// Runs pending migrations, waiting up to `patience` for Postgres to accept connections.
+pub async fn migrate(pool: &PgPool, patience: Duration) -> anyhow::Result<()> {
+    let deadline = tokio::time::Instant::now() + patience;
+    loop {
+        match MIGRATOR.run(pool).await {
+            Ok(()) => return Ok(()),
+            Err(sqlx::migrate::MigrateError::Execute(sqlx::Error::PoolTimedOut))
+            | Err(sqlx::migrate::MigrateError::Execute(sqlx::Error::Io(_)))
+                if tokio::time::Instant::now() < deadline =>
+            {
+                tracing::warn!("waiting for Postgres before migrating");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(err) => return Err(anyhow::anyhow!("migrations failed: {err}")),
+        }
+    }
+}

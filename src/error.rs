@@ -1,0 +1,203 @@
+//! The one error body of the API: `{"error", "code", "details"}`, plus the top-level fields
+//! Rexec puts beside them on some errors (`current`, `limit`, `tier`, `supported_images`).
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde_json::{json, Map, Value};
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub details: Option<Value>,
+    pub extra: Map<String, Value>,
+    pub retry_after_seconds: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            details: None,
+            extra: Map::new(),
+            retry_after_seconds: None,
+        }
+    }
+
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+
+    /// Adds a field beside `error` and `code`, where Rexec's clients look for it.
+    pub fn with_field(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.extra.insert(name.to_string(), value.into());
+        self
+    }
+
+    /// Replaces the stable code, keeping status and message.
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", message)
+    }
+
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code, message)
+    }
+
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
+    }
+
+    pub fn too_many_requests(retry_after_seconds: u64) -> Self {
+        let mut err = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "RATE_LIMITED",
+            format!("too many requests, retry in {retry_after_seconds} s"),
+        );
+        err.retry_after_seconds = Some(retry_after_seconds);
+        err
+    }
+
+    pub fn unavailable(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, code, message)
+    }
+
+    /// Logs the cause and answers with a message that reveals nothing about internals.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_ERROR",
+            "internal server error",
+        )
+    }
+
+    pub fn body(&self) -> Value {
+        let mut body = self.extra.clone();
+        body.insert("error".into(), json!(self.message));
+        body.insert("code".into(), json!(self.code));
+        body.insert(
+            "details".into(),
+            self.details.clone().unwrap_or(Value::Null),
+        );
+        Value::Object(body)
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status);
+        if let Some(seconds) = self.retry_after_seconds {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        response.json(self.body())
+    }
+}
+
+/// Database errors that reach a handler are either a lost connection (503, so clients retry)
+/// or a bug (500).
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> Self {
+        match err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                tracing::warn!(error = %err, "database unavailable");
+                Self::unavailable(
+                    "DATABASE_UNAVAILABLE",
+                    "the database is unavailable, retry shortly",
+                )
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let fields: Map<String, Value> = errors
+            .field_errors()
+            .into_iter()
+            .map(|(field, problems)| {
+                let messages: Vec<Value> = problems
+                    .iter()
+                    .map(|problem| {
+                        json!(problem
+                            .message
+                            .clone()
+                            .map(|m| m.to_string())
+                            .unwrap_or_else(|| problem.code.to_string()))
+                    })
+                    .collect();
+                (field.to_string(), Value::Array(messages))
+            })
+            .collect();
+        let summary = fields
+            .iter()
+            .map(|(field, messages)| format!("{field}: {}", first_message(messages)))
+            .collect::<Vec<_>>()
+            .join("; ");
+        Self::bad_request("VALIDATION_FAILED", format!("invalid request: {summary}"))
+            .with_details(json!({ "fields": fields }))
+    }
+}
+
+fn first_message(messages: &Value) -> String {
+    messages
+        .get(0)
+        .and_then(Value::as_str)
+        .unwrap_or("invalid")
+        .to_string()
+}
+
+/// True when `err` is a unique-constraint violation on the named index.
+pub fn is_unique_violation(err: &sqlx::Error, constraint: &str) -> bool {
+    match err {
+        sqlx::Error::Database(db) => {
+            db.code().as_deref() == Some("23505") && db.constraint() == Some(constraint)
+        }
+        _ => false,
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extra_fields_sit_beside_error_and_code() {
+        let body = ApiError::forbidden("CONTAINER_LIMIT_REACHED", "container limit reached")
+            .with_field("limit", 5)
+            .body();
+        assert_eq!(body["error"], "container limit reached");
+        assert_eq!(body["code"], "CONTAINER_LIMIT_REACHED");
+        assert_eq!(body["limit"], 5);
+        assert!(body["details"].is_null());
+    }
+}

@@ -1,0 +1,54 @@
+//! Redis adapter: one multiplexed connection, made on first use so the service starts (and
+//! reports itself not ready) while Redis is down, and re-made by the manager after a loss.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use tokio::sync::OnceCell;
+
+#[derive(Clone)]
+pub struct Kv {
+    client: redis::Client,
+    prefix: Arc<str>,
+    connection: Arc<OnceCell<ConnectionManager>>,
+}
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
+
+impl Kv {
+    pub fn new(url: &str, prefix: &str) -> anyhow::Result<Self> {
+        let client = redis::Client::open(url)
+            .map_err(|err| anyhow::anyhow!("SANDBOXD_REDIS_URL is not a Redis URL: {err}"))?;
+        Ok(Self {
+            client,
+            prefix: prefix.into(),
+            connection: Arc::new(OnceCell::new()),
+        })
+    }
+
+    /// A key in this deployment's namespace.
+    pub fn key(&self, suffix: &str) -> String {
+        format!("{}:{suffix}", self.prefix)
+    }
+
+    pub async fn connection(&self) -> redis::RedisResult<ConnectionManager> {
+        self.connection
+            .get_or_try_init(|| async {
+                let config = ConnectionManagerConfig::new()
+                    .set_connection_timeout(CONNECT_TIMEOUT)
+                    .set_response_timeout(RESPONSE_TIMEOUT)
+                    .set_number_of_retries(1);
+                ConnectionManager::new_with_config(self.client.clone(), config).await
+            })
+            .await
+            .cloned()
+    }
+
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        let mut connection = self.connection().await?;
+        let _: String = redis::cmd("PING").query_async(&mut connection).await?;
+        Ok(())
+    }
+}

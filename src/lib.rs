@@ -1,0 +1,17 @@
+//! sandboxd: a self-hostable backend for sandboxed Linux dev environments.
+//!
+//! Data flows downward: `api` (the HTTP edge) calls the services (`auth`, `admin`), which call
+//! the adapters (`db` for Postgres, `kv` for Redis, `runtime` for Docker).
+
+pub mod admin;
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod kv;
+pub mod metrics;
+pub mod runtime;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

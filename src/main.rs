@@ -1,0 +1,85 @@
+use std::process::ExitCode;
+
+use sandboxd::admin::seed::AdminSeed;
+use sandboxd::config::Settings;
+use sandboxd::startup::Application;
+use sandboxd::{db, telemetry};
+
+const USAGE: &str = "usage: sandboxd <command>
+
+commands:
+  serve     run the API (the default)
+  migrate   apply database migrations and exit
+
+Configuration comes from SANDBOXD_* environment variables; see the README.";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let command = std::env::args().nth(1);
+    let outcome = match command.as_deref() {
+        None | Some("serve") => serve().await,
+        Some("migrate") => migrate().await,
+        Some("help" | "-h" | "--help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown command {other:?}\n\n{USAGE}")),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("sandboxd: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve() -> anyhow::Result<()> {
+    let settings = Settings::from_env()?;
+    telemetry::init(settings.log_format);
+    let public_url = settings.public_url.clone();
+    let app = Application::build(settings).await?;
+    let url = public_url.unwrap_or_else(|| format!("http://127.0.0.1:{}", app.port()));
+    announce(&url, app.admin_seed());
+    app.run_until_stopped(shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn migrate() -> anyhow::Result<()> {
+    let settings = Settings::from_env()?;
+    telemetry::init(settings.log_format);
+    let pool = db::pool(&settings.database_url, 2)?;
+    db::migrate(&pool, std::time::Duration::from_secs(30)).await?;
+    println!("migrations applied");
+    Ok(())
+}
+
+/// Printed for the operator, not the log collector: where to go and how to get in.
+fn announce(url: &str, seed: &AdminSeed) {
+    println!("sandboxd is serving on {url} (API document: {url}/api/openapi.json)");
+    match seed {
+        AdminSeed::Created {
+            email,
+            generated_password: Some(password),
+        } => println!(
+            "seeded admin: log in as {email} with password {password}\n\
+             (generated now and shown only this once; set SANDBOXD_ADMIN_PASSWORD to choose it)"
+        ),
+        AdminSeed::Created { email, .. } => {
+            println!("seeded admin: log in as {email} with SANDBOXD_ADMIN_PASSWORD")
+        }
+        AdminSeed::AlreadyThere => {
+            println!("admin: log in with the admin account seeded at first start")
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut terminate = signal(SignalKind::terminate()).expect("SIGTERM handler installs");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {},
+        _ = terminate.recv() => {},
+    }
+}

@@ -1,0 +1,56 @@
+//! Docker Engine adapter. The client is made on first use and its API version negotiated with
+//! the engine, so sandboxd starts while the engine is down and talks to older engines.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bollard::{Docker, API_DEFAULT_VERSION};
+use tokio::sync::OnceCell;
+
+const REQUEST_TIMEOUT_SECONDS: u64 = 120;
+const PING_TIMEOUT: Duration = Duration::from_secs(2);
+
+#[derive(Clone)]
+pub struct Runtime {
+    host: Arc<str>,
+    client: Arc<OnceCell<Docker>>,
+}
+
+impl Runtime {
+    pub fn new(host: &str) -> Self {
+        Self {
+            host: host.into(),
+            client: Arc::new(OnceCell::new()),
+        }
+    }
+
+    pub async fn client(&self) -> anyhow::Result<Docker> {
+        self.client
+            .get_or_try_init(|| async {
+                let docker = connect(&self.host)?;
+                Ok(docker.negotiate_version().await?)
+            })
+            .await
+            .cloned()
+    }
+
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        tokio::time::timeout(PING_TIMEOUT, async {
+            self.client().await?.ping().await?;
+            Ok(())
+        })
+        .await
+        .map_err(|_| anyhow::anyhow!("the Docker engine did not answer within {PING_TIMEOUT:?}"))?
+    }
+}
+
+fn connect(host: &str) -> anyhow::Result<Docker> {
+    let docker = if host.starts_with("unix://") || host.starts_with('/') {
+        Docker::connect_with_unix(host, REQUEST_TIMEOUT_SECONDS, API_DEFAULT_VERSION)
+    } else if host.starts_with("tcp://") || host.starts_with("http://") {
+        Docker::connect_with_http(host, REQUEST_TIMEOUT_SECONDS, API_DEFAULT_VERSION)
+    } else {
+        anyhow::bail!("SANDBOXD_DOCKER_HOST={host:?}: expected unix://, tcp:// or http://");
+    };
+    docker.map_err(|err| anyhow::anyhow!("cannot reach the Docker engine at {host}: {err}"))
+}
