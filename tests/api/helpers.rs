@@ -1,0 +1,165 @@
+//! Each test gets its own application on a random port, its own Postgres database and its
+//! own Redis key prefix, so tests never see each other's users, tokens or rate limits.
+
+use reqwest::{Client, Method, RequestBuilder, Response};
+use sandboxd::admin::seed::AdminSeed;
+use sandboxd::config::{LogFormat, Settings};
+use sandboxd::startup::Application;
+use serde_json::{json, Value};
+use sqlx::{Connection, Executor, PgConnection};
+use uuid::Uuid;
+
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+pub const JWT_SECRET: &str = "jwt-secret-for-tests";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub generated_admin_password: Option<String>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut settings = Settings::from_env().expect("settings from the environment");
+    settings.bind = "127.0.0.1:0".into();
+    settings.database_url = fresh_database(&settings.database_url).await;
+    settings.redis_prefix = format!("sandboxd-test:{}", Uuid::new_v4().simple());
+    settings.admin_password = Some(ADMIN_PASSWORD.into());
+    settings.jwt_secret = Some(JWT_SECRET.into());
+    settings.log_format = LogFormat::Json;
+    customize(&mut settings);
+
+    let app = Application::build(settings)
+        .await
+        .expect("application builds");
+    let generated_admin_password = match app.admin_seed() {
+        AdminSeed::Created {
+            generated_password, ..
+        } => generated_password.clone(),
+        AdminSeed::AlreadyThere => None,
+    };
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    TestApp {
+        address,
+        client: Client::new(),
+        generated_admin_password,
+    }
+}
+
+/// Creates an empty database beside the configured one; `make test` drops old ones first.
+async fn fresh_database(base_url: &str) -> String {
+    let name = format!("sandboxd_test_{}", Uuid::new_v4().simple());
+    let mut connection = PgConnection::connect(base_url)
+        .await
+        .expect("Postgres is up: run the tests through `make test`");
+    connection
+        .execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
+        .await
+        .expect("the test role may create databases");
+    let (server, _) = base_url
+        .rsplit_once('/')
+        .expect("a database URL has a path");
+    format!("{server}/{name}")
+}
+
+impl TestApp {
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let builder = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        match token {
+            Some(token) => builder.bearer_auth(token),
+            None => builder,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::GET, path, token).send().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(Method::POST, path, token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::DELETE, path, token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn register(&self, username: &str) -> Value {
+        let response = self
+            .post(
+                "/api/auth/register",
+                None,
+                &json!({
+                    "email": format!("{username}@example.com"),
+                    "username": username,
+                    "password": "correct horse battery",
+                }),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "registering {username}");
+        response.json().await.unwrap()
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> Response {
+        self.post(
+            "/api/auth/login",
+            None,
+            &json!({ "login": login, "password": password }),
+        )
+        .await
+    }
+
+    /// Registers `username` and returns a session token for them.
+    pub async fn user_token(&self, username: &str) -> String {
+        self.register(username).await;
+        let response = self.login(username, "correct horse battery").await;
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        body["token"].as_str().unwrap().to_string()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        let response = self.login("admin@sandboxd.local", ADMIN_PASSWORD).await;
+        assert_eq!(response.status(), 200, "the seeded admin logs in");
+        let body: Value = response.json().await.unwrap();
+        body["token"].as_str().unwrap().to_string()
+    }
+
+    /// Creates an API token with `scopes` for the holder of `session`.
+    pub async fn api_token(&self, session: &str, scopes: &[&str]) -> Value {
+        let response = self
+            .post(
+                "/api/tokens",
+                Some(session),
+                &json!({ "name": "script", "scopes": scopes }),
+            )
+            .await;
+        assert_eq!(response.status(), 201);
+        response.json().await.unwrap()
+    }
+}
+
+/// Asserts the API's error body and returns it.
+pub async fn assert_error(response: Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status(), status, "status for {code}");
+    let body: Value = response.json().await.expect("an error body is JSON");
+    assert_eq!(body["code"], code, "body: {body}");
+    assert!(
+        body["error"].as_str().is_some_and(|m| !m.is_empty()),
+        "body: {body}"
+    );
+    assert!(body.get("details").is_some(), "body: {body}");
+    body
+}
