@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod kv;
 pub mod metrics;
+pub mod queue;
 pub mod runtime;
 pub mod startup;
 pub mod state;

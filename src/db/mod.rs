@@ -1,6 +1,8 @@
 //! Postgres adapter: the pool, migrations and one module of queries per table.
 //! The SQL itself lives in `sql/`.
 
+pub mod containers;
+pub mod jobs;
 pub mod secrets;
 pub mod sessions;
 pub mod tiers;

@@ -1,6 +1,17 @@
 //! Docker Engine adapter. The client is made on first use and its API version negotiated with
 //! the engine, so sandboxd starts while the engine is down and talks to older engines.
 
+mod containers;
+mod error;
+mod exec;
+mod images;
+mod network;
+
+pub use containers::ContainerSpec;
+pub use error::RuntimeError;
+pub use exec::ExecOutput;
+pub use images::split_reference;
+
 use std::sync::Arc;
 use std::time::Duration;
 

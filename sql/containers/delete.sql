@@ -1,0 +1,1 @@
+DELETE FROM containers WHERE id = $1

@@ -1,0 +1,1 @@
+INSERT INTO provision_jobs (id, container_id, max_attempts) VALUES ($1, $2, $3)

@@ -1,0 +1,156 @@
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ContainerRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    pub image: String,
+    pub image_ref: String,
+    pub role: Option<String>,
+    pub shell: serde_json::Value,
+    pub memory_mb: i32,
+    pub cpu_millicores: i32,
+    pub disk_mb: i32,
+    pub status: String,
+    pub stage: String,
+    pub progress: i32,
+    pub message: Option<String>,
+    pub docker_id: Option<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub struct NewContainer<'a> {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub name: &'a str,
+    pub image: &'a str,
+    pub image_ref: &'a str,
+    pub role: Option<&'a str>,
+    pub shell: &'a serde_json::Value,
+    pub memory_mb: i32,
+    pub cpu_millicores: i32,
+    pub disk_mb: i32,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+pub const NAME_KEY: &str = "containers_user_name_key";
+
+/// Locks the owner's row for the rest of the transaction; returns their tier.
+pub async fn lock_owner(tx: &mut PgConnection, user_id: Uuid) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar(include_str!("../../sql/containers/lock_owner.sql"))
+        .bind(user_id)
+        .fetch_one(tx)
+        .await
+}
+
+pub async fn insert(
+    tx: &mut PgConnection,
+    new: NewContainer<'_>,
+) -> Result<ContainerRow, sqlx::Error> {
+    sqlx::query_as(include_str!("../../sql/containers/insert.sql"))
+        .bind(new.id)
+        .bind(new.user_id)
+        .bind(new.name)
+        .bind(new.image)
+        .bind(new.image_ref)
+        .bind(new.role)
+        .bind(new.shell)
+        .bind(new.memory_mb)
+        .bind(new.cpu_millicores)
+        .bind(new.disk_mb)
+        .bind(new.expires_at)
+        .fetch_one(tx)
+        .await
+}
+
+pub async fn by_ref(
+    pool: &PgPool,
+    user_id: Uuid,
+    reference: &str,
+) -> Result<Option<ContainerRow>, sqlx::Error> {
+    sqlx::query_as(include_str!("../../sql/containers/by_ref.sql"))
+        .bind(user_id)
+        .bind(reference)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn by_id(pool: &PgPool, id: Uuid) -> Result<Option<ContainerRow>, sqlx::Error> {
+    sqlx::query_as(include_str!("../../sql/containers/by_id.sql"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn list(pool: &PgPool, user_id: Uuid) -> Result<Vec<ContainerRow>, sqlx::Error> {
+    sqlx::query_as(include_str!("../../sql/containers/list.sql"))
+        .bind(user_id)
+        .fetch_all(pool)
+        .await
+}
+
+/// Records that `stage` has begun. False when the environment is no longer being created
+/// (deleted, or failed), which tells the worker to stop.
+pub async fn record_stage(
+    pool: &PgPool,
+    id: Uuid,
+    stage: &str,
+    progress: i32,
+    message: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(include_str!("../../sql/containers/record_stage.sql"))
+        .bind(id)
+        .bind(stage)
+        .bind(progress)
+        .bind(message)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn record_docker_id(pool: &PgPool, id: Uuid, docker_id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(include_str!("../../sql/containers/record_docker_id.sql"))
+        .bind(id)
+        .bind(docker_id)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn mark_ready(pool: &PgPool, id: Uuid, message: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(include_str!("../../sql/containers/mark_ready.sql"))
+        .bind(id)
+        .bind(message)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn mark_error(pool: &PgPool, id: Uuid, message: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(include_str!("../../sql/containers/mark_error.sql"))
+        .bind(id)
+        .bind(message)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn mark_deleting(pool: &PgPool, id: Uuid) -> Result<Option<ContainerRow>, sqlx::Error> {
+    sqlx::query_as(include_str!("../../sql/containers/mark_deleting.sql"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn delete(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query(include_str!("../../sql/containers/delete.sql"))
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,174 @@
+use std::collections::HashMap;
+
+use bollard::models::{ContainerCreateBody, HostConfig, RestartPolicy, RestartPolicyNameEnum};
+use bollard::query_parameters::{
+    CreateContainerOptions, InspectContainerOptions, ListContainersOptions, RemoveContainerOptions,
+    StartContainerOptions,
+};
+
+use super::{Runtime, RuntimeError};
+
+/// Everything the engine needs to make one environment's container.
+#[derive(Clone, Debug)]
+pub struct ContainerSpec {
+    pub name: String,
+    pub hostname: String,
+    pub image: String,
+    pub labels: HashMap<String, String>,
+    pub env: Vec<String>,
+    pub network: String,
+    pub memory_mb: i64,
+    pub cpu_millicores: i64,
+    pub disk_mb: Option<i64>,
+    pub pids_limit: i64,
+}
+
+/// Docker's default capabilities less MKNOD, NET_RAW and SETFCAP: enough for package
+/// managers and a dev shell, nothing for raw sockets or device nodes.
+const CAPABILITIES: [&str; 11] = [
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "SETGID",
+    "SETUID",
+    "SETPCAP",
+    "NET_BIND_SERVICE",
+    "SYS_CHROOT",
+    "AUDIT_WRITE",
+];
+
+/// PID 1 of every environment: sleeps, and exits at once on SIGTERM so stops are quick.
+const KEEPALIVE: &str = "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done";
+
+impl Runtime {
+    /// Creates the container, or returns the one a previous attempt already made under the
+    /// same name: a retried stage never makes a second container.
+    pub async fn create_container(&self, spec: &ContainerSpec) -> Result<String, RuntimeError> {
+        if let Some(id) = self.container_id(&spec.name).await? {
+            return Ok(id);
+        }
+        let docker = self.client().await?;
+        let options = CreateContainerOptions {
+            name: Some(spec.name.clone()),
+            ..Default::default()
+        };
+        match docker.create_container(Some(options), body(spec)).await {
+            Ok(created) => Ok(created.id),
+            Err(err) => match RuntimeError::from(err) {
+                RuntimeError::Rejected(message) if message.contains("is already in use") => self
+                    .container_id(&spec.name)
+                    .await?
+                    .ok_or(RuntimeError::Rejected(message)),
+                other => Err(other),
+            },
+        }
+    }
+
+    pub async fn container_id(&self, name_or_id: &str) -> Result<Option<String>, RuntimeError> {
+        let docker = self.client().await?;
+        match docker
+            .inspect_container(name_or_id, None::<InspectContainerOptions>)
+            .await
+        {
+            Ok(found) => Ok(found.id),
+            Err(err) => match RuntimeError::from(err) {
+                RuntimeError::NotFound(_) => Ok(None),
+                other => Err(other),
+            },
+        }
+    }
+
+    pub async fn is_running(&self, name_or_id: &str) -> Result<bool, RuntimeError> {
+        let docker = self.client().await?;
+        let found = docker
+            .inspect_container(name_or_id, None::<InspectContainerOptions>)
+            .await?;
+        Ok(found.state.and_then(|state| state.running).unwrap_or(false))
+    }
+
+    /// Starts the container; one already running counts as started.
+    pub async fn start_container(&self, id: &str) -> Result<(), RuntimeError> {
+        let docker = self.client().await?;
+        match docker.start_container(id, None::<StartContainerOptions>).await {
+            Ok(()) => Ok(()),
+            Err(bollard::errors::Error::DockerResponseServerError {
+                status_code: 304, ..
+            }) => Ok(()),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Removes the container with its writable layer and anonymous volumes; a missing one is
+    /// already removed.
+    pub async fn remove_container(&self, name_or_id: &str) -> Result<(), RuntimeError> {
+        let docker = self.client().await?;
+        let options = RemoveContainerOptions {
+            force: true,
+            v: true,
+            ..Default::default()
+        };
+        match docker.remove_container(name_or_id, Some(options)).await {
+            Ok(()) => Ok(()),
+            Err(err) => match RuntimeError::from(err) {
+                RuntimeError::NotFound(_) => Ok(()),
+                // Removal already under way by another caller.
+                RuntimeError::Rejected(message) if message.contains("already in progress") => {
+                    Ok(())
+                }
+                other => Err(other),
+            },
+        }
+    }
+
+    /// Ids of every container, running or not, that carries `label` (`key=value`).
+    pub async fn containers_labelled(&self, label: &str) -> Result<Vec<String>, RuntimeError> {
+        let docker = self.client().await?;
+        let options = ListContainersOptions {
+            all: true,
+            filters: Some(HashMap::from([(
+                "label".to_string(),
+                vec![label.to_string()],
+            )])),
+            ..Default::default()
+        };
+        let found = docker.list_containers(Some(options)).await?;
+        Ok(found.into_iter().filter_map(|c| c.id).collect())
+    }
+}
+
+fn body(spec: &ContainerSpec) -> ContainerCreateBody {
+    let mut storage = HashMap::new();
+    if let Some(disk_mb) = spec.disk_mb {
+        storage.insert("size".to_string(), format!("{disk_mb}M"));
+    }
+    let memory = spec.memory_mb * 1024 * 1024;
+    ContainerCreateBody {
+        image: Some(spec.image.clone()),
+        hostname: Some(spec.hostname.clone()),
+        entrypoint: Some(vec!["/bin/sh".into(), "-c".into(), KEEPALIVE.into()]),
+        cmd: Some(vec![]),
+        env: Some(spec.env.clone()),
+        labels: Some(spec.labels.clone()),
+        working_dir: Some("/root".into()),
+        host_config: Some(HostConfig {
+            memory: Some(memory),
+            // Equal to memory: no swap, so the memory limit bites instead of thrashing.
+            memory_swap: Some(memory),
+            nano_cpus: Some(spec.cpu_millicores * 1_000_000),
+            pids_limit: Some(spec.pids_limit),
+            storage_opt: (!storage.is_empty()).then_some(storage),
+            cap_drop: Some(vec!["ALL".into()]),
+            cap_add: Some(CAPABILITIES.iter().map(|c| c.to_string()).collect()),
+            security_opt: Some(vec!["no-new-privileges:true".into()]),
+            network_mode: Some(spec.network.clone()),
+            restart_policy: Some(RestartPolicy {
+                name: Some(RestartPolicyNameEnum::UNLESS_STOPPED),
+                maximum_retry_count: None,
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}

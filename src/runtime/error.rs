@@ -1,0 +1,46 @@
+use bollard::errors::Error as DockerError;
+
+/// Engine failures sorted by what the caller should do about them.
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    /// The thing asked for does not exist (image, container, network).
+    #[error("{0}")]
+    NotFound(String),
+    /// The engine refused the request as given; retrying will not help.
+    #[error("{0}")]
+    Rejected(String),
+    /// The engine could not be reached or failed on its side; worth retrying.
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+impl RuntimeError {
+    pub fn is_transient(&self) -> bool {
+        matches!(self, RuntimeError::Unavailable(_))
+    }
+}
+
+impl From<DockerError> for RuntimeError {
+    fn from(err: DockerError) -> Self {
+        match err {
+            DockerError::DockerResponseServerError {
+                status_code: 404,
+                message,
+            } => RuntimeError::NotFound(message),
+            DockerError::DockerResponseServerError {
+                status_code,
+                message,
+            } if (400..500).contains(&status_code) => RuntimeError::Rejected(message),
+            DockerError::DockerResponseServerError { message, .. } => {
+                RuntimeError::Unavailable(message)
+            }
+            other => RuntimeError::Unavailable(other.to_string()),
+        }
+    }
+}
+
+impl From<anyhow::Error> for RuntimeError {
+    fn from(err: anyhow::Error) -> Self {
+        RuntimeError::Unavailable(format!("{err:#}"))
+    }
+}
