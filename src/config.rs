@@ -25,7 +25,22 @@ pub struct Settings {
     pub shutdown_timeout: Duration,
     pub log_format: LogFormat,
     pub trust_proxy: bool,
+    /// Public image names and the references they stand for (`name=reference,...`).
+    pub images: String,
+    pub pids_limit: i64,
+    /// Whether `disk_mb` is enforced with `--storage-opt size` (needs btrfs, zfs or xfs).
+    pub disk_quota: bool,
+    /// Worker tasks inside `sandboxd serve`; 0 leaves provisioning to `sandboxd worker`.
+    pub workers: usize,
+    pub job_attempts: i32,
+    pub job_lease: Duration,
 }
+
+/// `{registry}` stands for `SANDBOXD_REGISTRY`.
+pub const DEFAULT_IMAGES: &str = "ubuntu:24.04={registry}/sandboxd/ubuntu:24.04,\
+debian:bookworm={registry}/sandboxd/debian:bookworm,\
+alpine:latest={registry}/sandboxd/alpine:latest,\
+archlinux:latest={registry}/sandboxd/archlinux:latest";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
@@ -80,6 +95,12 @@ impl Settings {
             ),
             log_format: env.get("SANDBOXD_LOG_FORMAT", LogFormat::Json)?,
             trust_proxy: env.get("SANDBOXD_TRUST_PROXY", false)?,
+            images: env.get("SANDBOXD_IMAGES", DEFAULT_IMAGES.to_string())?,
+            pids_limit: env.get("SANDBOXD_PIDS_LIMIT", 512)?,
+            disk_quota: env.get("SANDBOXD_DISK_QUOTA", true)?,
+            workers: env.get("SANDBOXD_WORKERS", 2)?,
+            job_attempts: env.get("SANDBOXD_JOB_ATTEMPTS", 3)?,
+            job_lease: Duration::from_secs(env.get("SANDBOXD_JOB_LEASE_SECONDS", 10)?),
         })
     }
 }

@@ -8,7 +8,8 @@ use sandboxd::{db, telemetry};
 const USAGE: &str = "usage: sandboxd <command>
 
 commands:
-  serve     run the API (the default)
+  serve     run the API with embedded workers (the default)
+  worker    run provisioning workers only (one per Docker host)
   migrate   apply database migrations and exit
 
 Configuration comes from SANDBOXD_* environment variables; see the README.";
@@ -19,6 +20,7 @@ async fn main() -> ExitCode {
     let outcome = match command.as_deref() {
         None | Some("serve") => serve().await,
         Some("migrate") => migrate().await,
+        Some("worker") => worker().await,
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())
@@ -44,6 +46,12 @@ async fn serve() -> anyhow::Result<()> {
     app.run_until_stopped(shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+async fn worker() -> anyhow::Result<()> {
+    let settings = Settings::from_env()?;
+    telemetry::init(settings.log_format);
+    sandboxd::startup::run_workers(settings, shutdown_signal()).await
 }
 
 async fn migrate() -> anyhow::Result<()> {

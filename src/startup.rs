@@ -17,8 +17,12 @@ use crate::auth::rate_limit::RateLimiter;
 use crate::auth::{jwt::JwtKeys, Auth};
 use crate::config::Settings;
 use crate::db;
+use crate::events::EventBus;
 use crate::kv::Kv;
 use crate::metrics::Metrics;
+use crate::provision::catalogue::Catalogue;
+use crate::provision::Provisioner;
+use crate::queue::JobQueue;
 use crate::runtime::Runtime;
 use crate::state::AppState;
 
@@ -37,21 +41,11 @@ impl Application {
         db::migrate(&pool, MIGRATION_PATIENCE).await?;
         let jwt_secret = jwt_secret(&pool, &settings).await?;
         let admin_seed = ensure_admin(&pool, &settings).await?;
-        let kv = Kv::new(&settings.redis_url, &settings.redis_prefix)?;
-        let state = AppState {
-            auth: Arc::new(Auth {
-                pool: pool.clone(),
-                keys: JwtKeys::new(&jwt_secret),
-                session_ttl: settings.jwt_ttl,
-            }),
-            limiter: RateLimiter::new(kv.clone()),
-            runtime: Runtime::new(&settings.docker_host),
-            metrics: Arc::new(Metrics::new()),
-            shutdown: CancellationToken::new(),
-            pool,
-            kv,
-            settings: Arc::new(settings),
-        };
+        let state = build_state(settings, pool, jwt_secret)?;
+        tokio::spawn(state.provisioner.events.clone().run(state.shutdown.clone()));
+        state
+            .provisioner
+            .spawn_workers(state.settings.workers, &state.shutdown);
         let listener = TcpListener::bind(&state.settings.bind)
             .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", state.settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -115,6 +109,60 @@ fn http_server(state: AppState, listener: TcpListener) -> anyhow::Result<Server>
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// Adapters and services, shared by the HTTP server and the workers.
+fn build_state(
+    settings: Settings,
+    pool: sqlx::PgPool,
+    jwt_secret: Vec<u8>,
+) -> anyhow::Result<AppState> {
+    let kv = Kv::new(&settings.redis_url, &settings.redis_prefix)?;
+    let settings = Arc::new(settings);
+    let runtime = Runtime::new(&settings.docker_host);
+    let provisioner = Provisioner {
+        pool: pool.clone(),
+        runtime: runtime.clone(),
+        queue: JobQueue::new(kv.clone()),
+        events: EventBus::new(kv.clone()),
+        catalogue: Arc::new(Catalogue::parse(&settings.images, &settings.registry)?),
+        settings: settings.clone(),
+    };
+    Ok(AppState {
+        auth: Arc::new(Auth {
+            pool: pool.clone(),
+            keys: JwtKeys::new(&jwt_secret),
+            session_ttl: settings.jwt_ttl,
+        }),
+        limiter: RateLimiter::new(kv.clone()),
+        runtime,
+        metrics: Arc::new(Metrics::new()),
+        shutdown: CancellationToken::new(),
+        provisioner,
+        pool,
+        kv,
+        settings,
+    })
+}
+
+/// `sandboxd worker`: provisioning workers alone, without the HTTP server, until `shutdown`.
+pub async fn run_workers(
+    settings: Settings,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let pool = db::pool(&settings.database_url, settings.database_max_connections)?;
+    db::migrate(&pool, MIGRATION_PATIENCE).await?;
+    let jwt_secret = jwt_secret(&pool, &settings).await?;
+    let count = settings.workers.max(1);
+    let state = build_state(settings, pool, jwt_secret)?;
+    let handles = state.provisioner.spawn_workers(count, &state.shutdown);
+    shutdown.await;
+    tracing::info!("shutdown requested: stopping workers");
+    state.shutdown.cancel();
+    for handle in handles {
+        let _ = handle.await;
+    }
+    Ok(())
 }
 
 /// The configured secret, or one generated once and shared by every replica through Postgres.

@@ -8,6 +8,7 @@ use crate::auth::Auth;
 use crate::config::Settings;
 use crate::kv::Kv;
 use crate::metrics::Metrics;
+use crate::provision::Provisioner;
 use crate::runtime::Runtime;
 
 /// What every handler may reach. Cheap to clone: everything inside is shared.
@@ -20,6 +21,7 @@ pub struct AppState {
     pub auth: Arc<Auth>,
     pub limiter: RateLimiter,
     pub metrics: Arc<Metrics>,
+    pub provisioner: Provisioner,
     /// Cancelled on shutdown; every long-lived loop (WebSockets, workers) selects on it.
     pub shutdown: CancellationToken,
 }

@@ -2,13 +2,16 @@
 //! the services; they hold no business logic.
 
 pub mod auth;
+pub mod containers;
 pub mod errors;
+pub mod events;
 pub mod extract;
 pub mod health;
 pub mod me;
 pub mod metrics;
 pub mod observe;
 pub mod openapi;
+pub mod stream;
 pub mod tokens;
 
 use actix_web::web;
@@ -28,5 +31,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(tokens::list))
                 .route(web::post().to(tokens::create)),
         )
-        .route("/api/tokens/{id}", web::delete().to(tokens::revoke));
+        .route("/api/tokens/{id}", web::delete().to(tokens::revoke))
+        .service(
+            web::resource("/api/containers")
+                .route(web::get().to(containers::list))
+                .route(web::post().to(containers::create)),
+        )
+        .route(
+            "/api/containers/stream",
+            web::post().to(stream::create_streaming),
+        )
+        .service(
+            web::resource("/api/containers/{id}")
+                .route(web::get().to(containers::get))
+                .route(web::delete().to(containers::delete)),
+        )
+        .route("/ws/events", web::get().to(events::events));
 }

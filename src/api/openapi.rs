@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use super::{auth, health, me, metrics, tokens};
+use super::{auth, containers, events, health, me, metrics, stream, tokens};
 
 /// The error body of every endpoint.
 #[derive(Serialize, ToSchema)]
@@ -34,12 +34,16 @@ pub struct ErrorBody {
         health::healthz, health::readyz, metrics::metrics, document,
         auth::register, auth::login, auth::guest, auth::logout, me::me,
         tokens::create, tokens::list, tokens::revoke,
+        containers::create, containers::list, containers::get, containers::delete,
+        stream::create_streaming, events::events,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "tokens", description = "API tokens for scripts"),
+        (name = "containers", description = "Environments and their provisioning"),
+        (name = "events", description = "WebSocket event stream"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     )
 )]

@@ -113,7 +113,11 @@ pub async fn record_stage(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn record_docker_id(pool: &PgPool, id: Uuid, docker_id: &str) -> Result<bool, sqlx::Error> {
+pub async fn record_docker_id(
+    pool: &PgPool,
+    id: Uuid,
+    docker_id: &str,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(include_str!("../../sql/containers/record_docker_id.sql"))
         .bind(id)
         .bind(docker_id)

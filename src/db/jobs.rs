@@ -42,7 +42,12 @@ pub async fn acquire(
 }
 
 /// False when the lease was lost (taken over after it lapsed).
-pub async fn renew(pool: &PgPool, id: Uuid, owner: &str, lease: Duration) -> Result<bool, sqlx::Error> {
+pub async fn renew(
+    pool: &PgPool,
+    id: Uuid,
+    owner: &str,
+    lease: Duration,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(include_str!("../../sql/jobs/renew.sql"))
         .bind(id)
         .bind(owner)

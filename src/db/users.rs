@@ -69,3 +69,14 @@ pub async fn count_containers(pool: &PgPool, user_id: Uuid) -> Result<i64, sqlx:
         .fetch_one(pool)
         .await
 }
+
+/// The same count inside a transaction that holds the owner's lock.
+pub async fn count_containers_in(
+    tx: &mut sqlx::PgConnection,
+    user_id: Uuid,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(include_str!("../../sql/users/count_containers.sql"))
+        .bind(user_id)
+        .fetch_one(tx)
+        .await
+}

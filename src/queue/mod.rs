@@ -92,7 +92,11 @@ impl JobQueue {
 
     /// Takes over messages another consumer received but has not acknowledged for `idle`:
     /// that consumer most likely died.
-    pub async fn reclaim(&self, consumer: &str, idle: Duration) -> redis::RedisResult<Vec<Delivery>> {
+    pub async fn reclaim(
+        &self,
+        consumer: &str,
+        idle: Duration,
+    ) -> redis::RedisResult<Vec<Delivery>> {
         let mut connection = self.kv.connection().await?;
         let reply: StreamAutoClaimReply = redis::cmd("XAUTOCLAIM")
             .arg(&self.stream)
@@ -136,4 +140,11 @@ fn parse(id: &str, fields: &std::collections::HashMap<String, redis::Value>) -> 
         message_id: id.to_string(),
         job_id: raw.parse().ok()?,
     })
+}
+
+impl JobQueue {
+    /// A connection for blocking reads, apart from the shared one.
+    pub async fn dedicated(&self) -> redis::RedisResult<redis::aio::MultiplexedConnection> {
+        self.kv.dedicated().await
+    }
 }

@@ -91,7 +91,10 @@ impl Runtime {
     /// Starts the container; one already running counts as started.
     pub async fn start_container(&self, id: &str) -> Result<(), RuntimeError> {
         let docker = self.client().await?;
-        match docker.start_container(id, None::<StartContainerOptions>).await {
+        match docker
+            .start_container(id, None::<StartContainerOptions>)
+            .await
+        {
             Ok(()) => Ok(()),
             Err(bollard::errors::Error::DockerResponseServerError {
                 status_code: 304, ..

@@ -38,8 +38,9 @@ impl Runtime {
             .await?;
         let run = async {
             let mut output = ExecOutput::default();
-            if let StartExecResults::Attached { output: mut stream, .. } =
-                docker.start_exec(&created.id, None).await?
+            if let StartExecResults::Attached {
+                output: mut stream, ..
+            } = docker.start_exec(&created.id, None).await?
             {
                 while let Some(chunk) = stream.next().await {
                     match chunk? {
@@ -60,14 +61,23 @@ impl Runtime {
     }
 
     /// Writes a tar archive into the container, unpacked at `path`.
-    pub async fn upload(&self, container: &str, path: &str, tar: Vec<u8>) -> Result<(), RuntimeError> {
+    pub async fn upload(
+        &self,
+        container: &str,
+        path: &str,
+        tar: Vec<u8>,
+    ) -> Result<(), RuntimeError> {
         let docker = self.client().await?;
         let options = bollard::query_parameters::UploadToContainerOptions {
             path: path.to_string(),
             ..Default::default()
         };
         docker
-            .upload_to_container(container, Some(options), bollard::body_full(Bytes::from(tar)))
+            .upload_to_container(
+                container,
+                Some(options),
+                bollard::body_full(Bytes::from(tar)),
+            )
             .await?;
         Ok(())
     }

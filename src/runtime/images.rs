@@ -90,7 +90,10 @@ mod tests {
             split_reference("127.0.0.1:5000/sandboxd/debian:bookworm"),
             ("127.0.0.1:5000/sandboxd/debian", "bookworm")
         );
-        assert_eq!(split_reference("127.0.0.1:5000/busybox"), ("127.0.0.1:5000/busybox", "latest"));
+        assert_eq!(
+            split_reference("127.0.0.1:5000/busybox"),
+            ("127.0.0.1:5000/busybox", "latest")
+        );
         assert_eq!(split_reference("alpine"), ("alpine", "latest"));
     }
 }

@@ -1,0 +1,98 @@
+//! `/api/containers`: create, list, read and delete one's environments.
+
+use actix_web::{web, HttpResponse};
+use serde_json::json;
+
+use super::openapi::ErrorBody;
+use crate::auth::{Principal, Scope};
+use crate::error::ApiResult;
+use crate::provision::request::CreateContainerRequest;
+use crate::provision::view::{ContainerView, CreatedView};
+use crate::state::AppState;
+
+/// Accepts an environment; workers provision it in the background.
+#[utoipa::path(post, path = "/api/containers", tag = "containers", security(("bearer" = [])),
+    request_body = CreateContainerRequest,
+    responses(
+        (status = 202, body = CreatedView),
+        (status = 400, description = "INVALID_NAME, UNSUPPORTED_IMAGE (with supported_images), INVALID_CUSTOM_IMAGE, INVALID_ROLE, INVALID_THEME, RESOURCE_BELOW_MINIMUM", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "CONTAINER_LIMIT_REACHED (with current, limit, tier, message) or INSUFFICIENT_SCOPE", body = ErrorBody),
+        (status = 409, description = "CONTAINER_NAME_TAKEN", body = ErrorBody),
+    ))]
+#[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
+pub async fn create(
+    state: web::Data<AppState>,
+    principal: Principal,
+    body: web::Json<CreateContainerRequest>,
+) -> ApiResult<HttpResponse> {
+    principal.require(Scope::Write)?;
+    let row = state
+        .provisioner
+        .create(&principal, body.into_inner())
+        .await?;
+    Ok(HttpResponse::Accepted().json(CreatedView::from(row)))
+}
+
+/// The caller's environments, newest first.
+#[utoipa::path(get, path = "/api/containers", tag = "containers", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "{containers: [...], count}", body = [ContainerView]),
+        (status = 401, body = ErrorBody),
+    ))]
+#[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
+pub async fn list(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
+    principal.require(Scope::Read)?;
+    let containers: Vec<ContainerView> = state
+        .provisioner
+        .list(&principal)
+        .await?
+        .into_iter()
+        .map(ContainerView::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "count": containers.len(), "containers": containers })))
+}
+
+/// One environment by id, docker id or name.
+#[utoipa::path(get, path = "/api/containers/{id}", tag = "containers", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The environment's id, docker id (12 or 64 hex) or name")),
+    responses(
+        (status = 200, body = ContainerView),
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "CONTAINER_NOT_FOUND, also for another user's", body = ErrorBody),
+    ))]
+#[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
+pub async fn get(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    principal.require(Scope::Read)?;
+    let row = state.provisioner.find(&principal, &id).await?;
+    Ok(HttpResponse::Ok().json(ContainerView::from(row)))
+}
+
+/// Removes the environment, its container and storage, in any stage; frees its quota slot.
+#[utoipa::path(delete, path = "/api/containers/{id}", tag = "containers", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The environment's id, docker id or name")),
+    responses(
+        (status = 200, description = "Deleted"),
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "CONTAINER_NOT_FOUND", body = ErrorBody),
+        (status = 503, description = "RUNTIME_UNAVAILABLE: removal is retried in the background", body = ErrorBody),
+    ))]
+#[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
+pub async fn delete(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    principal.require(Scope::Write)?;
+    let row = state.provisioner.delete(&principal, &id).await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "id": row.id,
+        "name": row.name,
+        "status": "deleted",
+        "message": "Container and its storage removed",
+    })))
+}

@@ -1,0 +1,128 @@
+//! `GET /ws/events`: the caller's events over a WebSocket: provisioning progress first as it
+//! stands now, then as it happens.
+
+use std::time::{Duration, Instant};
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use actix_ws::{CloseCode, CloseReason, Message};
+use futures_util::StreamExt;
+use serde_json::json;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::openapi::ErrorBody;
+use crate::auth::{Principal, Scope};
+use crate::db;
+use crate::events::EventBus;
+use crate::provision::events::PROGRESS;
+use crate::state::AppState;
+
+const HEARTBEAT: Duration = Duration::from_secs(20);
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
+const MAX_FRAME: usize = 64 * 1024;
+
+/// Upgrades to a WebSocket of `{type, data}` frames: `connected`, `container_progress`, ...
+/// Authenticate with `Authorization: Bearer` or `?token=`.
+#[utoipa::path(get, path = "/ws/events", tag = "events", security(("bearer" = [])),
+    params(("token" = Option<String>, Query, description = "The bearer token, for clients that cannot set headers")),
+    responses(
+        (status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 400, description = "Not a WebSocket handshake", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+    ))]
+pub async fn events(
+    state: web::Data<AppState>,
+    principal: Principal,
+    req: HttpRequest,
+    body: web::Payload,
+) -> actix_web::Result<HttpResponse> {
+    principal.require(Scope::Read)?;
+    let (response, session, messages) = actix_ws::handle(&req, body)?;
+    let messages = messages.max_frame_size(MAX_FRAME);
+    actix_web::rt::spawn(serve(state.into_inner(), principal, session, messages));
+    Ok(response)
+}
+
+async fn serve(
+    state: std::sync::Arc<AppState>,
+    principal: Principal,
+    mut session: actix_ws::Session,
+    mut messages: actix_ws::MessageStream,
+) {
+    let mut subscription = state.provisioner.events.subscribe(principal.id());
+    let connected = EventBus::frame("connected", json!({ "user_id": principal.id() }));
+    if session.text(connected).await.is_err() {
+        return;
+    }
+    if send_current_stages(&state, &principal, &mut session)
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    let mut last_heard = Instant::now();
+    let close = loop {
+        tokio::select! {
+            received = subscription.receiver.recv() => match received {
+                Ok(frame) => if session.text(frame.to_string()).await.is_err() { return },
+                // A slow client skips events rather than growing a queue without bound.
+                Err(RecvError::Lagged(skipped)) => tracing::debug!(skipped, "events client lagging"),
+                Err(RecvError::Closed) => break None,
+            },
+            message = messages.next() => match message {
+                Some(Ok(Message::Ping(bytes))) => {
+                    last_heard = Instant::now();
+                    if session.pong(&bytes).await.is_err() { return }
+                }
+                Some(Ok(Message::Text(text))) => {
+                    last_heard = Instant::now();
+                    if is_ping(&text) && session.text(EventBus::frame("pong", json!({}))).await.is_err() {
+                        return;
+                    }
+                }
+                Some(Ok(Message::Close(reason))) => break reason,
+                Some(Ok(_)) => last_heard = Instant::now(),
+                Some(Err(_)) | None => return,
+            },
+            _ = heartbeat.tick() => {
+                if last_heard.elapsed() > CLIENT_TIMEOUT {
+                    break Some(CloseReason { code: CloseCode::Away, description: Some("idle".into()) });
+                }
+                if session.ping(b"").await.is_err() { return }
+            }
+            _ = state.shutdown.cancelled() => {
+                break Some(CloseReason { code: CloseCode::Away, description: Some("server shutting down".into()) });
+            }
+        }
+    };
+    let _ = session.close(close).await;
+}
+
+fn is_ping(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text).is_ok_and(|value| value["type"] == "ping")
+}
+
+/// A client that connects late learns at once where each of its environments stands.
+async fn send_current_stages(
+    state: &AppState,
+    principal: &Principal,
+    session: &mut actix_ws::Session,
+) -> Result<(), actix_ws::Closed> {
+    let Ok(rows) = db::containers::list(&state.pool, principal.id()).await else {
+        return Ok(());
+    };
+    for row in rows {
+        let stage = if row.status == "error" {
+            "error".to_string()
+        } else {
+            row.stage
+        };
+        let frame = EventBus::frame(
+            PROGRESS,
+            json!({"id": row.id, "name": row.name, "stage": stage,
+                   "message": row.message, "progress": row.progress}),
+        );
+        session.text(frame).await?;
+    }
+    Ok(())
+}

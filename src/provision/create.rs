@@ -1,0 +1,138 @@
+//! Accepting a create: checks, the race-free quota, the row and its job, then the queue.
+
+use chrono::{Duration, Utc};
+use rand::Rng;
+use uuid::Uuid;
+
+use super::request::{plan, CreateContainerRequest, Plan};
+use super::Provisioner;
+use crate::auth::Principal;
+use crate::db::{self, containers::ContainerRow, containers::NewContainer, tiers::TierRow};
+use crate::error::{is_unique_violation, ApiError, ApiResult};
+
+/// Attempts at a generated name before giving up on luck.
+const NAME_ATTEMPTS: usize = 5;
+
+impl Provisioner {
+    pub async fn create(
+        &self,
+        owner: &Principal,
+        request: CreateContainerRequest,
+    ) -> ApiResult<ContainerRow> {
+        let tier = db::tiers::get(&self.pool, &owner.user.tier)
+            .await?
+            .ok_or_else(|| ApiError::internal("a user's tier is missing"))?;
+        let plan = plan(request, &tier, &self.catalogue)?;
+        let attempts = if plan.name.is_some() {
+            1
+        } else {
+            NAME_ATTEMPTS
+        };
+        for _ in 0..attempts {
+            let name = plan.name.clone().unwrap_or_else(generated_name);
+            match self.insert(owner, &tier, &plan, &name).await {
+                Err(InsertError::NameTaken) if plan.name.is_none() => continue,
+                Err(InsertError::NameTaken) => {
+                    return Err(ApiError::conflict(
+                        "CONTAINER_NAME_TAKEN",
+                        format!("you already have an environment named {name:?}"),
+                    ))
+                }
+                Err(InsertError::Api(err)) => return Err(err),
+                Ok((row, job_id)) => {
+                    self.enqueue(job_id).await;
+                    self.announce(&row, "validating", 0, "Request accepted")
+                        .await;
+                    tracing::info!(container_id = %row.id, name = %row.name, "environment accepted");
+                    return Ok(row);
+                }
+            }
+        }
+        Err(ApiError::internal("could not generate a free name"))
+    }
+
+    /// Inserts the row and its job in one transaction that holds the owner's row lock, so
+    /// parallel creates by one user are counted one after another.
+    async fn insert(
+        &self,
+        owner: &Principal,
+        tier: &TierRow,
+        plan: &Plan,
+        name: &str,
+    ) -> Result<(ContainerRow, Uuid), InsertError> {
+        let mut tx = self.pool.begin().await.map_err(ApiError::from)?;
+        db::containers::lock_owner(&mut tx, owner.id())
+            .await
+            .map_err(ApiError::from)?;
+        let current = db::users::count_containers_in(&mut tx, owner.id())
+            .await
+            .map_err(ApiError::from)?;
+        if current >= i64::from(tier.max_containers) {
+            return Err(
+                ApiError::forbidden("CONTAINER_LIMIT_REACHED", "container limit reached")
+                    .with_field("current", current)
+                    .with_field("limit", tier.max_containers)
+                    .with_field("tier", tier.name.clone())
+                    .with_field("message", "Upgrade your plan to create more containers")
+                    .into(),
+            );
+        }
+        let shell = serde_json::to_value(&plan.shell).expect("shell options serialise");
+        let expires_at = tier
+            .session_limit_seconds
+            .map(|seconds| Utc::now() + Duration::seconds(seconds.into()));
+        let inserted = db::containers::insert(
+            &mut tx,
+            NewContainer {
+                id: Uuid::new_v4(),
+                user_id: owner.id(),
+                name,
+                image: &plan.image,
+                image_ref: &plan.image_ref,
+                role: plan.role.as_deref(),
+                shell: &shell,
+                memory_mb: plan.resources.memory_mb,
+                cpu_millicores: plan.resources.cpu_shares,
+                disk_mb: plan.resources.disk_mb,
+                expires_at,
+            },
+        )
+        .await;
+        let row = match inserted {
+            Err(err) if is_unique_violation(&err, db::containers::NAME_KEY) => {
+                return Err(InsertError::NameTaken)
+            }
+            other => other.map_err(ApiError::from)?,
+        };
+        let job_id = Uuid::new_v4();
+        db::jobs::insert(&mut tx, job_id, row.id, self.settings.job_attempts)
+            .await
+            .map_err(ApiError::from)?;
+        tx.commit().await.map_err(ApiError::from)?;
+        Ok((row, job_id))
+    }
+
+    /// A job that cannot be queued now is not lost: the sweep finds it in Postgres.
+    pub async fn enqueue(&self, job_id: Uuid) {
+        if let Err(err) = self.queue.push(job_id).await {
+            tracing::warn!(error = %err, %job_id, "could not queue job; the sweep will");
+        }
+    }
+}
+
+enum InsertError {
+    NameTaken,
+    Api(ApiError),
+}
+
+impl From<ApiError> for InsertError {
+    fn from(err: ApiError) -> Self {
+        InsertError::Api(err)
+    }
+}
+
+/// "swift-lion-742", as Rexec names environments.
+fn generated_name() -> String {
+    let words = petname::petname(2, "-").unwrap_or_else(|| "quiet-harbor".into());
+    format!("{words}-{}", rand::thread_rng().gen_range(100..1000))
+}

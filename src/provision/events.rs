@@ -1,0 +1,31 @@
+//! The events provisioning sends to its owner's /ws/events connections.
+
+use serde_json::json;
+
+use super::Provisioner;
+use crate::db::containers::ContainerRow;
+
+pub const PROGRESS: &str = "container_progress";
+
+impl Provisioner {
+    /// Tells the owner where provisioning stands. Losing an event is not fatal (Postgres has
+    /// the stage, and a client that reconnects reads it), so failures are only logged.
+    pub async fn announce(
+        &self,
+        container: &ContainerRow,
+        stage: &str,
+        progress: i32,
+        message: &str,
+    ) {
+        let data = json!({
+            "id": container.id,
+            "name": container.name,
+            "stage": stage,
+            "message": message,
+            "progress": progress,
+        });
+        if let Err(err) = self.events.publish(container.user_id, PROGRESS, data).await {
+            tracing::warn!(error = %err, container_id = %container.id, "could not publish progress");
+        }
+    }
+}

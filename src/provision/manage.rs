@@ -1,0 +1,64 @@
+//! Reading and deleting one's environments.
+
+use std::time::Duration;
+
+use uuid::Uuid;
+
+use super::{container_name, Provisioner};
+use crate::auth::Principal;
+use crate::db::{self, containers::ContainerRow};
+use crate::error::{ApiError, ApiResult};
+
+impl Provisioner {
+    pub async fn list(&self, owner: &Principal) -> ApiResult<Vec<ContainerRow>> {
+        Ok(db::containers::list(&self.pool, owner.id()).await?)
+    }
+
+    /// One of the caller's environments by id, docker id or name; anyone else's is not found.
+    pub async fn find(&self, owner: &Principal, reference: &str) -> ApiResult<ContainerRow> {
+        db::containers::by_ref(&self.pool, owner.id(), reference)
+            .await?
+            .ok_or_else(|| ApiError::not_found("CONTAINER_NOT_FOUND", "Container not found"))
+    }
+
+    /// Removes the container and its storage, then the row, in any stage. A worker still
+    /// provisioning it sees the status change at its next step and stops.
+    pub async fn delete(&self, owner: &Principal, reference: &str) -> ApiResult<ContainerRow> {
+        let found = self.find(owner, reference).await?;
+        let row = db::containers::mark_deleting(&self.pool, found.id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("CONTAINER_NOT_FOUND", "Container not found"))?;
+        self.finish_delete(row.id).await.map_err(|err| {
+            ApiError::unavailable(
+                "RUNTIME_UNAVAILABLE",
+                format!("the container could not be removed yet ({err}); it will be retried"),
+            )
+        })?;
+        self.announce(&row, "deleted", 100, "Environment deleted")
+            .await;
+        tracing::info!(container_id = %row.id, "environment deleted");
+        Ok(row)
+    }
+
+    async fn finish_delete(&self, id: Uuid) -> Result<(), crate::runtime::RuntimeError> {
+        self.runtime.remove_container(&container_name(id)).await?;
+        db::containers::delete(&self.pool, id)
+            .await
+            .map_err(|err| crate::runtime::RuntimeError::Unavailable(err.to_string()))
+    }
+
+    /// Finishes deletes that failed earlier because the engine was unreachable.
+    pub async fn retry_stuck_deletes(&self, quiet: Duration) -> Result<(), sqlx::Error> {
+        let stuck: Vec<Uuid> =
+            sqlx::query_scalar(include_str!("../../sql/containers/stuck_deleting.sql"))
+                .bind(quiet.as_secs_f64())
+                .fetch_all(&self.pool)
+                .await?;
+        for id in stuck {
+            if let Err(err) = self.finish_delete(id).await {
+                tracing::warn!(error = %err, container_id = %id, "delete still failing");
+            }
+        }
+        Ok(())
+    }
+}

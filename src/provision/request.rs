@@ -1,0 +1,263 @@
+//! The create request and the rules it must pass before anything is made.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::catalogue::{self, Catalogue, CUSTOM};
+use crate::db::tiers::TierRow;
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateContainerRequest {
+    /// A catalogue name (`debian:bookworm`, ...) or `custom` with `custom_image`.
+    #[schema(example = "debian:bookworm")]
+    pub image: String,
+    /// 1-64 letters, digits and hyphens, unique among your environments; generated if absent.
+    #[schema(example = "dev-environment")]
+    pub name: Option<String>,
+    /// A Docker image reference, required when `image` is `custom`.
+    pub custom_image: Option<String>,
+    /// node, python, go, rust, devops or barebone.
+    #[schema(example = "python")]
+    pub role: Option<String>,
+    pub shell: Option<ShellOptions>,
+    /// Memory in MB; absent means the tier's default, above its max is clamped.
+    pub memory_mb: Option<i64>,
+    /// CPU in millicores (1000 = one core).
+    pub cpu_shares: Option<i64>,
+    /// Disk quota in MB.
+    pub disk_mb: Option<i64>,
+}
+
+/// Shell customisation. Keys may also be given as `shell.<key>`, as Rexec's schema shows them.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema, PartialEq, Eq)]
+#[serde(default)]
+pub struct ShellOptions {
+    #[serde(alias = "shell.enhanced")]
+    pub enhanced: bool,
+    /// rexec, minimal or classic.
+    #[serde(alias = "shell.theme")]
+    pub theme: String,
+    #[serde(alias = "shell.autosuggestions")]
+    pub autosuggestions: bool,
+    #[serde(alias = "shell.syntax_highlight")]
+    pub syntax_highlight: bool,
+    #[serde(alias = "shell.history_search")]
+    pub history_search: bool,
+    #[serde(alias = "shell.git_aliases")]
+    pub git_aliases: bool,
+    #[serde(alias = "shell.system_stats")]
+    pub system_stats: bool,
+    #[serde(alias = "shell.use_tmux")]
+    pub use_tmux: bool,
+}
+
+impl Default for ShellOptions {
+    fn default() -> Self {
+        Self {
+            enhanced: true,
+            theme: "rexec".into(),
+            autosuggestions: true,
+            syntax_highlight: true,
+            history_search: true,
+            git_aliases: true,
+            system_stats: true,
+            use_tmux: false,
+        }
+    }
+}
+
+pub const THEMES: [&str; 3] = ["rexec", "minimal", "classic"];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Resources {
+    pub memory_mb: i32,
+    pub cpu_shares: i32,
+    pub disk_mb: i32,
+}
+
+/// A request that passed every check, with its effective values.
+#[derive(Debug)]
+pub struct Plan {
+    pub name: Option<String>,
+    pub image: String,
+    pub image_ref: String,
+    pub role: Option<String>,
+    pub shell: ShellOptions,
+    pub resources: Resources,
+}
+
+pub fn plan(
+    request: CreateContainerRequest,
+    tier: &TierRow,
+    catalogue: &Catalogue,
+) -> ApiResult<Plan> {
+    if let Some(name) = &request.name {
+        check_name(name)?;
+    }
+    let image_ref = image_reference(&request, tier, catalogue)?;
+    let role = request.role.filter(|role| !role.is_empty());
+    if let Some(role) = &role {
+        if !catalogue::is_role(role) {
+            return Err(
+                ApiError::bad_request("INVALID_ROLE", format!("unknown role {role:?}"))
+                    .with_field("supported_roles", catalogue::ROLES.to_vec()),
+            );
+        }
+    }
+    let shell = request.shell.unwrap_or_default();
+    if !THEMES.contains(&shell.theme.as_str()) {
+        return Err(ApiError::bad_request(
+            "INVALID_THEME",
+            format!("unknown theme {:?}", shell.theme),
+        )
+        .with_field("supported_themes", THEMES.to_vec()));
+    }
+    let resources = Resources {
+        memory_mb: effective(
+            "memory_mb",
+            request.memory_mb,
+            tier.memory_mb_min,
+            tier.memory_mb_default,
+            tier.memory_mb_max,
+        )?,
+        cpu_shares: effective(
+            "cpu_shares",
+            request.cpu_shares,
+            tier.cpu_millicores_min,
+            tier.cpu_millicores_default,
+            tier.cpu_millicores_max,
+        )?,
+        disk_mb: effective(
+            "disk_mb",
+            request.disk_mb,
+            tier.disk_mb_min,
+            tier.disk_mb_default,
+            tier.disk_mb_max,
+        )?,
+    };
+    Ok(Plan {
+        name: request.name,
+        image: request.image,
+        image_ref,
+        role,
+        shell,
+        resources,
+    })
+}
+
+pub fn check_name(name: &str) -> ApiResult<()> {
+    let valid = (1..=64).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if valid {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "INVALID_NAME",
+            "name must be 1-64 characters: letters, digits and hyphens only",
+        ))
+    }
+}
+
+fn image_reference(
+    request: &CreateContainerRequest,
+    tier: &TierRow,
+    catalogue: &Catalogue,
+) -> ApiResult<String> {
+    let allowed = |name: &str| {
+        tier.allowed_images
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|allowed| allowed == name))
+    };
+    let unsupported = || {
+        let supported: Vec<String> = catalogue
+            .supported()
+            .into_iter()
+            .filter(|n| allowed(n))
+            .collect();
+        ApiError::bad_request("UNSUPPORTED_IMAGE", "unsupported image type")
+            .with_field("supported_images", supported)
+    };
+    if !allowed(&request.image) {
+        return Err(unsupported());
+    }
+    if request.image == CUSTOM {
+        let reference = request.custom_image.as_deref().unwrap_or_default().trim();
+        if reference.is_empty() {
+            return Err(ApiError::bad_request(
+                "INVALID_CUSTOM_IMAGE",
+                "custom_image is required when image is \"custom\"",
+            ));
+        }
+        if !catalogue::is_valid_reference(reference) {
+            return Err(ApiError::bad_request(
+                "INVALID_CUSTOM_IMAGE",
+                format!("{reference:?} is not a valid image reference"),
+            ));
+        }
+        return Ok(reference.to_string());
+    }
+    catalogue
+        .reference(&request.image)
+        .map(str::to_string)
+        .ok_or_else(unsupported)
+}
+
+/// The tier's default when absent; clamped to its max; below its min is an error.
+fn effective(
+    field: &str,
+    requested: Option<i64>,
+    min: i32,
+    default: i32,
+    max: i32,
+) -> ApiResult<i32> {
+    let Some(requested) = requested else {
+        return Ok(default);
+    };
+    if requested < i64::from(min) {
+        return Err(ApiError::bad_request(
+            "RESOURCE_BELOW_MINIMUM",
+            format!("{field} must be at least {min} on your tier"),
+        )
+        .with_details(json!({ "field": field, "min": min, "max": max, "requested": requested })));
+    }
+    Ok(requested.min(i64::from(max)) as i32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resources_default_clamp_and_refuse_below_the_minimum() {
+        assert_eq!(effective("memory_mb", None, 256, 2048, 4096).unwrap(), 2048);
+        assert_eq!(
+            effective("memory_mb", Some(9999), 256, 2048, 4096).unwrap(),
+            4096
+        );
+        assert_eq!(
+            effective("memory_mb", Some(300), 256, 2048, 4096).unwrap(),
+            300
+        );
+        let err = effective("memory_mb", Some(100), 256, 2048, 4096).unwrap_err();
+        assert_eq!(err.code, "RESOURCE_BELOW_MINIMUM");
+    }
+
+    #[test]
+    fn names_are_letters_digits_and_hyphens() {
+        assert!(check_name("dev-environment-2").is_ok());
+        for bad in ["", "has space", "under_score", "dot.ted", &"a".repeat(65)] {
+            assert!(check_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn shell_options_accept_the_prefixed_keys() {
+        let options: ShellOptions =
+            serde_json::from_value(json!({"shell.use_tmux": true, "theme": "minimal"})).unwrap();
+        assert!(options.use_tmux);
+        assert_eq!(options.theme, "minimal");
+        assert!(options.enhanced, "unset keys keep their defaults");
+    }
+}

@@ -1,0 +1,323 @@
+//! The stages of provisioning. Each is recorded in Postgres before it runs and is safe to run
+//! again, so a job taken over from a dead worker resumes at the stage it was in.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use super::request::ShellOptions;
+use super::{container_name, labels, network_name, shell, Provisioner};
+use crate::db::{self, containers::ContainerRow};
+use crate::runtime::{ContainerSpec, RuntimeError};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    Validating,
+    Pulling,
+    Creating,
+    Starting,
+    Configuring,
+    Ready,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 6] = [
+        Stage::Validating,
+        Stage::Pulling,
+        Stage::Creating,
+        Stage::Starting,
+        Stage::Configuring,
+        Stage::Ready,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Validating => "validating",
+            Stage::Pulling => "pulling",
+            Stage::Creating => "creating",
+            Stage::Starting => "starting",
+            Stage::Configuring => "configuring",
+            Stage::Ready => "ready",
+        }
+    }
+
+    fn parse(name: &str) -> Stage {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.name() == name)
+            .unwrap_or(Stage::Validating)
+    }
+
+    fn progress(self) -> i32 {
+        match self {
+            Stage::Validating => 5,
+            Stage::Pulling => 15,
+            Stage::Creating => 50,
+            Stage::Starting => 65,
+            Stage::Configuring => 80,
+            Stage::Ready => 100,
+        }
+    }
+
+    fn message(self) -> &'static str {
+        match self {
+            Stage::Validating => "Validating the request...",
+            Stage::Pulling => "Pulling image...",
+            Stage::Creating => "Creating container...",
+            Stage::Starting => "Starting container...",
+            Stage::Configuring => "Configuring role and shell...",
+            Stage::Ready => "Environment ready",
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Ready,
+    /// The environment was deleted (or failed) while we worked on it.
+    Abandoned,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StageError {
+    /// Retrying cannot help: a missing image, a refused configuration, a failing role.
+    #[error("{0}")]
+    Permanent(String),
+    #[error("{0}")]
+    Transient(String),
+}
+
+impl From<RuntimeError> for StageError {
+    fn from(err: RuntimeError) -> Self {
+        if err.is_transient() {
+            StageError::Transient(err.to_string())
+        } else {
+            StageError::Permanent(err.to_string())
+        }
+    }
+}
+
+impl From<sqlx::Error> for StageError {
+    fn from(err: sqlx::Error) -> Self {
+        StageError::Transient(format!("database: {err}"))
+    }
+}
+
+const CONFIGURE_TIMEOUT: Duration = Duration::from_secs(900);
+
+impl Provisioner {
+    pub async fn provision(&self, container_id: uuid::Uuid) -> Result<Outcome, StageError> {
+        let Some(env) = db::containers::by_id(&self.pool, container_id).await? else {
+            return Ok(Outcome::Abandoned);
+        };
+        if env.status != "creating" {
+            return Ok(Outcome::Abandoned);
+        }
+        let resume_at = Stage::parse(&env.stage);
+        for stage in Stage::ALL.into_iter().filter(|stage| *stage >= resume_at) {
+            if stage == Stage::Ready {
+                if !db::containers::mark_ready(&self.pool, env.id, stage.message()).await? {
+                    return Ok(Outcome::Abandoned);
+                }
+                self.announce(&env, stage.name(), stage.progress(), stage.message())
+                    .await;
+                return Ok(Outcome::Ready);
+            }
+            if !self
+                .record(&env, stage, stage.progress(), stage.message())
+                .await?
+            {
+                return Ok(Outcome::Abandoned);
+            }
+            let carry_on = match stage {
+                Stage::Validating => self.validate(&env).await?,
+                Stage::Pulling => self.pull(&env).await?,
+                Stage::Creating => self.create_container(&env).await?,
+                Stage::Starting => self.start(&env).await?,
+                Stage::Configuring => self.configure(&env).await?,
+                Stage::Ready => unreachable!("handled above"),
+            };
+            if !carry_on {
+                return Ok(Outcome::Abandoned);
+            }
+        }
+        Ok(Outcome::Ready)
+    }
+
+    async fn record(
+        &self,
+        env: &ContainerRow,
+        stage: Stage,
+        progress: i32,
+        message: &str,
+    ) -> Result<bool, StageError> {
+        let recorded =
+            db::containers::record_stage(&self.pool, env.id, stage.name(), progress, message)
+                .await?;
+        if recorded {
+            self.announce(env, stage.name(), progress, message).await;
+        }
+        Ok(recorded)
+    }
+
+    async fn validate(&self, env: &ContainerRow) -> Result<bool, StageError> {
+        self.runtime
+            .ping()
+            .await
+            .map_err(|err| StageError::Transient(err.to_string()))?;
+        if !crate::provision::catalogue::is_valid_reference(&env.image_ref) {
+            return Err(StageError::Permanent(format!(
+                "{:?} is not a valid image reference",
+                env.image_ref
+            )));
+        }
+        Ok(true)
+    }
+
+    /// The prebuilt role image when there is one, the plain image otherwise.
+    fn candidates(&self, env: &ContainerRow) -> Vec<String> {
+        let mut candidates = Vec::new();
+        if let Some(role_image) = self.catalogue.role_image(&env.image, env.role.as_deref()) {
+            candidates.push(role_image);
+        }
+        candidates.push(env.image_ref.clone());
+        candidates
+    }
+
+    async fn pull(&self, env: &ContainerRow) -> Result<bool, StageError> {
+        let mut last_error = None;
+        for reference in self.candidates(env) {
+            if self.runtime.image_present(&reference).await? {
+                self.record(env, Stage::Pulling, 45, "Image already present")
+                    .await?;
+                return Ok(true);
+            }
+            let mut reported = 0;
+            let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<i32>();
+            let pull = self.runtime.pull(&reference, move |share| {
+                let _ = sender.send(15 + (share * 30.0) as i32);
+            });
+            tokio::pin!(pull);
+            let outcome = loop {
+                tokio::select! {
+                    outcome = &mut pull => break outcome,
+                    Some(progress) = receiver.recv() => {
+                        // Every 5 % is enough to watch and keeps the writes few.
+                        if progress >= reported + 5 {
+                            reported = progress;
+                            let message = format!("Pulling {reference}...");
+                            if !self.record(env, Stage::Pulling, progress, &message).await? {
+                                return Ok(false);
+                            }
+                        }
+                    }
+                }
+            };
+            match outcome {
+                Ok(()) => return Ok(true),
+                Err(RuntimeError::NotFound(message)) => last_error = Some(message),
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Err(StageError::Permanent(format!(
+            "image {} could not be pulled: {}",
+            env.image_ref,
+            last_error.unwrap_or_default()
+        )))
+    }
+
+    async fn create_container(&self, env: &ContainerRow) -> Result<bool, StageError> {
+        let mut image = None;
+        for reference in self.candidates(env) {
+            if self.runtime.image_present(&reference).await? {
+                image = Some(reference);
+                break;
+            }
+        }
+        let image = image.ok_or_else(|| {
+            StageError::Transient("the pulled image is gone; pulling again".into())
+        })?;
+        let network = network_name(env.user_id);
+        self.runtime
+            .ensure_network(&network, self.labels(env, false))
+            .await?;
+        let spec = ContainerSpec {
+            name: container_name(env.id),
+            hostname: env.name.chars().take(63).collect(),
+            image,
+            labels: self.labels(env, true),
+            env: vec!["TERM=xterm-256color".into(), "LANG=C.UTF-8".into()],
+            network,
+            memory_mb: env.memory_mb.into(),
+            cpu_millicores: env.cpu_millicores.into(),
+            disk_mb: self.settings.disk_quota.then_some(env.disk_mb.into()),
+            pids_limit: self.settings.pids_limit,
+        };
+        let docker_id = self.runtime.create_container(&spec).await?;
+        if !db::containers::record_docker_id(&self.pool, env.id, &docker_id).await? {
+            // Deleted while the engine was creating it: nobody else will remove it.
+            self.runtime.remove_container(&docker_id).await?;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    async fn start(&self, env: &ContainerRow) -> Result<bool, StageError> {
+        let name = container_name(env.id);
+        self.runtime.start_container(&name).await?;
+        if !self.runtime.is_running(&name).await? {
+            return Err(StageError::Permanent(
+                "the container stopped right after starting; does the image have /bin/sh?".into(),
+            ));
+        }
+        Ok(true)
+    }
+
+    async fn configure(&self, env: &ContainerRow) -> Result<bool, StageError> {
+        let name = container_name(env.id);
+        let options: ShellOptions = serde_json::from_value(env.shell.clone()).unwrap_or_default();
+        let archive = shell::archive(env.role.as_deref(), &options)
+            .map_err(|err| StageError::Permanent(format!("building the configuration: {err}")))?;
+        self.runtime.upload(&name, "/etc", archive).await?;
+        let output = self
+            .runtime
+            .exec(
+                &name,
+                vec!["/bin/sh".into(), shell::CONFIGURE.into()],
+                vec![],
+                CONFIGURE_TIMEOUT,
+            )
+            .await?;
+        if output.exit_code != 0 {
+            let reason = last_line(&output.stderr).or_else(|| last_line(&output.stdout));
+            return Err(StageError::Permanent(format!(
+                "configuring failed (exit {}): {}",
+                output.exit_code,
+                reason.unwrap_or("no output")
+            )));
+        }
+        Ok(true)
+    }
+
+    pub fn labels(&self, env: &ContainerRow, for_container: bool) -> HashMap<String, String> {
+        let mut labels = HashMap::from([
+            (labels::MANAGED.to_string(), "true".to_string()),
+            (
+                labels::INSTANCE.to_string(),
+                self.settings.redis_prefix.clone(),
+            ),
+            (labels::OWNER.to_string(), env.user_id.to_string()),
+        ]);
+        if for_container {
+            labels.insert(labels::ENVIRONMENT.to_string(), env.id.to_string());
+            labels.insert(labels::NAME.to_string(), env.name.clone());
+        }
+        labels
+    }
+}
+
+fn last_line(text: &str) -> Option<&str> {
+    text.lines()
+        .rev()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+}
