@@ -16,6 +16,7 @@ pub struct TestApp {
     pub address: String,
     pub client: Client,
     pub generated_admin_password: Option<String>,
+    pub settings: Settings,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -32,7 +33,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     settings.log_format = LogFormat::Json;
     customize(&mut settings);
 
-    let app = Application::build(settings)
+    let app = Application::build(settings.clone())
         .await
         .expect("application builds");
     let generated_admin_password = match app.admin_seed() {
@@ -47,6 +48,24 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         address,
         client: Client::new(),
         generated_admin_password,
+        settings,
+    }
+}
+
+/// A second API process over the same database and Redis namespace as `other`.
+pub async fn spawn_app_beside(other: &TestApp, customize: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut settings = other.settings.clone();
+    customize(&mut settings);
+    let app = Application::build(settings.clone())
+        .await
+        .expect("application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    TestApp {
+        address,
+        client: Client::new(),
+        generated_admin_password: None,
+        settings,
     }
 }
 

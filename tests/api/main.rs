@@ -1,8 +1,16 @@
 mod accounts;
+mod containers_events;
+mod containers_failures;
+mod containers_limits;
+mod containers_pipeline;
+mod containers_requests;
+mod engine;
 mod errors;
 mod health;
 mod helpers;
 mod jwt;
 mod openapi;
+mod provisioning_helpers;
 mod rate_limits;
 mod tokens;
+mod ws;
