@@ -1,0 +1,63 @@
+# sandboxd: local development and CI entry points. `make help` lists the targets.
+#
+# `make run` / `make test` bring up the project's own local stack first (scripts/stack.sh up:
+# Postgres :5433, Redis :6380, Docker engine on /run/sandboxd/docker.sock, registry :5000, base
+# images); a second run reuses it and takes seconds. Set SANDBOXD_DATABASE_URL,
+# SANDBOXD_REDIS_URL, SANDBOXD_DOCKER_HOST or SANDBOXD_REGISTRY to use existing services instead.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.NOTPARALLEL:
+# rustup's cargo, also for shells (CI) that did not source ~/.cargo/env.
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+STACK_ENV := .sandboxd/stack.env
+# With CI=true: report every failing test, not just the first.
+TEST_FLAGS := $(if $(CI),--no-fail-fast)
+# Extra arguments for the test runner, e.g. `make test TEST_ARGS=health` to filter.
+TEST_ARGS ?=
+
+.PHONY: help stack stack-down stack-status build run test lint cargo
+
+help: ## list the targets
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  make %-13s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+stack: ## start (or reuse) the local stack, write .sandboxd/stack.env
+	@scripts/stack.sh up
+
+stack-down: ## stop the local stack's daemons (data is kept)
+	@scripts/stack.sh down
+
+stack-status: ## show the local stack's daemons
+	@scripts/stack.sh status
+
+cargo:
+	@command -v cargo >/dev/null || { echo '!!! step "cargo" FAILED: cargo not found; install a Rust toolchain (rustup)' >&2; exit 1; }
+
+build: cargo ## cargo build --release
+	@echo "==> build: cargo build --release ..."
+	@cargo build --release || { echo '!!! step "build" FAILED' >&2; exit 1; }
+
+run: cargo stack build ## stack + release build, then run `sandboxd serve` against the stack
+	@echo "==> run: target/release/sandboxd serve ..."
+	@. $(STACK_ENV) && exec ./target/release/sandboxd serve
+
+# The tests need only these role images; `make run` builds all six.
+test: cargo ## stack, then the whole test suite (cargo nextest if installed, else cargo test)
+	@SANDBOXD_ROLES="barebone python" scripts/stack.sh up
+	@scripts/drop-test-databases.sh
+	@. $(STACK_ENV); \
+	if command -v cargo-nextest >/dev/null; then \
+	  echo "==> test: cargo nextest run --all-targets $(TEST_FLAGS) $(TEST_ARGS) ..."; \
+	  cargo nextest run --all-targets $(TEST_FLAGS) $(TEST_ARGS); \
+	else \
+	  echo "==> test: cargo test --all-targets $(TEST_FLAGS) $(TEST_ARGS) ..."; \
+	  cargo test --all-targets $(TEST_FLAGS) $(TEST_ARGS); \
+	fi || { echo '!!! step "test" FAILED' >&2; exit 1; }
+
+lint: cargo ## cargo fmt --check and clippy with warnings as errors
+	@echo "==> lint: cargo fmt --check ..."
+	@cargo fmt --all -- --check || { echo '!!! step "lint: cargo fmt" FAILED' >&2; exit 1; }
+	@echo "==> lint: cargo clippy --all-targets -- -D warnings ..."
+	@cargo clippy --all-targets -- -D warnings || { echo '!!! step "lint: clippy" FAILED' >&2; exit 1; }

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# The project's own Docker engine, beside (never instead of) any system dockerd:
+#   socket     unix:///run/sandboxd/docker.sock
+#   data-root  /var/lib/sandboxd/docker, a loop-mounted btrfs file (so --storage-opt size= works)
+#   exec-root  /run/sandboxd/docker-exec (its managed containerd lives there too)
+#   bridge     sbx0 with its own subnet; user networks from their own address pool
+#   userns     --userns-remap=default (root in a container is an unprivileged uid on the host)
+#
+#   scripts/docker-engine.sh up|down|status
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+IMG="$STATE/docker.btrfs"
+IMG_SIZE="${SANDBOXD_DOCKER_DISK:-30G}"   # sparse: takes only what is written
+DATA="$STATE/docker"
+EXEC="$RUN/docker-exec"
+PIDFILE="$RUN/docker.pid"
+LOG="$LOGS/dockerd.log"
+BRIDGE=sbx0
+BRIDGE_CIDR="${SANDBOXD_BRIDGE_CIDR:-10.213.0.1/24}"
+# Pool for user-defined networks (one per user): not Docker's default 172.17+/192.168 pools,
+# which a system dockerd allocates from too.
+POOL="${SANDBOXD_ADDRESS_POOL:-10.214.0.0/16}"
+
+dk() { docker -H "unix://$DOCKER_SOCK" "$@"; }
+
+# dockremap and its subordinate id ranges (dockerd's userns-remap=default uses them).
+setup_userns() {
+  getent passwd dockremap >/dev/null ||
+    useradd --system --no-create-home --shell /usr/sbin/nologin --user-group dockremap
+  local f start
+  touch /etc/subuid /etc/subgid
+  # One start for both files, after every range already handed out in either.
+  start="$(awk -F: 'BEGIN{m=100000} $3+0>0 && $2+$3>m {m=$2+$3} END{print m}' /etc/subuid /etc/subgid)"
+  for f in /etc/subuid /etc/subgid; do
+    grep -q '^dockremap:' "$f" 2>/dev/null || echo "dockremap:$start:65536" >>"$f"
+  done
+}
+
+setup_btrfs() {
+  if [[ ! -f $IMG ]]; then
+    step "docker: create sparse $IMG_SIZE btrfs image $IMG"
+    truncate -s "$IMG_SIZE" "$IMG"
+    mkfs.btrfs -q "$IMG" >>"$LOG" 2>&1 || { rm -f "$IMG"; die "mkfs.btrfs failed"; }
+  fi
+  install -d -m 0711 "$DATA"
+  if ! mountpoint -q "$DATA"; then
+    step "docker: mount $IMG on $DATA"
+    mount -o loop "$IMG" "$DATA" || die "cannot loop-mount $IMG (no loop devices or no btrfs in this kernel?)"
+  fi
+  # Qgroups are what enforce --storage-opt size=; enabling is a no-op when already on.
+  btrfs quota enable "$DATA"
+}
+
+setup_bridge() {
+  if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
+    step "docker: create bridge $BRIDGE ($BRIDGE_CIDR)"
+    # Refuse a subnet some other interface already routes.
+    if ip -4 route show to match "${BRIDGE_CIDR%/*}" | grep -v '^default' | grep -q .; then
+      die "$BRIDGE_CIDR overlaps an existing route; set SANDBOXD_BRIDGE_CIDR"
+    fi
+    ip link add "$BRIDGE" type bridge
+  fi
+  ip -4 addr show dev "$BRIDGE" | grep -q "inet $BRIDGE_CIDR " || ip addr replace "$BRIDGE_CIDR" dev "$BRIDGE"
+  ip link set "$BRIDGE" up
+}
+
+# dockerd flushes the DOCKER* iptables chains when it starts, and those chains are shared with
+# any other dockerd on the machine: its published ports and network isolation would go. So when
+# another dockerd runs, snapshot the chains first and put back whatever our start removed.
+docker_rules() { iptables-save | grep -E '^[*]|^-A DOCKER(-ISOLATION-STAGE-[12])? ' || true; }
+restore_rules() { # RULES-BEFORE-START
+  local missing
+  # Rules (per table) absent now, as "-I CHAIN 1 ..." in reverse so they keep their order.
+  missing="$(awk 'NR == FNR { if (/^[*]/) t = $0; else seen[t, $0] = 1; next }
+    /^[*]/ { t = $0; next }
+    !((t, $0) in seen) { n[t]++; r[t, n[t]] = $0 }
+    END { for (t in n) { print t; for (i = n[t]; i >= 1; i--) { x = r[t, i]; sub(/^-A [^ ]+/, "& 1", x); sub(/^-A/, "-I", x); print x }; print "COMMIT" } }' \
+    <(docker_rules) <(printf '%s\n' "$1"))"
+  [[ -z $missing ]] && return 0
+  note "restoring $(grep -c '^-I' <<<"$missing") iptables rules of another dockerd"
+  iptables-restore --noflush <<<"$missing"
+}
+# Our bridge's isolation rule disappears when another dockerd restarts and flushes the chains.
+own_rules_ok() { iptables -C DOCKER-ISOLATION-STAGE-1 -i "$BRIDGE" ! -o "$BRIDGE" -j DOCKER-ISOLATION-STAGE-2 2>/dev/null; }
+
+up() {
+  need_pkg docker.io btrfs-progs uidmap iproute2 iptables
+  install -d -m 0755 "$EXEC"
+  setup_userns
+  setup_btrfs
+  setup_bridge
+
+  if pid_alive "$PIDFILE" dockerd && ! own_rules_ok; then
+    step "docker: its iptables rules were flushed (another dockerd restarted?): restart it"
+    stop_pidfile "$PIDFILE" dockerd 60
+  fi
+  if pid_alive "$PIDFILE" dockerd; then
+    step "docker: already running (pid $(cat "$PIDFILE")), reusing"
+  else
+    step "docker: start dockerd on unix://$DOCKER_SOCK"
+    local before=""
+    if pgrep -x dockerd >/dev/null; then before="$(docker_rules)"; fi
+    # Distinct containerd namespaces: should dockerd find a system containerd and use it
+    # instead of starting its own, its containers still never mix with another daemon's.
+    setsid nohup dockerd \
+      -H "unix://$DOCKER_SOCK" \
+      --data-root "$DATA" \
+      --exec-root "$EXEC" \
+      --pidfile "$PIDFILE" \
+      --storage-driver btrfs \
+      --bridge "$BRIDGE" \
+      --default-address-pool "base=$POOL,size=24" \
+      --userns-remap=default \
+      --containerd-namespace sandboxd \
+      --containerd-plugins-namespace sandboxd-plugins \
+      >>"$LOG" 2>&1 </dev/null &
+    wait_started $! "$LOG" 60 "dockerd to answer on $DOCKER_SOCK" dk version
+    [[ -z $before ]] || restore_rules "$before"
+  fi
+
+  step "docker: check btrfs storage driver and userns-remap"
+  local driver secopts
+  driver="$(dk info --format '{{.Driver}}')"
+  secopts="$(dk info --format '{{json .SecurityOptions}}')"
+  [[ $driver == btrfs ]] || die "storage driver is '$driver', want btrfs"
+  [[ $secopts == *name=userns* ]] || die "userns-remap is not on (security options: $secopts)"
+}
+
+down() {
+  step "docker: stop dockerd"
+  # dockerd stops its containers and its managed containerd before exiting.
+  stop_pidfile "$PIDFILE" dockerd 60
+  if mountpoint -q "$DATA"; then
+    umount "$DATA" || note "could not unmount $DATA (busy?); left mounted"
+  fi
+  if ip link show "$BRIDGE" >/dev/null 2>&1; then ip link delete "$BRIDGE"; fi
+}
+
+status() { status_line docker "$PIDFILE" dockerd; }
+
+case "${1:-}" in
+  up | down | status) "$1" ;;
+  *) die "usage: $0 up|down|status" ;;
+esac
