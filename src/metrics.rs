@@ -2,13 +2,16 @@
 //! process (as in the tests) never share counters.
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
 pub struct Metrics {
     registry: Registry,
     pub http_requests: IntCounterVec,
     pub http_duration: HistogramVec,
+    pub environments: IntGaugeVec,
+    pub queue_depth: IntGauge,
 }
 
 impl Metrics {
@@ -32,6 +35,20 @@ impl Metrics {
             &["route", "method"],
         )
         .expect("valid metric");
+        let environments = IntGaugeVec::new(
+            Opts::new("environments", "Environments by status"),
+            &["status"],
+        )
+        .expect("valid metric");
+        let queue_depth =
+            IntGauge::new("queue_depth", "Provisioning messages waiting in the queue")
+                .expect("valid metric");
+        registry
+            .register(Box::new(environments.clone()))
+            .expect("registered once");
+        registry
+            .register(Box::new(queue_depth.clone()))
+            .expect("registered once");
         registry
             .register(Box::new(http_requests.clone()))
             .expect("registered once");
@@ -42,6 +59,8 @@ impl Metrics {
             registry,
             http_requests,
             http_duration,
+            environments,
+            queue_depth,
         }
     }
 
@@ -52,6 +71,17 @@ impl Metrics {
         self.http_duration
             .with_label_values(&[route, method])
             .observe(seconds);
+    }
+
+    /// Sets the environment gauges; statuses absent from `counts` read zero.
+    pub fn set_environments(&self, counts: &[(String, i64)]) {
+        for status in ["creating", "running", "stopped", "error", "deleting"] {
+            let count = counts
+                .iter()
+                .find(|(s, _)| s == status)
+                .map_or(0, |(_, n)| *n);
+            self.environments.with_label_values(&[status]).set(count);
+        }
     }
 
     pub fn render(&self) -> String {

@@ -158,3 +158,9 @@ pub async fn delete(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
         .await?;
     Ok(())
 }
+
+pub async fn count_by_status(pool: &PgPool) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(include_str!("../../sql/containers/count_by_status.sql"))
+        .fetch_all(pool)
+        .await
+}

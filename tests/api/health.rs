@@ -65,4 +65,9 @@ async fn metrics_count_requests_by_route_and_status_with_latency() {
     assert!(text
         .contains(r#"sandboxd_http_requests_total{method="GET",route="/api/me",status="401"} 1"#));
     assert!(text.contains("sandboxd_http_request_duration_seconds_bucket"));
+    assert!(
+        text.contains(r#"sandboxd_environments{status="running"} 0"#),
+        "{text}"
+    );
+    assert!(text.contains("sandboxd_queue_depth 0"), "{text}");
 }

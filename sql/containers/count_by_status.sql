@@ -1,0 +1,1 @@
+SELECT status, count(*) AS environments FROM containers GROUP BY status
