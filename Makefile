@@ -18,7 +18,7 @@ TEST_FLAGS := $(if $(CI),--no-fail-fast)
 # Extra arguments for the test runner, e.g. `make test TEST_ARGS=health` to filter.
 TEST_ARGS ?=
 
-.PHONY: help stack stack-down stack-status build run test lint cargo
+.PHONY: help stack stack-down stack-status build run test lint cargo bench-provision
 
 help: ## list the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  make %-13s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -55,6 +55,11 @@ test: cargo ## stack, then the whole test suite (cargo nextest if installed, els
 	  echo "==> test: cargo test --all-targets $(TEST_FLAGS) $(TEST_ARGS) ..."; \
 	  cargo test --all-targets $(TEST_FLAGS) $(TEST_ARGS); \
 	fi || { echo '!!! step "test" FAILED' >&2; exit 1; }
+
+bench-provision: cargo ## POST -> ready against `docker run -d`, p50/p95 side by side
+	@SANDBOXD_ROLES="barebone" scripts/stack.sh up
+	@echo "==> bench-provision: cargo bench --bench provision ..."
+	@. $(STACK_ENV) && cargo bench --bench provision
 
 lint: cargo ## cargo fmt --check and clippy with warnings as errors
 	@echo "==> lint: cargo fmt --check ..."

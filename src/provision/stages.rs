@@ -236,6 +236,13 @@ impl Provisioner {
         let image = image.ok_or_else(|| {
             StageError::Transient("the pulled image is gone; pulling again".into())
         })?;
+        // A tier may allow more CPU than this host has; the engine refuses such a request.
+        let host_millicores = self
+            .runtime
+            .cpu_count()
+            .await
+            .map_err(|err| StageError::Transient(err.to_string()))?
+            * 1000;
         let network = network_name(env.user_id);
         self.runtime
             .ensure_network(&network, self.labels(env, false))
@@ -248,7 +255,7 @@ impl Provisioner {
             env: vec!["TERM=xterm-256color".into(), "LANG=C.UTF-8".into()],
             network,
             memory_mb: env.memory_mb.into(),
-            cpu_millicores: env.cpu_millicores.into(),
+            cpu_millicores: i64::from(env.cpu_millicores).min(host_millicores),
             disk_mb: self.settings.disk_quota.then_some(env.disk_mb.into()),
             pids_limit: self.settings.pids_limit,
         };

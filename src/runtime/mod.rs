@@ -45,6 +45,12 @@ impl Runtime {
             .cloned()
     }
 
+    /// CPUs the engine's host has: a container may not ask for more.
+    pub async fn cpu_count(&self) -> anyhow::Result<i64> {
+        let info = self.client().await?.info().await?;
+        Ok(info.ncpu.unwrap_or(1).max(1))
+    }
+
     pub async fn ping(&self) -> anyhow::Result<()> {
         tokio::time::timeout(PING_TIMEOUT, async {
             self.client().await?.ping().await?;
