@@ -98,8 +98,14 @@ async fn delete_in_the_middle_of_provisioning_leaves_nothing_behind() {
             .delete(&format!("/api/containers/{id}"), Some(&token))
             .await;
         assert_eq!(response.status(), 200, "delete after {delay_ms} ms");
-        // Give a worker caught mid-stage time to notice and clean up after itself.
-        tokio::time::sleep(Duration::from_secs(3)).await;
+        // A worker caught inside the engine's create call removes what it made once the call
+        // returns, which on a loaded engine takes seconds.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while !environment_containers(&app, &id).is_empty()
+            && tokio::time::Instant::now() < deadline
+        {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
         assert!(
             environment_containers(&app, &id).is_empty(),
             "after {delay_ms} ms"
