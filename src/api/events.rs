@@ -13,7 +13,7 @@ use super::openapi::ErrorBody;
 use crate::auth::{Principal, Scope};
 use crate::db;
 use crate::events::EventBus;
-use crate::provision::events::PROGRESS;
+use crate::provision::events::{progress_of, PROGRESS};
 use crate::state::AppState;
 
 const HEARTBEAT: Duration = Duration::from_secs(20);
@@ -112,17 +112,9 @@ async fn send_current_stages(
         return Ok(());
     };
     for row in rows {
-        let stage = if row.status == "error" {
-            "error".to_string()
-        } else {
-            row.stage
-        };
-        let frame = EventBus::frame(
-            PROGRESS,
-            json!({"id": row.id, "name": row.name, "stage": stage,
-                   "message": row.message, "progress": row.progress}),
-        );
-        session.text(frame).await?;
+        session
+            .text(EventBus::frame(PROGRESS, progress_of(&row)))
+            .await?;
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ use crate::auth::{Principal, Scope};
 use crate::db;
 use crate::error::ApiResult;
 use crate::events::Subscription;
+use crate::provision::events::progress_of;
 use crate::provision::request::CreateContainerRequest;
 use crate::provision::view::CreatedView;
 use crate::state::AppState;
@@ -113,14 +114,7 @@ impl Progress {
     async fn poll(&mut self) {
         let row = db::containers::by_id(&self.state.pool, self.id).await;
         let data = match row {
-            Ok(Some(row)) => {
-                let stage = match row.status.as_str() {
-                    "error" => "error".to_string(),
-                    _ => row.stage.clone(),
-                };
-                json!({"id": row.id, "name": row.name, "stage": stage,
-                       "message": row.message, "progress": row.progress})
-            }
+            Ok(Some(row)) => progress_of(&row),
             Ok(None) => {
                 json!({"id": self.id, "stage": "deleted", "message": "Environment deleted", "progress": 100})
             }

@@ -164,3 +164,14 @@ pub async fn count_by_status(pool: &PgPool) -> Result<Vec<(String, i64)>, sqlx::
         .fetch_all(pool)
         .await
 }
+
+/// Environments whose delete could not remove their container and has waited `quiet`.
+pub async fn stuck_deleting(
+    pool: &PgPool,
+    quiet: std::time::Duration,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(include_str!("../../sql/containers/stuck_deleting.sql"))
+        .bind(quiet.as_secs_f64())
+        .fetch_all(pool)
+        .await
+}

@@ -63,20 +63,13 @@ pub async fn admin_exists(pool: &PgPool) -> Result<bool, sqlx::Error> {
         .await
 }
 
-pub async fn count_containers(pool: &PgPool, user_id: Uuid) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(include_str!("../../sql/users/count_containers.sql"))
-        .bind(user_id)
-        .fetch_one(pool)
-        .await
-}
-
-/// The same count inside a transaction that holds the owner's lock.
-pub async fn count_containers_in(
-    tx: &mut sqlx::PgConnection,
+/// Environments counting against the quota; inside a create's transaction too.
+pub async fn count_containers(
+    executor: impl sqlx::PgExecutor<'_>,
     user_id: Uuid,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(include_str!("../../sql/users/count_containers.sql"))
         .bind(user_id)
-        .fetch_one(tx)
+        .fetch_one(executor)
         .await
 }

@@ -1,7 +1,5 @@
 //! Which images and roles exist, and which engine references they stand for.
 
-use std::collections::BTreeMap;
-
 pub const CUSTOM: &str = "custom";
 pub const ROLES: [&str; 6] = ["node", "python", "go", "rust", "devops", "barebone"];
 
@@ -48,7 +46,11 @@ impl Catalogue {
     /// The prebuilt image for `role` on `image`, when the setup builds one: the role's
     /// toolchain and the shell tools are already inside, so configuring is quick.
     pub fn role_image(&self, image: &str, role: Option<&str>) -> Option<String> {
-        let distro = ROLE_IMAGE_BASES.get(image)?;
+        // Role images are built for Debian only: its mirror is the one these machines reach.
+        let distro = match image {
+            "debian:bookworm" => "debian",
+            _ => return None,
+        };
         let role = role.unwrap_or("barebone");
         Some(format!(
             "{}/sandboxd/{distro}-{role}:bookworm",
@@ -56,9 +58,6 @@ impl Catalogue {
         ))
     }
 }
-
-static ROLE_IMAGE_BASES: std::sync::LazyLock<BTreeMap<&'static str, &'static str>> =
-    std::sync::LazyLock::new(|| BTreeMap::from([("debian:bookworm", "debian")]));
 
 pub fn is_role(name: &str) -> bool {
     ROLES.contains(&name)

@@ -64,7 +64,7 @@ impl Provisioner {
         db::containers::lock_owner(&mut tx, owner.id())
             .await
             .map_err(ApiError::from)?;
-        let current = db::users::count_containers_in(&mut tx, owner.id())
+        let current = db::users::count_containers(&mut *tx, owner.id())
             .await
             .map_err(ApiError::from)?;
         if current >= i64::from(tier.max_containers) {

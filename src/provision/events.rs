@@ -7,6 +7,18 @@ use crate::db::containers::ContainerRow;
 
 pub const PROGRESS: &str = "container_progress";
 
+/// Where an environment stands, as a `container_progress` payload read from its row: what a
+/// client that connects late, or a stream that missed an event, is told.
+pub fn progress_of(row: &ContainerRow) -> serde_json::Value {
+    let stage = if row.status == "error" {
+        "error"
+    } else {
+        row.stage.as_str()
+    };
+    json!({"id": row.id, "name": row.name, "stage": stage,
+           "message": row.message, "progress": row.progress})
+}
+
 impl Provisioner {
     /// Tells the owner where provisioning stands. Losing an event is not fatal (Postgres has
     /// the stage, and a client that reconnects reads it), so failures are only logged.

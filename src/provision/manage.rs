@@ -49,11 +49,7 @@ impl Provisioner {
 
     /// Finishes deletes that failed earlier because the engine was unreachable.
     pub async fn retry_stuck_deletes(&self, quiet: Duration) -> Result<(), sqlx::Error> {
-        let stuck: Vec<Uuid> =
-            sqlx::query_scalar(include_str!("../../sql/containers/stuck_deleting.sql"))
-                .bind(quiet.as_secs_f64())
-                .fetch_all(&self.pool)
-                .await?;
+        let stuck = db::containers::stuck_deleting(&self.pool, quiet).await?;
         for id in stuck {
             if let Err(err) = self.finish_delete(id).await {
                 tracing::warn!(error = %err, container_id = %id, "delete still failing");

@@ -41,7 +41,7 @@ impl Worker {
             let outcome = async {
                 if connection.is_none() {
                     self.provisioner.queue.ensure_group().await?;
-                    connection = Some(self.provisioner.kv_dedicated().await?);
+                    connection = Some(self.provisioner.queue.dedicated().await?);
                 }
                 let conn = connection.as_mut().expect("set above");
                 self.provisioner.queue.next(conn, &self.id, BLOCK).await
@@ -218,10 +218,6 @@ async fn pause(shutdown: &CancellationToken) {
 }
 
 impl Provisioner {
-    async fn kv_dedicated(&self) -> redis::RedisResult<redis::aio::MultiplexedConnection> {
-        self.queue.dedicated().await
-    }
-
     /// Starts `count` workers and one maintenance loop.
     pub fn spawn_workers(
         &self,

@@ -25,6 +25,7 @@ const PING_TIMEOUT: Duration = Duration::from_secs(2);
 pub struct Runtime {
     host: Arc<str>,
     client: Arc<OnceCell<Docker>>,
+    cpus: Arc<OnceCell<i64>>,
 }
 
 impl Runtime {
@@ -32,6 +33,7 @@ impl Runtime {
         Self {
             host: host.into(),
             client: Arc::new(OnceCell::new()),
+            cpus: Arc::new(OnceCell::new()),
         }
     }
 
@@ -45,10 +47,16 @@ impl Runtime {
             .cloned()
     }
 
-    /// CPUs the engine's host has: a container may not ask for more.
+    /// CPUs the engine's host has: a container may not ask for more. Asked once, not on
+    /// every create.
     pub async fn cpu_count(&self) -> anyhow::Result<i64> {
-        let info = self.client().await?.info().await?;
-        Ok(info.ncpu.unwrap_or(1).max(1))
+        self.cpus
+            .get_or_try_init(|| async {
+                let info = self.client().await?.info().await?;
+                Ok::<_, anyhow::Error>(info.ncpu.unwrap_or(1).max(1))
+            })
+            .await
+            .copied()
     }
 
     pub async fn ping(&self) -> anyhow::Result<()> {
