@@ -34,6 +34,13 @@ pub struct Settings {
     pub workers: usize,
     pub job_attempts: i32,
     pub job_lease: Duration,
+    /// Where the web UI's pages, assets and npm packages (xterm.js) are read from.
+    pub web_dir: String,
+    /// How long a terminal's shell outlives its WebSocket, waiting for a reconnect.
+    pub terminal_grace: Duration,
+    /// A terminal with no input for this long is closed.
+    pub terminal_idle: Duration,
+    pub terminals_per_environment: usize,
 }
 
 /// `{registry}` stands for `SANDBOXD_REGISTRY`.
@@ -101,6 +108,10 @@ impl Settings {
             workers: env.get("SANDBOXD_WORKERS", 2)?,
             job_attempts: env.get("SANDBOXD_JOB_ATTEMPTS", 3)?,
             job_lease: Duration::from_secs(env.get("SANDBOXD_JOB_LEASE_SECONDS", 10)?),
+            web_dir: env.get("SANDBOXD_WEB_DIR", "templates".to_string())?,
+            terminal_grace: Duration::from_secs(env.get("SANDBOXD_TERMINAL_GRACE_SECONDS", 60)?),
+            terminal_idle: Duration::from_secs(env.get("SANDBOXD_TERMINAL_IDLE_SECONDS", 3600)?),
+            terminals_per_environment: env.get("SANDBOXD_TERMINALS_PER_ENVIRONMENT", 16)?,
         })
     }
 }

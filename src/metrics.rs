@@ -12,6 +12,7 @@ pub struct Metrics {
     pub http_duration: HistogramVec,
     pub environments: IntGaugeVec,
     pub queue_depth: IntGauge,
+    pub terminals: IntGauge,
 }
 
 impl Metrics {
@@ -43,6 +44,11 @@ impl Metrics {
         let queue_depth =
             IntGauge::new("queue_depth", "Provisioning messages waiting in the queue")
                 .expect("valid metric");
+        let terminals = IntGauge::new("terminals", "Terminal shells this process holds open")
+            .expect("valid metric");
+        registry
+            .register(Box::new(terminals.clone()))
+            .expect("registered once");
         registry
             .register(Box::new(environments.clone()))
             .expect("registered once");
@@ -61,6 +67,7 @@ impl Metrics {
             http_duration,
             environments,
             queue_depth,
+            terminals,
         }
     }
 

@@ -25,6 +25,7 @@ use crate::provision::Provisioner;
 use crate::queue::JobQueue;
 use crate::runtime::Runtime;
 use crate::state::AppState;
+use crate::terminal::Terminals;
 
 const MIGRATION_PATIENCE: Duration = Duration::from_secs(30);
 
@@ -135,9 +136,14 @@ fn build_state(
             session_ttl: settings.jwt_ttl,
         }),
         limiter: RateLimiter::new(kv.clone()),
-        runtime,
         metrics: Arc::new(Metrics::new()),
         shutdown: CancellationToken::new(),
+        terminals: Terminals::new(
+            runtime.clone(),
+            settings.terminal_grace,
+            settings.terminals_per_environment,
+        ),
+        runtime,
         provisioner,
         pool,
         kv,

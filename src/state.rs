@@ -10,6 +10,7 @@ use crate::kv::Kv;
 use crate::metrics::Metrics;
 use crate::provision::Provisioner;
 use crate::runtime::Runtime;
+use crate::terminal::Terminals;
 
 /// What every handler may reach. Cheap to clone: everything inside is shared.
 #[derive(Clone)]
@@ -22,6 +23,7 @@ pub struct AppState {
     pub limiter: RateLimiter,
     pub metrics: Arc<Metrics>,
     pub provisioner: Provisioner,
+    pub terminals: Terminals,
     /// Cancelled on shutdown; every long-lived loop (WebSockets, workers) selects on it.
     pub shutdown: CancellationToken,
 }

@@ -14,6 +14,10 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     if let Ok(depth) = state.provisioner.queue.depth().await {
         state.metrics.queue_depth.set(depth as i64);
     }
+    state
+        .metrics
+        .terminals
+        .set(state.terminals.open_count() as i64);
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(state.metrics.render())

@@ -11,7 +11,9 @@ pub mod me;
 pub mod metrics;
 pub mod observe;
 pub mod openapi;
+pub mod pages;
 pub mod stream;
+pub mod terminal;
 pub mod tokens;
 
 use actix_web::web;
@@ -46,5 +48,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(containers::get))
                 .route(web::delete().to(containers::delete)),
         )
-        .route("/ws/events", web::get().to(events::events));
+        .route("/ws/events", web::get().to(events::events))
+        .route("/ws/terminal/{id}", web::get().to(terminal::terminal))
+        .configure(pages::routes);
 }

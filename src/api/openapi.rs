@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use super::{auth, containers, events, health, me, metrics, stream, tokens};
+use super::{auth, containers, events, health, me, metrics, stream, terminal, tokens};
 
 /// The error body of every endpoint.
 #[derive(Serialize, ToSchema)]
@@ -35,7 +35,7 @@ pub struct ErrorBody {
         auth::register, auth::login, auth::guest, auth::logout, me::me,
         tokens::create, tokens::list, tokens::revoke,
         containers::create, containers::list, containers::get, containers::delete,
-        stream::create_streaming, events::events,
+        stream::create_streaming, events::events, terminal::terminal,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),
@@ -44,6 +44,7 @@ pub struct ErrorBody {
         (name = "tokens", description = "API tokens for scripts"),
         (name = "containers", description = "Environments and their provisioning"),
         (name = "events", description = "WebSocket event stream"),
+        (name = "terminal", description = "Interactive shells over a WebSocket: JSON text frames {type, data, cols, rows} (input, output, resize, ping, pong, error, connected, exit), or raw bytes in binary frames"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     )
 )]

@@ -6,11 +6,13 @@ mod error;
 mod exec;
 mod images;
 mod network;
+mod tty;
 
 pub use containers::ContainerSpec;
 pub use error::RuntimeError;
 pub use exec::ExecOutput;
 pub use images::split_reference;
+pub use tty::{Tty, TtyInput, TtyOutput};
 
 use std::sync::Arc;
 use std::time::Duration;

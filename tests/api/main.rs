@@ -12,5 +12,8 @@ mod jwt;
 mod openapi;
 mod provisioning_helpers;
 mod rate_limits;
+mod terminal_client;
+mod terminal_protocol;
+mod terminal_resume;
 mod tokens;
 mod ws;

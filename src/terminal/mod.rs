@@ -1,0 +1,247 @@
+//! Browser terminals: shells on a TTY inside environments, kept by session id so a client
+//! that drops can resume its shell within a grace period.
+//!
+//! Shells live in the API process that started them. Behind a load balancer a reconnect may
+//! reach another replica and get a new shell; with `use_tmux` the tmux session still survives.
+
+pub mod protocol;
+mod replay;
+mod shell;
+
+pub use shell::{Attachment, Shell, ShellEvent};
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use uuid::Uuid;
+
+use crate::db::containers::ContainerRow;
+use crate::error::ApiError;
+use crate::provision::container_name;
+use crate::runtime::{Runtime, RuntimeError};
+use shell::ShellSpec;
+
+const LAUNCH: &str = include_str!("launch.sh");
+/// Whoever connects without naming a tmux session shares this one.
+const DEFAULT_TMUX_SESSION: &str = "main";
+pub const DEFAULT_SIZE: (u16, u16) = (80, 24);
+pub const MAX_DIMENSION: u16 = 1000;
+
+type Key = (Uuid, String);
+
+#[derive(Clone)]
+pub struct Terminals {
+    runtime: Runtime,
+    grace: Duration,
+    per_environment: usize,
+    shells: Arc<Mutex<HashMap<Key, Arc<Shell>>>>,
+}
+
+/// What a client asks for when it connects.
+pub struct OpenRequest {
+    pub session_id: Option<String>,
+    pub size: (u16, u16),
+}
+
+/// A connection's shell, and whether it was already running.
+pub struct Opened {
+    pub attachment: Attachment,
+    pub resumed: bool,
+}
+
+impl Terminals {
+    pub fn new(runtime: Runtime, grace: Duration, per_environment: usize) -> Self {
+        Self {
+            runtime,
+            grace,
+            per_environment,
+            shells: Arc::default(),
+        }
+    }
+
+    /// Resumes the session `request.session_id` names if it is still running, else starts a
+    /// new shell under that id (or a fresh one).
+    pub async fn open(
+        &self,
+        environment: &ContainerRow,
+        request: OpenRequest,
+    ) -> Result<Opened, ApiError> {
+        let tmux_session = request
+            .session_id
+            .clone()
+            .unwrap_or_else(|| DEFAULT_TMUX_SESSION.to_string());
+        let session_id = match request.session_id {
+            Some(id) => valid_session_id(id)?,
+            None => Uuid::new_v4().simple().to_string(),
+        };
+        let key = (environment.id, session_id.clone());
+        if let Some(attachment) = self.running(&key, environment.user_id) {
+            if let Err(err) = attachment
+                .shell
+                .resize(request.size.0, request.size.1)
+                .await
+            {
+                tracing::debug!(error = %err, "resizing a resumed terminal failed");
+            }
+            return Ok(Opened {
+                attachment,
+                resumed: true,
+            });
+        }
+        if self.count(environment.id) >= self.per_environment {
+            return Err(ApiError::conflict(
+                "TOO_MANY_TERMINALS",
+                format!(
+                    "this environment already has {} terminals open; close one first",
+                    self.per_environment
+                ),
+            ));
+        }
+        let shell = self
+            .start(environment, session_id, &tmux_session, request.size)
+            .await?;
+        let attachment = shell
+            .attach()
+            .ok_or_else(|| ApiError::internal("the shell ended as it started"))?;
+        Ok(Opened {
+            attachment,
+            resumed: false,
+        })
+    }
+
+    /// Called when a client goes away: unless someone reattaches within the grace period, the
+    /// shell is hung up.
+    pub fn release(&self, attachment: Attachment) {
+        if !attachment.detach() {
+            return;
+        }
+        let shell = attachment.shell.clone();
+        let generation = shell.generation();
+        let grace = self.grace;
+        tokio::spawn(async move {
+            tokio::time::sleep(grace).await;
+            if shell.unattended_since(generation) {
+                tracing::debug!(
+                    session_id = shell.session_id,
+                    "terminal not resumed; hanging up"
+                );
+                shell.hang_up();
+            }
+        });
+    }
+
+    /// Open shells, for metrics.
+    pub fn open_count(&self) -> usize {
+        self.shells.lock().expect("terminal registry lock").len()
+    }
+
+    fn running(&self, key: &Key, owner: Uuid) -> Option<Attachment> {
+        let shell = self
+            .shells
+            .lock()
+            .expect("terminal registry lock")
+            .get(key)
+            .cloned()?;
+        // The key already includes an environment the caller owns; this guards the invariant.
+        (shell.owner == owner).then(|| shell.attach()).flatten()
+    }
+
+    fn count(&self, environment: Uuid) -> usize {
+        let shells = self.shells.lock().expect("terminal registry lock");
+        shells.keys().filter(|(id, _)| *id == environment).count()
+    }
+
+    async fn start(
+        &self,
+        environment: &ContainerRow,
+        session_id: String,
+        tmux_session: &str,
+        size: (u16, u16),
+    ) -> Result<Arc<Shell>, ApiError> {
+        let container = container_name(environment.id);
+        let command = [
+            "sh",
+            "-c",
+            LAUNCH,
+            "sandboxd-terminal",
+            &session_id,
+            tmux_session,
+        ]
+        .map(String::from)
+        .to_vec();
+        let env = ["TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8"]
+            .map(String::from)
+            .to_vec();
+        let tty = self
+            .runtime
+            .open_tty(&container, command, env, size)
+            .await
+            .map_err(|err| match err {
+                RuntimeError::Unavailable(_) => ApiError::unavailable(
+                    "TERMINAL_UNAVAILABLE",
+                    format!("could not start a shell: {err}"),
+                ),
+                _ => ApiError::conflict(
+                    "CONTAINER_NOT_RUNNING",
+                    format!("the environment's container is not running: {err}"),
+                ),
+            })?;
+        let key: Key = (environment.id, session_id.clone());
+        let spec = ShellSpec {
+            session_id,
+            environment: environment.id,
+            owner: environment.user_id,
+            container,
+        };
+        let registry = self.shells.clone();
+        let shell = Shell::start(spec, tty, self.runtime.clone(), move |ended| {
+            let mut shells = registry.lock().expect("terminal registry lock");
+            let key = (ended.environment, ended.session_id.clone());
+            if shells
+                .get(&key)
+                .is_some_and(|current| std::ptr::eq(current.as_ref(), ended))
+            {
+                shells.remove(&key);
+            }
+        });
+        let mut shells = self.shells.lock().expect("terminal registry lock");
+        if let Some(other) = shells.get(&key) {
+            // Another connection started this session first: keep theirs, hang ours up.
+            shell.hang_up();
+            return Ok(other.clone());
+        }
+        shells.insert(key, shell.clone());
+        Ok(shell)
+    }
+}
+
+/// Session ids name a pid file and a tmux session inside the environment: keep them plain.
+fn valid_session_id(id: String) -> Result<String, ApiError> {
+    let plain = (1..=64).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if plain {
+        Ok(id)
+    } else {
+        Err(ApiError::bad_request(
+            "INVALID_SESSION_ID",
+            "session must be 1-64 letters, digits, '-' or '_'",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_ids_are_plain_words() {
+        assert!(valid_session_id("tab-1_a".into()).is_ok());
+        assert!(valid_session_id("".into()).is_err());
+        assert!(valid_session_id("../../etc".into()).is_err());
+        assert!(valid_session_id("a b".into()).is_err());
+        assert!(valid_session_id("x".repeat(65)).is_err());
+    }
+}
