@@ -7,6 +7,7 @@ pub mod errors;
 pub mod events;
 pub mod extract;
 pub mod health;
+pub mod lifecycle;
 pub mod me;
 pub mod metrics;
 pub mod observe;
@@ -47,6 +48,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::resource("/api/containers/{id}")
                 .route(web::get().to(containers::get))
                 .route(web::delete().to(containers::delete)),
+        )
+        .route(
+            "/api/containers/{id}/start",
+            web::post().to(lifecycle::start),
+        )
+        .route("/api/containers/{id}/stop", web::post().to(lifecycle::stop))
+        .route(
+            "/api/containers/{id}/restart",
+            web::post().to(lifecycle::restart),
         )
         .route("/ws/events", web::get().to(events::events))
         .route("/ws/terminal/{id}", web::get().to(terminal::terminal))

@@ -175,3 +175,19 @@ pub async fn stuck_deleting(
         .fetch_all(pool)
         .await
 }
+
+/// Moves an environment to `to` if it is in one of `from`: a delete that got there first wins.
+pub async fn set_status(
+    pool: &PgPool,
+    id: Uuid,
+    from: &[&str],
+    to: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(include_str!("../../sql/containers/set_status.sql"))
+        .bind(id)
+        .bind(from)
+        .bind(to)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -6,6 +6,7 @@ mod error;
 mod exec;
 mod images;
 mod network;
+mod power;
 mod tty;
 
 pub use containers::ContainerSpec;

@@ -1,6 +1,7 @@
 mod accounts;
 mod containers_events;
 mod containers_failures;
+mod containers_lifecycle;
 mod containers_limits;
 mod containers_pipeline;
 mod containers_requests;
