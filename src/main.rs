@@ -36,9 +36,19 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Each terminal holds two sockets (the browser's and the engine's), so the usual soft limit
+/// of 1024 open files would cap a server at a few hundred terminals.
+fn raise_open_files_limit() {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::debug!(limit, "open files limit"),
+        Err(err) => tracing::warn!(error = %err, "could not raise the open files limit"),
+    }
+}
+
 async fn serve() -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
     telemetry::init(settings.log_format);
+    raise_open_files_limit();
     let public_url = settings.public_url.clone();
     let app = Application::build(settings).await?;
     let url = public_url.unwrap_or_else(|| format!("http://127.0.0.1:{}", app.port()));
