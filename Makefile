@@ -18,7 +18,7 @@ TEST_FLAGS := $(if $(CI),--no-fail-fast)
 # Extra arguments for the test runner, e.g. `make test TEST_ARGS=health` to filter.
 TEST_ARGS ?=
 
-.PHONY: help stack stack-down stack-status build run test lint cargo bench-provision
+.PHONY: help stack stack-down stack-status web build run test lint cargo bench-provision
 
 help: ## list the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  make %-13s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -32,6 +32,9 @@ stack-down: ## stop the local stack's daemons (data is kept)
 stack-status: ## show the local stack's daemons
 	@scripts/stack.sh status
 
+web: ## install the web UI's npm packages (xterm.js)
+	@scripts/web.sh
+
 cargo:
 	@command -v cargo >/dev/null || { echo '!!! step "cargo" FAILED: cargo not found; install a Rust toolchain (rustup)' >&2; exit 1; }
 
@@ -39,13 +42,14 @@ build: cargo ## cargo build --release
 	@echo "==> build: cargo build --release ..."
 	@cargo build --release || { echo '!!! step "build" FAILED' >&2; exit 1; }
 
-run: cargo stack build ## stack + release build, then run `sandboxd serve` against the stack
+run: cargo stack web build ## stack + release build, then run `sandboxd serve` against the stack
 	@echo "==> run: target/release/sandboxd serve ..."
 	@. $(STACK_ENV) && exec ./target/release/sandboxd serve
 
 # The tests need only these role images; `make run` builds all six.
 test: cargo ## stack, then the whole test suite (cargo nextest if installed, else cargo test)
 	@SANDBOXD_ROLES="barebone python" scripts/stack.sh up
+	@scripts/web.sh --browser
 	@scripts/drop-test-databases.sh
 	@. $(STACK_ENV); \
 	if command -v cargo-nextest >/dev/null; then \
