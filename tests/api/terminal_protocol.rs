@@ -136,3 +136,42 @@ async fn no_token_another_users_environment_and_a_read_only_token_are_refused_be
     let bad_size = format!("{path}?token={owner}&cols=0");
     assert_eq!(status(ws::connect(&app, &bad_size).await), 400);
 }
+
+#[tokio::test]
+async fn a_client_that_stops_reading_stalls_the_shell_instead_of_filling_the_server() {
+    let app = spawn_app().await;
+    let (token, id) = user_with_environment(&app, "slowpoke").await;
+    let mut terminal = Terminal::open(&app, &token, &id, "mode=binary").await;
+    // 64 MB of output: far more than every buffer on the way holds.
+    terminal
+        .type_line(
+            "yes 0123456789abcdef0123456789abcdef | head -c 64000000 >&1; echo DONE-$((1+1))",
+        )
+        .await;
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let ps = crate::engine::exec(&app.settings, &format!("sbx-{id}"), "ps");
+    let processes = String::from_utf8_lossy(&ps.stdout);
+    assert!(
+        // busybox runs its applets without exec: `{yes} /bin/sh -l`.
+        processes.contains("{yes}") || processes.contains("yes 0123456789abcdef"),
+        "the producer should be blocked on a full terminal, not done: {processes}"
+    );
+    let mut drained = 0usize;
+    let mut tail = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(120);
+    use futures_util::StreamExt;
+    while !tail.contains("DONE-2") {
+        let message = tokio::time::timeout_at(deadline, terminal.socket.next())
+            .await
+            .expect("the output drains once the client reads")
+            .expect("still connected")
+            .expect("a frame");
+        if let tokio_tungstenite::tungstenite::Message::Binary(bytes) = message {
+            drained += bytes.len();
+            tail.push_str(&String::from_utf8_lossy(&bytes));
+            let keep = tail.len().saturating_sub(64);
+            tail = tail.split_off(tail.floor_char_boundary(keep));
+        }
+    }
+    assert!(drained >= 64_000_000, "drained {drained} bytes");
+}
