@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod observe;
 pub mod openapi;
 pub mod pages;
+pub mod stats;
 pub mod stream;
 pub mod terminal;
 pub mod tokens;
@@ -40,6 +41,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(containers::list))
                 .route(web::post().to(containers::create)),
         )
+        .route("/api/containers/stats", web::get().to(stats::all))
         .route(
             "/api/containers/stream",
             web::post().to(stream::create_streaming),
@@ -49,6 +51,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(containers::get))
                 .route(web::delete().to(containers::delete)),
         )
+        .route("/api/containers/{id}/stats", web::get().to(stats::one))
         .route(
             "/api/containers/{id}/start",
             web::post().to(lifecycle::start),

@@ -8,7 +8,9 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use super::{auth, containers, events, health, lifecycle, me, metrics, stream, terminal, tokens};
+use super::{
+    auth, containers, events, health, lifecycle, me, metrics, stats, stream, terminal, tokens,
+};
 
 /// The error body of every endpoint.
 #[derive(Serialize, ToSchema)]
@@ -35,7 +37,7 @@ pub struct ErrorBody {
         auth::register, auth::login, auth::guest, auth::logout, me::me,
         tokens::create, tokens::list, tokens::revoke,
         containers::create, containers::list, containers::get, containers::delete,
-        lifecycle::start, lifecycle::stop, lifecycle::restart,
+        lifecycle::start, lifecycle::stop, lifecycle::restart, stats::one, stats::all,
         stream::create_streaming, events::events, terminal::terminal,
     ),
     components(schemas(ErrorBody)),

@@ -9,6 +9,7 @@ pub mod manage;
 pub mod request;
 pub mod shell;
 pub mod stages;
+pub mod stats;
 pub mod view;
 pub mod worker;
 

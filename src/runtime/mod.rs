@@ -7,12 +7,14 @@ mod exec;
 mod images;
 mod network;
 mod power;
+mod stats;
 mod tty;
 
 pub use containers::ContainerSpec;
 pub use error::RuntimeError;
 pub use exec::ExecOutput;
 pub use images::split_reference;
+pub use stats::StatsSample;
 pub use tty::{Tty, TtyInput, TtyOutput};
 
 use std::sync::Arc;

@@ -1,10 +1,12 @@
 mod accounts;
+mod browser;
 mod containers_events;
 mod containers_failures;
 mod containers_lifecycle;
 mod containers_limits;
 mod containers_pipeline;
 mod containers_requests;
+mod containers_stats;
 mod engine;
 mod errors;
 mod health;

@@ -1,0 +1,37 @@
+//! Resource usage of the caller's environments.
+
+use actix_web::{web, HttpResponse};
+
+use super::openapi::ErrorBody;
+use crate::auth::{Principal, Scope};
+use crate::error::ApiResult;
+use crate::provision::stats::{BatchStats, ContainerStats};
+use crate::state::AppState;
+
+/// CPU, memory and network figures of one running environment, from the engine.
+#[utoipa::path(get, path = "/api/containers/{id}/stats", tag = "containers", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Environment id, docker id or name")),
+    responses(
+        (status = 200, body = ContainerStats),
+        (status = 404, description = "CONTAINER_NOT_FOUND", body = ErrorBody),
+        (status = 409, description = "CONTAINER_NOT_RUNNING", body = ErrorBody),
+        (status = 500, description = "CONTAINER_STATS_FAILED", body = ErrorBody),
+    ))]
+#[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
+pub async fn one(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    principal.require(Scope::Read)?;
+    Ok(HttpResponse::Ok().json(state.provisioner.stats(&principal, &id).await?))
+}
+
+/// Figures for each of the caller's running environments; stopped ones are left out.
+#[utoipa::path(get, path = "/api/containers/stats", tag = "containers", security(("bearer" = [])),
+    responses((status = 200, body = BatchStats), (status = 401, body = ErrorBody)))]
+#[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
+pub async fn all(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
+    principal.require(Scope::Read)?;
+    Ok(HttpResponse::Ok().json(state.provisioner.all_stats(&principal).await?))
+}
