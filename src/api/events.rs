@@ -9,6 +9,7 @@ use futures_util::StreamExt;
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::log_subscriptions::LogSubscriptions;
 use super::openapi::ErrorBody;
 use crate::auth::{Principal, Scope};
 use crate::db;
@@ -20,7 +21,9 @@ const HEARTBEAT: Duration = Duration::from_secs(20);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
 const MAX_FRAME: usize = 64 * 1024;
 
-/// Upgrades to a WebSocket of `{type, data}` frames: `connected`, `container_progress`, ...
+/// Upgrades to a WebSocket of `{type, data}` frames: `connected`, `container_progress`,
+/// `container.<action>.completed|failed`, and logs after the client sends
+/// `{"type": "container.logs.subscribe", "data": {"containerId", "tail", "follow", "timestamps"}}`.
 /// Authenticate with `Authorization: Bearer` or `?token=`.
 #[utoipa::path(get, path = "/ws/events", tag = "events", security(("bearer" = [])),
     params(("token" = Option<String>, Query, description = "The bearer token, for clients that cannot set headers")),
@@ -49,6 +52,7 @@ async fn serve(
     mut messages: actix_ws::MessageStream,
 ) {
     let mut subscription = state.provisioner.events.subscribe(principal.id());
+    let (mut logs, mut log_frames) = LogSubscriptions::new(state.clone(), principal.clone());
     let connected = EventBus::frame("connected", json!({ "user_id": principal.id() }));
     if session.text(connected).await.is_err() {
         return;
@@ -69,6 +73,7 @@ async fn serve(
                 Err(RecvError::Lagged(skipped)) => tracing::debug!(skipped, "events client lagging"),
                 Err(RecvError::Closed) => break None,
             },
+            Some(frame) = log_frames.recv() => if session.text(frame).await.is_err() { return },
             message = messages.next() => match message {
                 Some(Ok(Message::Ping(bytes))) => {
                     last_heard = Instant::now();
@@ -76,8 +81,13 @@ async fn serve(
                 }
                 Some(Ok(Message::Text(text))) => {
                     last_heard = Instant::now();
-                    if is_ping(&text) && session.text(EventBus::frame("pong", json!({}))).await.is_err() {
-                        return;
+                    let reply = if is_ping(&text) {
+                        Some(EventBus::frame("pong", json!({})))
+                    } else {
+                        logs.handle(&text).await
+                    };
+                    if let Some(reply) = reply {
+                        if session.text(reply).await.is_err() { return }
                     }
                 }
                 Some(Ok(Message::Close(reason))) => break reason,

@@ -8,6 +8,7 @@ pub mod events;
 pub mod extract;
 pub mod health;
 pub mod lifecycle;
+pub mod log_subscriptions;
 pub mod me;
 pub mod metrics;
 pub mod observe;

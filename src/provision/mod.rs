@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod create;
 pub mod events;
 pub mod lifecycle;
+pub mod logs;
 pub mod manage;
 pub mod request;
 pub mod shell;

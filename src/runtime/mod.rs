@@ -5,6 +5,7 @@ mod containers;
 mod error;
 mod exec;
 mod images;
+mod logs;
 mod network;
 mod power;
 mod stats;
@@ -14,6 +15,7 @@ pub use containers::ContainerSpec;
 pub use error::RuntimeError;
 pub use exec::ExecOutput;
 pub use images::split_reference;
+pub use logs::{LogLines, LogStream};
 pub use stats::StatsSample;
 pub use tty::{Tty, TtyInput, TtyOutput};
 

@@ -4,6 +4,7 @@ mod containers_events;
 mod containers_failures;
 mod containers_lifecycle;
 mod containers_limits;
+mod containers_logs;
 mod containers_pipeline;
 mod containers_requests;
 mod containers_stats;
