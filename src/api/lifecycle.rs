@@ -14,7 +14,7 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct TimeoutQuery {
     /// Seconds to wait for the shell to stop before it is killed (1-300, default 10).
-    timeout: Option<i32>,
+    pub timeout: Option<i32>,
 }
 
 /// Starts a stopped environment.

@@ -2,6 +2,7 @@
 //! the services; they hold no business logic.
 
 pub mod auth;
+pub mod bulk;
 pub mod containers;
 pub mod errors;
 pub mod events;
@@ -43,6 +44,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(containers::create)),
         )
         .route("/api/containers/stats", web::get().to(stats::all))
+        .route("/api/containers/start-all", web::post().to(bulk::start_all))
+        .route("/api/containers/stop-all", web::post().to(bulk::stop_all))
+        .route(
+            "/api/containers/restart-all",
+            web::post().to(bulk::restart_all),
+        )
+        .route("/api/containers/batch", web::post().to(bulk::batch))
         .route(
             "/api/containers/stream",
             web::post().to(stream::create_streaming),

@@ -9,7 +9,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
-    auth, containers, events, health, lifecycle, me, metrics, stats, stream, terminal, tokens,
+    auth, bulk, containers, events, health, lifecycle, me, metrics, stats, stream, terminal, tokens,
 };
 
 /// The error body of every endpoint.
@@ -38,6 +38,7 @@ pub struct ErrorBody {
         tokens::create, tokens::list, tokens::revoke,
         containers::create, containers::list, containers::get, containers::delete,
         lifecycle::start, lifecycle::stop, lifecycle::restart, stats::one, stats::all,
+        bulk::start_all, bulk::stop_all, bulk::restart_all, bulk::batch,
         stream::create_streaming, events::events, terminal::terminal,
     ),
     components(schemas(ErrorBody)),

@@ -21,7 +21,19 @@ pub enum Action {
 }
 
 impl Action {
-    fn name(self) -> &'static str {
+    pub fn parse(name: &str) -> ApiResult<Self> {
+        match name {
+            "start" => Ok(Action::Start),
+            "stop" => Ok(Action::Stop),
+            "restart" => Ok(Action::Restart),
+            _ => Err(ApiError::bad_request(
+                "INVALID_ACTION",
+                "Action must be start, stop, or restart",
+            )),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
         match self {
             Action::Start => "start",
             Action::Stop => "stop",
@@ -83,7 +95,9 @@ impl Provisioner {
         check_state(&row, action)?;
         let provisioner = self.clone();
         let background = row.clone();
-        tokio::spawn(async move { provisioner.apply(background, action, timeout).await });
+        tokio::spawn(async move {
+            let _ = provisioner.apply(background, action, timeout).await;
+        });
         Ok(Accepted {
             status: "accepted",
             container_id: row.id.to_string(),
@@ -93,7 +107,14 @@ impl Provisioner {
         })
     }
 
-    async fn apply(&self, row: ContainerRow, action: Action, timeout: i32) {
+    /// Does `action` now and reports it on /ws/events as well; the error is for a caller
+    /// that reports results itself (bulk operations).
+    pub(super) async fn apply(
+        &self,
+        row: ContainerRow,
+        action: Action,
+        timeout: i32,
+    ) -> Result<(), String> {
         let name = container_name(row.id);
         let done = match action {
             Action::Start => self.runtime.start_container(&name).await,
@@ -106,7 +127,7 @@ impl Provisioner {
             if done.is_ok() { "completed" } else { "failed" }
         );
         let timestamp = chrono::Utc::now().timestamp();
-        let data = match done {
+        let data = match &done {
             Ok(()) => {
                 let (from, to) = match action {
                     Action::Stop => (&["running"][..], "stopped"),
@@ -130,10 +151,11 @@ impl Provisioner {
         if let Err(err) = self.events.publish(row.user_id, &kind, data).await {
             tracing::warn!(error = %err, container_id = %row.id, "could not publish {kind}");
         }
+        done.map_err(|err| err.to_string())
     }
 }
 
-fn check_state(row: &ContainerRow, action: Action) -> ApiResult<()> {
+pub(super) fn check_state(row: &ContainerRow, action: Action) -> ApiResult<()> {
     match (row.status.as_str(), action) {
         ("running", Action::Start) => Err(ApiError::conflict(
             "CONTAINER_ALREADY_STARTED",

@@ -1,6 +1,7 @@
 //! Environments: accepted by the API, provisioned by workers through the stages
 //! validating → pulling → creating → starting → configuring → ready.
 
+pub mod bulk;
 pub mod catalogue;
 pub mod create;
 pub mod events;

@@ -1,5 +1,6 @@
 mod accounts;
 mod browser;
+mod containers_bulk;
 mod containers_events;
 mod containers_failures;
 mod containers_lifecycle;
