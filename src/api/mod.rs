@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod containers;
 pub mod errors;
 pub mod events;
+pub mod exec;
 pub mod extract;
 pub mod health;
 pub mod lifecycle;
@@ -61,6 +62,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::delete().to(containers::delete)),
         )
         .route("/api/containers/{id}/stats", web::get().to(stats::one))
+        .route("/api/containers/{id}/exec", web::post().to(exec::exec))
+        .route("/api/jobs/{id}", web::get().to(exec::job))
         .route(
             "/api/containers/{id}/start",
             web::post().to(lifecycle::start),

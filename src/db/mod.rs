@@ -2,6 +2,7 @@
 //! The SQL itself lives in `sql/`.
 
 pub mod containers;
+pub mod exec_jobs;
 pub mod jobs;
 pub mod secrets;
 pub mod sessions;

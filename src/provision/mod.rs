@@ -4,7 +4,9 @@
 pub mod bulk;
 pub mod catalogue;
 pub mod create;
+pub mod env_vars;
 pub mod events;
+pub mod exec;
 pub mod lifecycle;
 pub mod logs;
 pub mod manage;

@@ -13,7 +13,7 @@ mod tty;
 
 pub use containers::ContainerSpec;
 pub use error::RuntimeError;
-pub use exec::ExecOutput;
+pub use exec::{ExecOutput, ExecSpec};
 pub use images::split_reference;
 pub use logs::{LogLines, LogStream};
 pub use stats::StatsSample;

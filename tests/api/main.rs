@@ -2,6 +2,7 @@ mod accounts;
 mod browser;
 mod containers_bulk;
 mod containers_events;
+mod containers_exec;
 mod containers_failures;
 mod containers_lifecycle;
 mod containers_limits;

@@ -1,0 +1,2 @@
+UPDATE exec_jobs SET status = $2, results = $3, finished_at = now()
+WHERE id = $1

@@ -1,0 +1,172 @@
+//! Exec and jobs (OSAPI): results, limits, timeouts, and who may read what.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::engine;
+use crate::helpers::{assert_error, spawn_app};
+use crate::terminal_client::user_with_environment;
+
+#[tokio::test]
+async fn a_command_runs_with_its_env_and_directory_and_its_job_can_be_read_back_by_its_owner_only()
+{
+    let app = spawn_app().await;
+    let (token, id) = user_with_environment(&app, "runner").await;
+    let stranger = app.user_token("stranger").await;
+    let response = app
+        .post(
+            &format!("/api/containers/{id}/exec"),
+            Some(&token),
+            &json!({"command": ["sh", "-c", "echo $GREETING; pwd; echo oops >&2; exit 3"],
+                    "env": ["GREETING=hello"], "working_dir": "/tmp"}),
+        )
+        .await;
+    assert_eq!(response.status(), 202);
+    let job: Value = response.json().await.unwrap();
+    let result = &job["results"][0];
+    assert_eq!(result["stdout"], "hello\n/tmp\n", "{job}");
+    assert_eq!(result["stderr"], "oops\n");
+    assert_eq!(result["exit_code"], 3);
+    assert_eq!(result["error"], Value::Null);
+    assert_eq!(result["changed"], true);
+    let (_, environment) = app.container(&token, &id).await;
+    assert_eq!(result["hostname"], environment["name"]);
+
+    let job_id = job["job_id"].as_str().unwrap();
+    let recorded: Value = app
+        .get(&format!("/api/jobs/{job_id}"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(recorded["status"], "completed");
+    assert_eq!(recorded["results"][0]["exit_code"], 3);
+    assert_eq!(recorded["request"]["command"][0], "sh");
+    let theirs = app
+        .get(&format!("/api/jobs/{job_id}"), Some(&stranger))
+        .await;
+    assert_error(theirs, 404, "JOB_NOT_FOUND").await;
+    let response = app
+        .post(
+            &format!("/api/containers/{id}/exec"),
+            Some(&stranger),
+            &json!({"command": ["true"]}),
+        )
+        .await;
+    assert_error(response, 404, "CONTAINER_NOT_FOUND").await;
+}
+
+#[tokio::test]
+async fn a_command_past_its_timeout_is_killed_and_reported() {
+    let app = spawn_app().await;
+    let (token, id) = user_with_environment(&app, "sleeper").await;
+    let started = Instant::now();
+    let job: Value = app
+        .post(
+            &format!("/api/containers/{id}/exec"),
+            Some(&token),
+            &json!({"command": ["sh", "-c", "echo started; sleep 47; echo never"], "timeout": 1}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    let result = &job["results"][0];
+    assert!(
+        result["error"].as_str().unwrap().contains("timed out"),
+        "{job}"
+    );
+    assert_eq!(result["stdout"], "started\n");
+    let recorded: Value = app
+        .get(
+            &format!("/api/jobs/{}", job["job_id"].as_str().unwrap()),
+            Some(&token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(recorded["status"], "failed");
+    let ps = engine::exec(&app.settings, &format!("sbx-{id}"), "ps");
+    let processes = String::from_utf8_lossy(&ps.stdout);
+    assert!(
+        !processes.contains("sleep 47"),
+        "the command survived: {processes}"
+    );
+}
+
+#[tokio::test]
+async fn output_beyond_the_cap_is_dropped_and_flagged() {
+    let app = spawn_app().await;
+    let (token, id) = user_with_environment(&app, "chatty").await;
+    let job: Value = app
+        .post(
+            &format!("/api/containers/{id}/exec"),
+            Some(&token),
+            &json!({"command": ["sh", "-c", "yes | head -c 3000000; echo small >&2"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let result = &job["results"][0];
+    assert_eq!(result["stdout"].as_str().unwrap().len(), 1024 * 1024);
+    assert_eq!(result["stdout_truncated"], true);
+    assert_eq!(result["stderr"], "small\n");
+    assert_eq!(result["stderr_truncated"], false);
+}
+
+#[tokio::test]
+async fn bad_exec_requests_are_refused_with_their_codes() {
+    let app = spawn_app().await;
+    let (token, id) = user_with_environment(&app, "careless").await;
+    let path = format!("/api/containers/{id}/exec");
+    let cases = [
+        (json!({"command": []}), "INVALID_COMMAND"),
+        (json!({"command": ["true"], "env": ["1A=x"]}), "INVALID_ENV"),
+        (
+            json!({"command": ["true"], "working_dir": "relative"}),
+            "INVALID_WORKING_DIR",
+        ),
+        (
+            json!({"command": ["true"], "timeout": 0}),
+            "INVALID_TIMEOUT",
+        ),
+    ];
+    for (body, code) in cases {
+        assert_error(app.post(&path, Some(&token), &body).await, 400, code).await;
+    }
+    let reader = app.api_token(&token, &["read", "write"]).await;
+    let response = app
+        .post(
+            &path,
+            reader["token"].as_str(),
+            &json!({"command": ["true"]}),
+        )
+        .await;
+    assert_error(response, 403, "INSUFFICIENT_SCOPE").await;
+
+    let stop = app
+        .post(
+            &format!("/api/containers/{id}/stop?timeout=1"),
+            Some(&token),
+            &Value::Null,
+        )
+        .await;
+    assert_eq!(stop.status(), 202);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while app.container(&token, &id).await.1["status"] != "stopped" {
+        assert!(Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let response = app
+        .post(&path, Some(&token), &json!({"command": ["true"]}))
+        .await;
+    assert_error(response, 409, "CONTAINER_NOT_RUNNING").await;
+}
