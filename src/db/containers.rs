@@ -11,6 +11,8 @@ pub struct ContainerRow {
     pub image_ref: String,
     pub role: Option<String>,
     pub shell: serde_json::Value,
+    /// `KEY=VALUE` strings, as a JSON array.
+    pub env: serde_json::Value,
     pub memory_mb: i32,
     pub cpu_millicores: i32,
     pub disk_mb: i32,
@@ -24,6 +26,13 @@ pub struct ContainerRow {
     pub updated_at: DateTime<Utc>,
 }
 
+impl ContainerRow {
+    /// The owner's variables, `KEY=VALUE`.
+    pub fn env_vars(&self) -> Vec<String> {
+        serde_json::from_value(self.env.clone()).unwrap_or_default()
+    }
+}
+
 pub struct NewContainer<'a> {
     pub id: Uuid,
     pub user_id: Uuid,
@@ -32,6 +41,7 @@ pub struct NewContainer<'a> {
     pub image_ref: &'a str,
     pub role: Option<&'a str>,
     pub shell: &'a serde_json::Value,
+    pub env: &'a serde_json::Value,
     pub memory_mb: i32,
     pub cpu_millicores: i32,
     pub disk_mb: i32,
@@ -60,6 +70,7 @@ pub async fn insert(
         .bind(new.image_ref)
         .bind(new.role)
         .bind(new.shell)
+        .bind(new.env)
         .bind(new.memory_mb)
         .bind(new.cpu_millicores)
         .bind(new.disk_mb)

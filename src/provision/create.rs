@@ -78,6 +78,7 @@ impl Provisioner {
             );
         }
         let shell = serde_json::to_value(&plan.shell).expect("shell options serialise");
+        let env = serde_json::json!(plan.env);
         let expires_at = tier
             .session_limit_seconds
             .map(|seconds| Utc::now() + Duration::seconds(seconds.into()));
@@ -91,6 +92,7 @@ impl Provisioner {
                 image_ref: &plan.image_ref,
                 role: plan.role.as_deref(),
                 shell: &shell,
+                env: &env,
                 memory_mb: plan.resources.memory_mb,
                 cpu_millicores: plan.resources.cpu_shares,
                 disk_mb: plan.resources.disk_mb,

@@ -28,6 +28,10 @@ pub struct CreateContainerRequest {
     pub cpu_shares: Option<i64>,
     /// Disk quota in MB.
     pub disk_mb: Option<i64>,
+    /// Environment variables for the shell, `KEY=VALUE`.
+    #[serde(default)]
+    #[schema(example = json!(["EDITOR=vim"]))]
+    pub env: Vec<String>,
 }
 
 /// Shell customisation. Keys may also be given as `shell.<key>`, as Rexec's schema shows them.
@@ -85,6 +89,7 @@ pub struct Plan {
     pub image_ref: String,
     pub role: Option<String>,
     pub shell: ShellOptions,
+    pub env: Vec<String>,
     pub resources: Resources,
 }
 
@@ -106,6 +111,7 @@ pub fn plan(
             );
         }
     }
+    super::env_vars::validate(&request.env)?;
     let shell = request.shell.unwrap_or_default();
     if !THEMES.contains(&shell.theme.as_str()) {
         return Err(ApiError::bad_request(
@@ -143,6 +149,7 @@ pub fn plan(
         image_ref,
         role,
         shell,
+        env: request.env,
         resources,
     })
 }

@@ -252,7 +252,11 @@ impl Provisioner {
             hostname: env.name.chars().take(63).collect(),
             image,
             labels: self.labels(env, true),
-            env: vec!["TERM=xterm-256color".into(), "LANG=C.UTF-8".into()],
+            env: [
+                vec!["TERM=xterm-256color".into(), "LANG=C.UTF-8".into()],
+                env.env_vars(),
+            ]
+            .concat(),
             network,
             memory_mb: env.memory_mb.into(),
             cpu_millicores: i64::from(env.cpu_millicores).min(host_millicores),

@@ -28,6 +28,8 @@ pub struct ContainerView {
     pub resources: Resources,
     #[schema(value_type = Object)]
     pub shell: serde_json::Value,
+    /// The variables given at create, `KEY=VALUE`.
+    pub env: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
@@ -37,6 +39,7 @@ pub struct ContainerView {
 
 impl From<ContainerRow> for ContainerView {
     fn from(row: ContainerRow) -> Self {
+        let env_vars = row.env_vars();
         Self {
             id: row.id,
             db_id: row.id,
@@ -50,6 +53,7 @@ impl From<ContainerRow> for ContainerView {
             progress: row.progress,
             message: row.message,
             resources: resources_of_row(row.memory_mb, row.cpu_millicores, row.disk_mb),
+            env: env_vars,
             shell: row.shell,
             created_at: row.created_at,
             updated_at: row.updated_at,

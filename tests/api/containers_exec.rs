@@ -170,3 +170,38 @@ async fn bad_exec_requests_are_refused_with_their_codes() {
         .await;
     assert_error(response, 409, "CONTAINER_NOT_RUNNING").await;
 }
+
+#[tokio::test]
+async fn variables_given_at_create_are_set_in_the_environment_and_checked_first() {
+    let app = spawn_app().await;
+    let token = app.user_token("configured").await;
+    let created = app
+        .create_busybox(&token, json!({"env": ["PROJECT=sandboxd", "EMPTY="]}))
+        .await;
+    let id = created["id"].as_str().unwrap();
+    let environment = app
+        .wait_running(&token, id, crate::terminal_client::READY_WITHIN)
+        .await;
+    assert_eq!(environment["env"], json!(["PROJECT=sandboxd", "EMPTY="]));
+    let job: Value = app
+        .post(
+            &format!("/api/containers/{id}/exec"),
+            Some(&token),
+            &json!({"command": ["sh", "-c", "echo project=$PROJECT"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(job["results"][0]["stdout"], "project=sandboxd\n");
+
+    let (status, body) = app
+        .create(
+            &token,
+            json!({"image": "debian:bookworm", "env": ["NOT VALID=1"]}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["code"], "INVALID_ENV");
+    assert_eq!(app.usage(&token).await, 1, "a refused create takes no slot");
+}
