@@ -49,7 +49,7 @@ run: cargo stack web build ## stack + release build, then run `sandboxd serve` a
 # The tests need only these role images; `make run` builds all six.
 test: cargo ## stack, then the whole test suite (cargo nextest if installed, else cargo test)
 	@SANDBOXD_ROLES="barebone python" scripts/stack.sh up
-	@scripts/web.sh --browser
+	@scripts/test-tools.sh
 	@scripts/drop-test-databases.sh
 	@. $(STACK_ENV); \
 	if command -v cargo-nextest >/dev/null; then \

@@ -7,6 +7,7 @@ pub mod containers;
 pub mod errors;
 pub mod events;
 pub mod exec;
+pub mod export;
 pub mod extract;
 pub mod health;
 pub mod lifecycle;
@@ -53,6 +54,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/api/containers/batch", web::post().to(bulk::batch))
         .route(
+            "/api/containers/batch/export",
+            web::post().to(export::batch),
+        )
+        .route(
+            "/api/containers/batch/export/preview",
+            web::post().to(export::batch_preview),
+        )
+        .route(
             "/api/containers/stream",
             web::post().to(stream::create_streaming),
         )
@@ -63,6 +72,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/api/containers/{id}/stats", web::get().to(stats::one))
         .route("/api/containers/{id}/exec", web::post().to(exec::exec))
+        .route("/api/containers/{id}/export", web::post().to(export::one))
+        .route(
+            "/api/containers/{id}/export/preview",
+            web::post().to(export::one_preview),
+        )
         .route("/api/jobs/{id}", web::get().to(exec::job))
         .route(
             "/api/containers/{id}/start",

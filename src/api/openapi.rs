@@ -9,8 +9,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
-    auth, bulk, containers, events, exec, health, lifecycle, me, metrics, stats, stream, terminal,
-    tokens,
+    auth, bulk, containers, events, exec, export, health, lifecycle, me, metrics, stats, stream,
+    terminal, tokens,
 };
 
 /// The error body of every endpoint.
@@ -40,6 +40,7 @@ pub struct ErrorBody {
         containers::create, containers::list, containers::get, containers::delete,
         lifecycle::start, lifecycle::stop, lifecycle::restart, stats::one, stats::all,
         bulk::start_all, bulk::stop_all, bulk::restart_all, bulk::batch, exec::exec, exec::job,
+        export::one, export::one_preview, export::batch, export::batch_preview,
         stream::create_streaming, events::events, terminal::terminal,
     ),
     components(schemas(ErrorBody)),
@@ -49,6 +50,7 @@ pub struct ErrorBody {
         (name = "tokens", description = "API tokens for scripts"),
         (name = "containers", description = "Environments and their provisioning"),
         (name = "events", description = "WebSocket event stream"),
+        (name = "export", description = "Docker Compose export (Nekzus)"),
         (name = "exec", description = "Commands run to completion, recorded as jobs (OSAPI)"),
         (name = "terminal", description = "Interactive shells over a WebSocket: JSON text frames {type, data, cols, rows} (input, output, resize, ping, pong, error, connected, exit), or raw bytes in binary frames"),
         (name = "operations", description = "Health, readiness, metrics and this document"),

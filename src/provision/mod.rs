@@ -7,6 +7,7 @@ pub mod create;
 pub mod env_vars;
 pub mod events;
 pub mod exec;
+pub mod export;
 pub mod lifecycle;
 pub mod logs;
 pub mod manage;

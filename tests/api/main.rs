@@ -3,6 +3,7 @@ mod browser;
 mod containers_bulk;
 mod containers_events;
 mod containers_exec;
+mod containers_export;
 mod containers_failures;
 mod containers_lifecycle;
 mod containers_limits;

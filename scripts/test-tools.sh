@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# What the tests need beyond the stack: the web UI's packages, Debian's Chromium and
+# playwright-core for the browser test, and docker-compose to check exported Compose files.
+#   scripts/test-tools.sh
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+need_root
+ensure_dirs
+"$(dirname "$0")/web.sh" --browser
+command -v docker-compose >/dev/null || need_pkg docker-compose

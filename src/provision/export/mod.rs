@@ -1,0 +1,247 @@
+//! Compose export (Nekzus): an environment, or several as one stack, as Docker Compose YAML
+//! with secret-looking variables replaced by `${NAME}` and listed in an env template.
+
+pub mod compose;
+mod secrets;
+
+use std::io::Write;
+
+use actix_web::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{container_name, Provisioner};
+use crate::auth::Principal;
+use crate::db::containers::ContainerRow;
+use crate::error::{ApiError, ApiResult};
+use crate::runtime::Described;
+use compose::Service;
+
+const DEFAULT_STACK: &str = "exported-stack";
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ExportOptions {
+    /// Replace secret-looking variables with `${NAME}` placeholders (default true).
+    #[serde(default = "yes")]
+    pub sanitize_secrets: bool,
+    /// Include volume definitions (default true).
+    #[serde(default = "yes")]
+    pub include_volumes: bool,
+    /// Include network definitions (default true).
+    #[serde(default = "yes")]
+    pub include_networks: bool,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        Self {
+            sanitize_secrets: true,
+            include_volumes: true,
+            include_networks: true,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BatchExportRequest {
+    pub container_ids: Vec<String>,
+    /// Names the files (default exported-stack).
+    pub stack_name: Option<String>,
+    #[serde(flatten)]
+    pub options: ExportOptions,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportView {
+    pub format: &'static str,
+    pub content: String,
+    pub filename: String,
+    pub warnings: Vec<String>,
+    pub env_content: String,
+    pub env_filename: String,
+}
+
+/// A batch export, and whether some environments could not be exported (206).
+pub struct BatchExport {
+    pub view: ExportView,
+    pub partial: bool,
+}
+
+impl Provisioner {
+    pub async fn export(
+        &self,
+        owner: &Principal,
+        reference: &str,
+        options: &ExportOptions,
+    ) -> ApiResult<ExportView> {
+        let row = self.find(owner, reference).await?;
+        let described = self
+            .runtime
+            .describe(&container_name(row.id))
+            .await
+            .map_err(|err| {
+                tracing::warn!(error = %err, container_id = %row.id, "export failed");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "EXPORT_FAILED",
+                    "Failed to export container configuration",
+                )
+            })?;
+        let mut stack = Stack::new(options);
+        stack.add(&row, described);
+        Ok(stack.finish(&row.name, Vec::new()))
+    }
+
+    pub async fn export_batch(
+        &self,
+        owner: &Principal,
+        request: &BatchExportRequest,
+    ) -> ApiResult<BatchExport> {
+        if request.container_ids.is_empty() {
+            return Err(ApiError::bad_request(
+                "EMPTY_CONTAINER_LIST",
+                "At least one container ID is required",
+            ));
+        }
+        let stack_name = request.stack_name.as_deref().unwrap_or(DEFAULT_STACK);
+        let plain = !stack_name.is_empty()
+            && stack_name.len() <= 64
+            && stack_name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !plain {
+            return Err(ApiError::bad_request(
+                "INVALID_STACK_NAME",
+                "stack_name must be 1-64 letters, digits, '-' or '_'",
+            ));
+        }
+        let mut stack = Stack::new(&request.options);
+        let mut failures = Vec::new();
+        for reference in &request.container_ids {
+            let Ok(row) = self.find(owner, reference).await else {
+                failures.push(format!("Container '{reference}' not found"));
+                continue;
+            };
+            match self.runtime.describe(&container_name(row.id)).await {
+                Ok(described) => stack.add(&row, described),
+                Err(err) => failures.push(format!(
+                    "Container '{reference}' could not be inspected: {err}"
+                )),
+            }
+        }
+        if stack.services.is_empty() {
+            return Err(ApiError::not_found(
+                "ALL_CONTAINERS_FAILED",
+                "Failed to inspect any containers",
+            )
+            .with_details(serde_json::json!(failures)));
+        }
+        let partial = !failures.is_empty();
+        Ok(BatchExport {
+            view: stack.finish(stack_name, failures),
+            partial,
+        })
+    }
+}
+
+/// The services gathered so far, and what sanitizing them found.
+struct Stack<'a> {
+    options: &'a ExportOptions,
+    services: Vec<Service>,
+    warnings: Vec<String>,
+    env_template: String,
+}
+
+impl<'a> Stack<'a> {
+    fn new(options: &'a ExportOptions) -> Self {
+        Self {
+            options,
+            services: Vec::new(),
+            warnings: Vec::new(),
+            env_template: String::new(),
+        }
+    }
+
+    fn add(&mut self, row: &ContainerRow, described: Described) {
+        let mut environment = Vec::new();
+        for entry in row.env_vars() {
+            let (name, value) = entry.split_once('=').unwrap_or((&entry, ""));
+            match secrets::kind_of(name).filter(|_| self.options.sanitize_secrets) {
+                Some(kind) => {
+                    environment.push((name.to_string(), None));
+                    self.warnings.push(format!("Secret '{name}' was sanitized"));
+                    self.env_template
+                        .push_str(&format!("{name}=your_{kind}_here\n"));
+                }
+                None => environment.push((name.to_string(), Some(value.to_string()))),
+            }
+        }
+        let (mut volumes, mut named_volumes) = (Vec::new(), Vec::new());
+        if self.options.include_volumes {
+            for mount in &described.mounts {
+                let suffix = if mount.read_only { ":ro" } else { "" };
+                volumes.push(format!("{}:{}{suffix}", mount.source, mount.target));
+                if mount.kind == "volume" {
+                    named_volumes.push(mount.source.clone());
+                }
+            }
+        }
+        self.services.push(Service {
+            name: row.name.clone(),
+            image: described.image,
+            hostname: described.hostname,
+            entrypoint: described.entrypoint,
+            working_dir: described.working_dir,
+            environment,
+            memory_bytes: described.memory_bytes,
+            cpus: described.nano_cpus.map(|n| n as f64 / 1e9),
+            pids_limit: described.pids_limit,
+            cap_drop: described.cap_drop,
+            cap_add: described.cap_add,
+            security_opt: described.security_opt,
+            volumes,
+            named_volumes,
+            networks: if self.options.include_networks {
+                described.networks
+            } else {
+                Vec::new()
+            },
+            restart: described.restart,
+        });
+    }
+
+    fn finish(self, name: &str, mut failures: Vec<String>) -> ExportView {
+        failures.extend(self.warnings);
+        ExportView {
+            format: "docker-compose",
+            content: compose::document(&self.services),
+            filename: format!("{name}-compose.yaml"),
+            warnings: failures,
+            env_content: self.env_template,
+            env_filename: format!("{name}.env"),
+        }
+    }
+}
+
+/// The export as a zip of its two files, for `?format=zip`.
+pub fn zip(view: &ExportView) -> std::io::Result<Vec<u8>> {
+    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for (name, body) in [
+        (&view.filename, &view.content),
+        (&view.env_filename, &view.env_content),
+    ] {
+        archive
+            .start_file(name.as_str(), options)
+            .map_err(std::io::Error::other)?;
+        archive.write_all(body.as_bytes())?;
+    }
+    Ok(archive
+        .finish()
+        .map_err(std::io::Error::other)?
+        .into_inner())
+}
