@@ -41,6 +41,12 @@ pub struct Settings {
     /// A terminal with no input for this long is closed.
     pub terminal_idle: Duration,
     pub terminals_per_environment: usize,
+    /// Operations on environments (lifecycle, stats, exec, export, ...) per user.
+    pub container_ops_per_minute: u32,
+    pub container_ops_burst: u32,
+    /// Creates per user.
+    pub creates_per_minute: u32,
+    pub creates_burst: u32,
 }
 
 /// `{registry}` stands for `SANDBOXD_REGISTRY`.
@@ -112,6 +118,10 @@ impl Settings {
             terminal_grace: Duration::from_secs(env.get("SANDBOXD_TERMINAL_GRACE_SECONDS", 60)?),
             terminal_idle: Duration::from_secs(env.get("SANDBOXD_TERMINAL_IDLE_SECONDS", 3600)?),
             terminals_per_environment: env.get("SANDBOXD_TERMINALS_PER_ENVIRONMENT", 16)?,
+            container_ops_per_minute: env.get("SANDBOXD_CONTAINER_OPS_PER_MINUTE", 30)?,
+            container_ops_burst: env.get("SANDBOXD_CONTAINER_OPS_BURST", 20)?,
+            creates_per_minute: env.get("SANDBOXD_CREATES_PER_MINUTE", 10)?,
+            creates_burst: env.get("SANDBOXD_CREATES_BURST", 5)?,
         })
     }
 }

@@ -4,6 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::extract::Operator;
 use super::lifecycle::TimeoutQuery;
 use super::openapi::ErrorBody;
 use crate::auth::{Principal, Scope};
@@ -29,7 +30,7 @@ pub struct BatchRequest {
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn start_all(
     state: web::Data<AppState>,
-    principal: Principal,
+    Operator(principal): Operator,
 ) -> ApiResult<HttpResponse> {
     all(&state, &principal, Action::Start, None).await
 }
@@ -41,7 +42,7 @@ pub async fn start_all(
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn stop_all(
     state: web::Data<AppState>,
-    principal: Principal,
+    Operator(principal): Operator,
     query: web::Query<TimeoutQuery>,
 ) -> ApiResult<HttpResponse> {
     all(&state, &principal, Action::Stop, query.timeout).await
@@ -54,7 +55,7 @@ pub async fn stop_all(
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn restart_all(
     state: web::Data<AppState>,
-    principal: Principal,
+    Operator(principal): Operator,
     query: web::Query<TimeoutQuery>,
 ) -> ApiResult<HttpResponse> {
     all(&state, &principal, Action::Restart, query.timeout).await
@@ -71,7 +72,7 @@ pub async fn restart_all(
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn batch(
     state: web::Data<AppState>,
-    principal: Principal,
+    Operator(principal): Operator,
     body: web::Json<BatchRequest>,
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Write)?;

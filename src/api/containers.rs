@@ -3,6 +3,7 @@
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
+use super::extract::{Creator, Operator};
 use super::openapi::ErrorBody;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiResult;
@@ -23,7 +24,7 @@ use crate::state::AppState;
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn create(
     state: web::Data<AppState>,
-    principal: Principal,
+    Creator(principal): Creator,
     body: web::Json<CreateContainerRequest>,
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Write)?;
@@ -84,7 +85,7 @@ pub async fn get(
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn delete(
     state: web::Data<AppState>,
-    principal: Principal,
+    Operator(principal): Operator,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Write)?;

@@ -2,6 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 
+use super::extract::Operator;
 use super::openapi::ErrorBody;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiResult;
@@ -23,7 +24,7 @@ use crate::state::AppState;
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn exec(
     state: web::Data<AppState>,
-    principal: Principal,
+    Operator(principal): Operator,
     id: web::Path<String>,
     body: web::Json<ExecRequest>,
 ) -> ApiResult<HttpResponse> {

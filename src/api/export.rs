@@ -6,8 +6,9 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::extract::Operator;
 use super::openapi::ErrorBody;
-use crate::auth::{Principal, Scope};
+use crate::auth::Scope;
 use crate::error::{ApiError, ApiResult};
 use crate::provision::export::{self, BatchExportRequest, ExportOptions, ExportView};
 use crate::state::AppState;
@@ -29,7 +30,7 @@ pub struct FormatQuery {
     ))]
 pub async fn one(
     state: web::Data<AppState>,
-    principal: Principal,
+    Operator(principal): Operator,
     id: web::Path<String>,
     query: web::Query<FormatQuery>,
     body: web::Bytes,
@@ -50,7 +51,7 @@ pub async fn one(
     ))]
 pub async fn one_preview(
     state: web::Data<AppState>,
-    principal: Principal,
+    Operator(principal): Operator,
     id: web::Path<String>,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
@@ -72,7 +73,7 @@ pub async fn one_preview(
     ))]
 pub async fn batch(
     state: web::Data<AppState>,
-    principal: Principal,
+    Operator(principal): Operator,
     query: web::Query<FormatQuery>,
     body: web::Json<BatchExportRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -96,7 +97,7 @@ pub async fn batch(
     ))]
 pub async fn batch_preview(
     state: web::Data<AppState>,
-    principal: Principal,
+    Operator(principal): Operator,
     body: web::Json<BatchExportRequest>,
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;

@@ -5,7 +5,9 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
+use crate::auth::rate_limit::Bucket;
 use crate::auth::Principal;
+use crate::config::Settings;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -24,6 +26,60 @@ impl FromRequest for Principal {
             state.auth.authenticate(&bearer).await
         })
     }
+}
+
+/// A caller operating on existing environments (lifecycle, stats, exec, export, bulk): they
+/// share one rate-limit pool per user, as the Nekzus API has it. Plain reads do not count.
+pub struct Operator(pub Principal);
+
+/// A caller creating an environment: creates have their own, tighter pool.
+pub struct Creator(pub Principal);
+
+impl FromRequest for Operator {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limited = limited(req, payload, "container-ops", |s| Bucket {
+            per_minute: s.container_ops_per_minute,
+            burst: s.container_ops_burst,
+        });
+        Box::pin(async move { limited.await.map(Operator) })
+    }
+}
+
+impl FromRequest for Creator {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limited = limited(req, payload, "creates", |s| Bucket {
+            per_minute: s.creates_per_minute,
+            burst: s.creates_burst,
+        });
+        Box::pin(async move { limited.await.map(Creator) })
+    }
+}
+
+/// Authenticates, then takes a token from the caller's `bucket`.
+fn limited(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    bucket: &'static str,
+    limit: fn(&Settings) -> Bucket,
+) -> LocalBoxFuture<'static, Result<Principal, ApiError>> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let principal = Principal::from_request(req, payload);
+    Box::pin(async move {
+        let principal = principal.await?;
+        let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
+        let subject = principal.id().to_string();
+        state
+            .limiter
+            .take(bucket, &subject, limit(&state.settings))
+            .await?;
+        Ok(principal)
+    })
 }
 
 /// The bearer credential: from the Authorization header, or for WebSocket upgrades (which

@@ -5,6 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::extract::Operator;
 use super::openapi::ErrorBody;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiResult;
@@ -28,7 +29,7 @@ pub struct TimeoutQuery {
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn start(
     state: web::Data<AppState>,
-    principal: Principal,
+    Operator(principal): Operator,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     act(&state, &principal, &id, Action::Start, None).await
@@ -46,7 +47,7 @@ pub async fn start(
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn stop(
     state: web::Data<AppState>,
-    principal: Principal,
+    Operator(principal): Operator,
     id: web::Path<String>,
     query: web::Query<TimeoutQuery>,
 ) -> ApiResult<HttpResponse> {
@@ -65,7 +66,7 @@ pub async fn stop(
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn restart(
     state: web::Data<AppState>,
-    principal: Principal,
+    Operator(principal): Operator,
     id: web::Path<String>,
     query: web::Query<TimeoutQuery>,
 ) -> ApiResult<HttpResponse> {

@@ -2,8 +2,9 @@
 
 use actix_web::{web, HttpResponse};
 
+use super::extract::Operator;
 use super::openapi::ErrorBody;
-use crate::auth::{Principal, Scope};
+use crate::auth::Scope;
 use crate::error::ApiResult;
 use crate::provision::stats::{BatchStats, ContainerStats};
 use crate::state::AppState;
@@ -20,7 +21,7 @@ use crate::state::AppState;
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn one(
     state: web::Data<AppState>,
-    principal: Principal,
+    Operator(principal): Operator,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;
@@ -31,7 +32,10 @@ pub async fn one(
 #[utoipa::path(get, path = "/api/containers/stats", tag = "containers", security(("bearer" = [])),
     responses((status = 200, body = BatchStats), (status = 401, body = ErrorBody)))]
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
-pub async fn all(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
+pub async fn all(
+    state: web::Data<AppState>,
+    Operator(principal): Operator,
+) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;
     Ok(HttpResponse::Ok().json(state.provisioner.all_stats(&principal).await?))
 }

@@ -10,8 +10,9 @@ use serde_json::{json, Value};
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
+use super::extract::Creator;
 use super::openapi::ErrorBody;
-use crate::auth::{Principal, Scope};
+use crate::auth::Scope;
 use crate::db;
 use crate::error::ApiResult;
 use crate::events::Subscription;
@@ -38,7 +39,7 @@ const GIVE_UP_AFTER: Duration = Duration::from_secs(30 * 60);
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn create_streaming(
     state: web::Data<AppState>,
-    principal: Principal,
+    Creator(principal): Creator,
     body: web::Json<CreateContainerRequest>,
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Write)?;

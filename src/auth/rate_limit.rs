@@ -18,6 +18,15 @@ pub struct Limit {
     pub window: Duration,
 }
 
+/// A sustained rate with room for a burst: `burst` requests at once, then `per_minute`.
+#[derive(Clone, Copy, Debug)]
+pub struct Bucket {
+    pub per_minute: u32,
+    pub burst: u32,
+}
+
+const TOKEN_BUCKET: &str = include_str!("token_bucket.lua");
+
 impl RateLimiter {
     pub fn new(kv: Kv) -> Self {
         Self { kv }
@@ -34,6 +43,29 @@ impl RateLimiter {
                 Err(ApiError::too_many_requests(ttl.max(1)))
             }
             Ok(_) => Ok(()),
+            Err(err) => {
+                tracing::warn!(error = %err, bucket, "rate limiter unavailable, allowing request");
+                Ok(())
+            }
+        }
+    }
+
+    /// Takes a token from `subject`'s bucket in `bucket`; 429 with the seconds until one is
+    /// free when it is empty.
+    pub async fn take(&self, bucket: &str, subject: &str, limit: Bucket) -> ApiResult<()> {
+        let key = self.kv.key(&format!("bucket:{bucket}:{subject}"));
+        let taken = async {
+            let mut connection = self.kv.connection().await?;
+            redis::Script::new(TOKEN_BUCKET)
+                .key(&key)
+                .arg(limit.burst.max(1))
+                .arg(f64::from(limit.per_minute.max(1)) / 60.0)
+                .invoke_async::<(u8, u64)>(&mut connection)
+                .await
+        };
+        match taken.await {
+            Ok((1, _)) => Ok(()),
+            Ok((_, wait_ms)) => Err(ApiError::too_many_requests(wait_ms.div_ceil(1000).max(1))),
             Err(err) => {
                 tracing::warn!(error = %err, bucket, "rate limiter unavailable, allowing request");
                 Ok(())

@@ -31,6 +31,11 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     settings.admin_password = Some(ADMIN_PASSWORD.into());
     settings.jwt_secret = Some(JWT_SECRET.into());
     settings.log_format = LogFormat::Json;
+    // Tests poll and act faster than a person; rate_limits.rs checks the seeded limits.
+    settings.container_ops_per_minute = 100_000;
+    settings.container_ops_burst = 100_000;
+    settings.creates_per_minute = 100_000;
+    settings.creates_burst = 100_000;
     customize(&mut settings);
 
     let app = Application::build(settings.clone())
