@@ -31,6 +31,9 @@ async fn stop_then_start_round_trips_with_notifications_and_status() {
     let app = spawn_app().await;
     let (token, id) = user_with_environment(&app, "cycler").await;
     let mut events = ws::events(&app, &token).await;
+    let container = format!("sbx-{id}");
+    let wrote = crate::engine::exec(&app.settings, &container, "echo kept > /root/notes.txt");
+    assert!(wrote.status.success());
 
     let response = app
         .post(
@@ -72,6 +75,12 @@ async fn stop_then_start_round_trips_with_notifications_and_status() {
     assert_eq!(response.status(), 202);
     notification(&mut events, "container.start.completed").await;
     assert_eq!(status_of(&app, &token, &id).await, "running");
+    let read = crate::engine::exec(&app.settings, &container, "cat /root/notes.txt");
+    assert_eq!(
+        String::from_utf8_lossy(&read.stdout),
+        "kept\n",
+        "files survive a stop"
+    );
 
     let response = app
         .post(
