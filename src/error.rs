@@ -184,6 +184,16 @@ pub fn is_unique_violation(err: &sqlx::Error, constraint: &str) -> bool {
     }
 }
 
+/// Whether `err` is Postgres refusing to break a foreign key, e.g. deleting a row in use.
+pub fn is_foreign_key_violation(err: &sqlx::Error, constraint: &str) -> bool {
+    match err {
+        sqlx::Error::Database(db) => {
+            db.code().as_deref() == Some("23503") && db.constraint() == Some(constraint)
+        }
+        _ => false,
+    }
+}
+
 pub type ApiResult<T> = Result<T, ApiError>;
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use rand::RngCore;
 use tokio_util::sync::CancellationToken;
 
 use crate::admin::seed::{ensure_admin, AdminSeed};
+use crate::admin::Admin;
 use crate::api::{self, errors};
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::{jwt::JwtKeys, Auth};
@@ -144,6 +145,10 @@ fn build_state(
             settings.terminals_per_environment,
         ),
         runtime,
+        admin: Admin {
+            pool: pool.clone(),
+            provisioner: provisioner.clone(),
+        },
         provisioner,
         pool,
         kv,

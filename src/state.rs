@@ -3,6 +3,7 @@ use std::sync::Arc;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
+use crate::admin::Admin;
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::Auth;
 use crate::config::Settings;
@@ -24,6 +25,7 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub provisioner: Provisioner,
     pub terminals: Terminals,
+    pub admin: Admin,
     /// Cancelled on shutdown; every long-lived loop (WebSockets, workers) selects on it.
     pub shutdown: CancellationToken,
 }

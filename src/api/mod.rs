@@ -1,6 +1,7 @@
 //! The HTTP edge: routes, extractors and middleware. Handlers parse, check scopes and call
 //! the services; they hold no business logic.
 
+pub mod admin;
 pub mod auth;
 pub mod bulk;
 pub mod containers;
@@ -89,5 +90,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/ws/events", web::get().to(events::events))
         .route("/ws/terminal/{id}", web::get().to(terminal::terminal))
+        .configure(admin::routes)
         .configure(pages::routes);
 }

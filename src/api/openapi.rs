@@ -9,8 +9,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
-    auth, bulk, containers, events, exec, export, health, lifecycle, me, metrics, stats, stream,
-    terminal, tokens,
+    admin, auth, bulk, containers, events, exec, export, health, lifecycle, me, metrics, stats,
+    stream, terminal, tokens,
 };
 
 /// The error body of every endpoint.
@@ -41,6 +41,11 @@ pub struct ErrorBody {
         lifecycle::start, lifecycle::stop, lifecycle::restart, stats::one, stats::all,
         bulk::start_all, bulk::stop_all, bulk::restart_all, bulk::batch, exec::exec, exec::job,
         export::one, export::one_preview, export::batch, export::batch_preview,
+        admin::tiers::list, admin::tiers::create, admin::tiers::update, admin::tiers::delete,
+        admin::users::list, admin::users::get, admin::users::set_tier, admin::users::set_limits,
+        admin::users::clear_limits, admin::users::disable, admin::users::enable,
+        admin::environments::list, admin::environments::force_stop, admin::environments::delete,
+        admin::environments::stats,
         stream::create_streaming, events::events, terminal::terminal,
     ),
     components(schemas(ErrorBody)),
@@ -50,6 +55,7 @@ pub struct ErrorBody {
         (name = "tokens", description = "API tokens for scripts"),
         (name = "containers", description = "Environments and their provisioning"),
         (name = "events", description = "WebSocket event stream"),
+        (name = "admin", description = "Tiers, users and every environment; admin role or admin scope"),
         (name = "export", description = "Docker Compose export (Nekzus)"),
         (name = "exec", description = "Commands run to completion, recorded as jobs (OSAPI)"),
         (name = "terminal", description = "Interactive shells over a WebSocket: JSON text frames {type, data, cols, rows} (input, output, resize, ping, pong, error, connected, exit), or raw bytes in binary frames"),

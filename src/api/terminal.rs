@@ -22,6 +22,8 @@ const HEARTBEAT: Duration = Duration::from_secs(20);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Largest frame a client may send: a big paste, not a file upload.
 const MAX_FRAME: usize = 64 * 1024;
+/// Typing is activity that keeps the environment from idling; recorded at most this often.
+const ACTIVITY_EVERY: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct TerminalQuery {
@@ -86,11 +88,14 @@ pub async fn terminal(
         size,
     };
     let opened = state.terminals.open(&environment, request).await?;
+    state.provisioner.touch(environment.id).await;
     let connection = Connection {
         state: state.into_inner(),
         mode: query.mode.unwrap_or(Mode::Json),
         session,
         decoder: Utf8Stream::default(),
+        environment: environment.id,
+        last_activity: Instant::now(),
     };
     let hello = protocol::connected(
         &opened.attachment.shell.session_id,
@@ -119,6 +124,8 @@ struct Connection {
     mode: Mode,
     session: Session,
     decoder: Utf8Stream,
+    environment: uuid::Uuid,
+    last_activity: Instant,
 }
 
 /// Why a connection ended, which decides what becomes of its shell.
@@ -192,6 +199,7 @@ impl Connection {
                     }
                 },
                 permit = input.reserve(), if pending.is_some() => {
+                    self.note_activity();
                     // A closed queue means the shell is ending; its exit event follows.
                     if let (Ok(permit), Some(bytes)) = (permit, pending.take()) {
                         permit.send(bytes);
@@ -247,6 +255,15 @@ impl Connection {
                     return End::Closed(CloseReason { code: CloseCode::Away, description: Some("server shutting down".into()) });
                 }
             }
+        }
+    }
+
+    /// Off the keystroke path: a database write must not delay an echo.
+    fn note_activity(&mut self) {
+        if self.last_activity.elapsed() >= ACTIVITY_EVERY {
+            self.last_activity = Instant::now();
+            let (provisioner, id) = (self.state.provisioner.clone(), self.environment);
+            tokio::spawn(async move { provisioner.touch(id).await });
         }
     }
 

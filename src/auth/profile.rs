@@ -25,7 +25,7 @@ pub struct ProfileView {
 
 impl Auth {
     pub async fn profile(&self, principal: &Principal) -> ApiResult<ProfileView> {
-        let tier = db::tiers::get(&self.pool, &principal.user.tier)
+        let tier = db::tiers::for_user(&self.pool, principal.id())
             .await?
             .ok_or_else(|| ApiError::internal("a user's tier is missing"))?;
         let used = db::users::count_containers(&self.pool, principal.id()).await?;

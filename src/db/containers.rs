@@ -202,3 +202,11 @@ pub async fn set_status(
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+pub async fn touch(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query(include_str!("../../sql/containers/touch.sql"))
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

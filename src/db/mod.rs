@@ -1,6 +1,7 @@
 //! Postgres adapter: the pool, migrations and one module of queries per table.
 //! The SQL itself lives in `sql/`.
 
+pub mod admin;
 pub mod containers;
 pub mod exec_jobs;
 pub mod jobs;

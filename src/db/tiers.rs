@@ -1,9 +1,9 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::ToSchema;
 
 /// A tier's limits. Resources are given as min/default/max; `None` means unlimited.
-#[derive(Clone, Debug, Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
 pub struct TierRow {
     pub name: String,
     pub max_containers: i32,
@@ -32,4 +32,61 @@ pub async fn list(pool: &PgPool) -> Result<Vec<TierRow>, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/tiers/list.sql"))
         .fetch_all(pool)
         .await
+}
+
+/// The limits that apply to a user: their tier's, with their own overrides on top.
+pub async fn for_user(pool: &PgPool, user_id: uuid::Uuid) -> Result<Option<TierRow>, sqlx::Error> {
+    sqlx::query_as(include_str!("../../sql/tiers/for_user.sql"))
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub const IN_USE_KEY: &str = "users_tier_fkey";
+
+pub async fn insert(pool: &PgPool, tier: &TierRow) -> Result<TierRow, sqlx::Error> {
+    bind_all(
+        sqlx::query_as(include_str!("../../sql/tiers/insert.sql")),
+        tier,
+    )
+    .fetch_one(pool)
+    .await
+}
+
+pub async fn update(pool: &PgPool, tier: &TierRow) -> Result<Option<TierRow>, sqlx::Error> {
+    bind_all(
+        sqlx::query_as(include_str!("../../sql/tiers/update.sql")),
+        tier,
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// Whether a tier was deleted; a tier users are on fails on `IN_USE_KEY`.
+pub async fn delete(pool: &PgPool, name: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(include_str!("../../sql/tiers/delete.sql"))
+        .bind(name)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+type TierQuery<'q> = sqlx::query::QueryAs<'q, sqlx::Postgres, TierRow, sqlx::postgres::PgArguments>;
+
+fn bind_all<'q>(query: TierQuery<'q>, tier: &'q TierRow) -> TierQuery<'q> {
+    query
+        .bind(&tier.name)
+        .bind(tier.max_containers)
+        .bind(tier.memory_mb_min)
+        .bind(tier.memory_mb_default)
+        .bind(tier.memory_mb_max)
+        .bind(tier.cpu_millicores_min)
+        .bind(tier.cpu_millicores_default)
+        .bind(tier.cpu_millicores_max)
+        .bind(tier.disk_mb_min)
+        .bind(tier.disk_mb_default)
+        .bind(tier.disk_mb_max)
+        .bind(tier.session_limit_seconds)
+        .bind(tier.idle_timeout_seconds)
+        .bind(&tier.allowed_images)
 }

@@ -63,6 +63,28 @@ impl Provisioner {
             .await)
     }
 
+    /// Stops every running environment of `user_id`, whoever asks (account disabling, expiry).
+    pub async fn stop_everything_of(
+        &self,
+        user_id: uuid::Uuid,
+        timeout: i32,
+    ) -> ApiResult<BulkOutcome> {
+        let rows = crate::db::containers::list(&self.pool, user_id).await?;
+        let targets = rows
+            .into_iter()
+            .filter(|row| row.status == "running")
+            .map(|row| Target::Found(Box::new(row)))
+            .collect();
+        Ok(self
+            .run_bulk(
+                targets,
+                Action::Stop,
+                timeout,
+                "Stop all operation completed".into(),
+            )
+            .await)
+    }
+
     /// `action` on the environments `references` name (ids, docker ids or names).
     pub async fn power_batch(
         &self,

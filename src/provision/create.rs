@@ -19,7 +19,7 @@ impl Provisioner {
         owner: &Principal,
         request: CreateContainerRequest,
     ) -> ApiResult<ContainerRow> {
-        let tier = db::tiers::get(&self.pool, &owner.user.tier)
+        let tier = db::tiers::for_user(&self.pool, owner.id())
             .await?
             .ok_or_else(|| ApiError::internal("a user's tier is missing"))?;
         let plan = plan(request, &tier, &self.catalogue)?;

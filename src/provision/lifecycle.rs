@@ -109,7 +109,7 @@ impl Provisioner {
 
     /// Does `action` now and reports it on /ws/events as well; the error is for a caller
     /// that reports results itself (bulk operations).
-    pub(super) async fn apply(
+    pub async fn apply(
         &self,
         row: ContainerRow,
         action: Action,
@@ -133,6 +133,10 @@ impl Provisioner {
                     Action::Stop => (&["running"][..], "stopped"),
                     _ => (&["stopped", "running"][..], "running"),
                 };
+                if action != Action::Stop {
+                    // A fresh start gets a whole idle period.
+                    self.touch(row.id).await;
+                }
                 if let Err(err) = db::containers::set_status(&self.pool, row.id, from, to).await {
                     tracing::warn!(error = %err, container_id = %row.id, "could not record {to}");
                 }

@@ -25,7 +25,12 @@ impl Provisioner {
     /// provisioning it sees the status change at its next step and stops.
     pub async fn delete(&self, owner: &Principal, reference: &str) -> ApiResult<ContainerRow> {
         let found = self.find(owner, reference).await?;
-        let row = db::containers::mark_deleting(&self.pool, found.id)
+        self.delete_by_id(found.id).await
+    }
+
+    /// Deletes any environment, whoever owns it: for admins and housekeeping.
+    pub async fn delete_by_id(&self, id: Uuid) -> ApiResult<ContainerRow> {
+        let row = db::containers::mark_deleting(&self.pool, id)
             .await?
             .ok_or_else(|| ApiError::not_found("CONTAINER_NOT_FOUND", "Container not found"))?;
         self.finish_delete(row.id).await.map_err(|err| {
@@ -45,6 +50,13 @@ impl Provisioner {
         db::containers::delete(&self.pool, id)
             .await
             .map_err(|err| crate::runtime::RuntimeError::Unavailable(err.to_string()))
+    }
+
+    /// Records activity on the environment, pushing its idle deadline back.
+    pub async fn touch(&self, id: Uuid) {
+        if let Err(err) = db::containers::touch(&self.pool, id).await {
+            tracing::warn!(error = %err, container_id = %id, "could not record activity");
+        }
     }
 
     /// Finishes deletes that failed earlier because the engine was unreachable.

@@ -2,6 +2,7 @@
 //! the engine, so sandboxd starts while the engine is down and talks to older engines.
 
 mod containers;
+mod engine;
 mod error;
 mod exec;
 mod images;
@@ -13,6 +14,7 @@ mod stats;
 mod tty;
 
 pub use containers::ContainerSpec;
+pub use engine::EngineUsage;
 pub use error::RuntimeError;
 pub use exec::{ExecOutput, ExecSpec};
 pub use images::split_reference;

@@ -99,6 +99,7 @@ impl Provisioner {
                 format!("the environment is {}, not running", row.status),
             ));
         }
+        self.touch(row.id).await;
         let job_id = Uuid::new_v4();
         db::exec_jobs::insert(&self.pool, job_id, owner.id(), row.id, &json!(request)).await?;
         let result = self.run_job(&row, job_id, &request, timeout).await;

@@ -1,0 +1,1 @@
+DELETE FROM user_limits WHERE user_id = $1

@@ -1,0 +1,1 @@
+UPDATE users SET tier = $2 WHERE id = $1

@@ -1,0 +1,1 @@
+UPDATE containers SET last_activity_at = now() WHERE id = $1

@@ -1,0 +1,1 @@
+DELETE FROM tiers WHERE name = $1

@@ -1,0 +1,55 @@
+//! `GET /api/admin/stats`: environments by status and tier, what they were given, and the
+//! engine's capacity and disk.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::Admin;
+use crate::db;
+use crate::error::ApiResult;
+use crate::runtime::EngineUsage;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminStats {
+    pub environments_by_status: BTreeMap<String, i64>,
+    pub environments_by_tier: BTreeMap<String, i64>,
+    /// What running environments were given.
+    pub allocated: Allocated,
+    /// The engine's host; null with `engine_error` set when the engine cannot be reached.
+    pub engine: Option<EngineUsage>,
+    pub engine_error: Option<String>,
+    pub timestamp: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Allocated {
+    pub memory_mb: i64,
+    pub cpu_millicores: i64,
+    pub disk_mb: i64,
+}
+
+impl Admin {
+    pub async fn stats(&self) -> ApiResult<AdminStats> {
+        let by_status = db::containers::count_by_status(&self.pool).await?;
+        let by_tier = db::admin::counts_by_tier(&self.pool).await?;
+        let (memory_mb, cpu_millicores, disk_mb) = db::admin::allocated(&self.pool).await?;
+        let (engine, engine_error) = match self.provisioner.runtime.usage().await {
+            Ok(usage) => (Some(usage), None),
+            Err(err) => (None, Some(err.to_string())),
+        };
+        Ok(AdminStats {
+            environments_by_status: by_status.into_iter().collect(),
+            environments_by_tier: by_tier.into_iter().collect(),
+            allocated: Allocated {
+                memory_mb,
+                cpu_millicores,
+                disk_mb,
+            },
+            engine,
+            engine_error,
+            timestamp: chrono::Utc::now().timestamp(),
+        })
+    }
+}

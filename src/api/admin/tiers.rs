@@ -1,0 +1,70 @@
+//! Tier administration.
+
+use actix_web::{web, HttpResponse};
+
+use crate::api::openapi::ErrorBody;
+use crate::auth::{Principal, Scope};
+use crate::db::tiers::TierRow;
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+/// Every tier with its limits.
+#[utoipa::path(get, path = "/api/admin/tiers", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = [TierRow]), (status = 403, body = ErrorBody)))]
+pub async fn list(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
+    principal.require(Scope::Admin)?;
+    Ok(HttpResponse::Ok().json(state.admin.tiers().await?))
+}
+
+/// Adds a tier.
+#[utoipa::path(post, path = "/api/admin/tiers", tag = "admin", security(("bearer" = [])),
+    request_body = TierRow,
+    responses(
+        (status = 201, body = TierRow),
+        (status = 400, description = "INVALID_TIER", body = ErrorBody),
+        (status = 409, description = "TIER_EXISTS", body = ErrorBody),
+    ))]
+pub async fn create(
+    state: web::Data<AppState>,
+    principal: Principal,
+    body: web::Json<TierRow>,
+) -> ApiResult<HttpResponse> {
+    principal.require(Scope::Admin)?;
+    Ok(HttpResponse::Created().json(state.admin.create_tier(body.into_inner()).await?))
+}
+
+/// Replaces a tier's limits; they apply to requests made from now on.
+#[utoipa::path(put, path = "/api/admin/tiers/{name}", tag = "admin", security(("bearer" = [])),
+    params(("name" = String, Path)), request_body = TierRow,
+    responses(
+        (status = 200, body = TierRow),
+        (status = 400, description = "INVALID_TIER", body = ErrorBody),
+        (status = 404, description = "TIER_NOT_FOUND", body = ErrorBody),
+    ))]
+pub async fn update(
+    state: web::Data<AppState>,
+    principal: Principal,
+    name: web::Path<String>,
+    body: web::Json<TierRow>,
+) -> ApiResult<HttpResponse> {
+    principal.require(Scope::Admin)?;
+    Ok(HttpResponse::Ok().json(state.admin.update_tier(&name, body.into_inner()).await?))
+}
+
+/// Deletes a tier nobody is on.
+#[utoipa::path(delete, path = "/api/admin/tiers/{name}", tag = "admin", security(("bearer" = [])),
+    params(("name" = String, Path)),
+    responses(
+        (status = 204),
+        (status = 404, description = "TIER_NOT_FOUND", body = ErrorBody),
+        (status = 409, description = "TIER_IN_USE", body = ErrorBody),
+    ))]
+pub async fn delete(
+    state: web::Data<AppState>,
+    principal: Principal,
+    name: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    principal.require(Scope::Admin)?;
+    state.admin.delete_tier(&name).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,45 @@
+//! The engine's host: its capacity and what its storage holds.
+
+use super::{Runtime, RuntimeError};
+
+#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct EngineUsage {
+    pub cpus: i64,
+    pub memory_bytes: i64,
+    pub containers_running: i64,
+    pub containers_total: i64,
+    /// Image layers on disk.
+    pub images_bytes: i64,
+    /// Containers' writable layers.
+    pub containers_bytes: i64,
+    pub volumes_bytes: i64,
+}
+
+impl Runtime {
+    pub async fn usage(&self) -> Result<EngineUsage, RuntimeError> {
+        let docker = self.client().await?;
+        let info = docker.info().await?;
+        let disk = docker.df(None).await?;
+        let containers_bytes = disk
+            .containers
+            .iter()
+            .flatten()
+            .filter_map(|c| c.size_rw)
+            .sum();
+        let volumes_bytes = disk
+            .volumes
+            .iter()
+            .flatten()
+            .filter_map(|v| v.usage_data.as_ref().map(|u| u.size.max(0)))
+            .sum();
+        Ok(EngineUsage {
+            cpus: info.ncpu.unwrap_or(0),
+            memory_bytes: info.mem_total.unwrap_or(0),
+            containers_running: info.containers_running.unwrap_or(0),
+            containers_total: info.containers.unwrap_or(0),
+            images_bytes: disk.layers_size.unwrap_or(0),
+            containers_bytes,
+            volumes_bytes,
+        })
+    }
+}
