@@ -47,6 +47,8 @@ pub struct Settings {
     /// Creates per user.
     pub creates_per_minute: u32,
     pub creates_burst: u32,
+    /// How often expiry, idle stop and reconciliation run.
+    pub housekeeping_every: Duration,
 }
 
 /// `{registry}` stands for `SANDBOXD_REGISTRY`.
@@ -122,6 +124,9 @@ impl Settings {
             container_ops_burst: env.get("SANDBOXD_CONTAINER_OPS_BURST", 20)?,
             creates_per_minute: env.get("SANDBOXD_CREATES_PER_MINUTE", 10)?,
             creates_burst: env.get("SANDBOXD_CREATES_BURST", 5)?,
+            housekeeping_every: Duration::from_secs_f64(
+                env.get("SANDBOXD_HOUSEKEEPING_SECONDS", 10.0_f64)?.max(0.1),
+            ),
         })
     }
 }

@@ -13,6 +13,7 @@ pub struct Metrics {
     pub environments: IntGaugeVec,
     pub queue_depth: IntGauge,
     pub terminals: IntGauge,
+    pub repairs: IntCounterVec,
 }
 
 impl Metrics {
@@ -44,6 +45,17 @@ impl Metrics {
         let queue_depth =
             IntGauge::new("queue_depth", "Provisioning messages waiting in the queue")
                 .expect("valid metric");
+        let repairs = IntCounterVec::new(
+            Opts::new(
+                "housekeeping_repairs_total",
+                "Expiries, idle stops and drift repaired",
+            ),
+            &["kind"],
+        )
+        .expect("valid metric");
+        registry
+            .register(Box::new(repairs.clone()))
+            .expect("registered once");
         let terminals = IntGauge::new("terminals", "Terminal shells this process holds open")
             .expect("valid metric");
         registry
@@ -68,6 +80,7 @@ impl Metrics {
             environments,
             queue_depth,
             terminals,
+            repairs,
         }
     }
 

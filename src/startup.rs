@@ -19,6 +19,7 @@ use crate::auth::{jwt::JwtKeys, Auth};
 use crate::config::Settings;
 use crate::db;
 use crate::events::EventBus;
+use crate::housekeeping::Housekeeper;
 use crate::kv::Kv;
 use crate::metrics::Metrics;
 use crate::provision::catalogue::Catalogue;
@@ -48,6 +49,7 @@ impl Application {
         state
             .provisioner
             .spawn_workers(state.settings.workers, &state.shutdown);
+        tokio::spawn(housekeeper(&state).run(state.shutdown.clone()));
         let listener = TcpListener::bind(&state.settings.bind)
             .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", state.settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -101,6 +103,7 @@ fn http_server(state: AppState, listener: TcpListener) -> anyhow::Result<Server>
             .app_data(web::PayloadConfig::new(max_body))
             .app_data(errors::path_config())
             .app_data(errors::query_config())
+            .wrap(from_fn(api::audit::audit))
             .wrap(from_fn(api::observe::observe))
             .configure(api::routes)
             .default_service(web::to(errors::route_not_found))
@@ -111,6 +114,15 @@ fn http_server(state: AppState, listener: TcpListener) -> anyhow::Result<Server>
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+fn housekeeper(state: &AppState) -> Housekeeper {
+    Housekeeper {
+        provisioner: state.provisioner.clone(),
+        metrics: state.metrics.clone(),
+        kv: state.kv.clone(),
+        every: state.settings.housekeeping_every,
+    }
 }
 
 /// Adapters and services, shared by the HTTP server and the workers.
@@ -167,6 +179,7 @@ pub async fn run_workers(
     let count = settings.workers.max(1);
     let state = build_state(settings, pool, jwt_secret)?;
     let handles = state.provisioner.spawn_workers(count, &state.shutdown);
+    tokio::spawn(housekeeper(&state).run(state.shutdown.clone()));
     shutdown.await;
     tracing::info!("shutdown requested: stopping workers");
     state.shutdown.cancel();

@@ -2,9 +2,10 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
+use super::audit::Actor;
 use crate::auth::rate_limit::Bucket;
 use crate::auth::Principal;
 use crate::config::Settings;
@@ -18,12 +19,18 @@ impl FromRequest for Principal {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let bearer = bearer(req);
+        let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
             let bearer = bearer.ok_or_else(|| {
                 ApiError::unauthorized("missing credentials: send Authorization: Bearer <token>")
             })?;
-            state.auth.authenticate(&bearer).await
+            let principal = state.auth.authenticate(&bearer).await?;
+            req.extensions_mut().insert(Actor {
+                id: principal.id(),
+                name: principal.user.username.clone(),
+            });
+            Ok(principal)
         })
     }
 }

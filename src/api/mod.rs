@@ -2,6 +2,7 @@
 //! the services; they hold no business logic.
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod bulk;
 pub mod containers;
@@ -35,6 +36,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/auth/guest", web::post().to(auth::guest))
         .route("/api/auth/logout", web::post().to(auth::logout))
         .route("/api/me", web::get().to(me::me))
+        .route("/api/audit-logs", web::get().to(audit::own))
+        .route("/api/admin/audit", web::get().to(audit::all))
         .service(
             web::resource("/api/tokens")
                 .route(web::get().to(tokens::list))

@@ -9,8 +9,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
-    admin, auth, bulk, containers, events, exec, export, health, lifecycle, me, metrics, stats,
-    stream, terminal, tokens,
+    admin, audit, auth, bulk, containers, events, exec, export, health, lifecycle, me, metrics,
+    stats, stream, terminal, tokens,
 };
 
 /// The error body of every endpoint.
@@ -45,7 +45,7 @@ pub struct ErrorBody {
         admin::users::list, admin::users::get, admin::users::set_tier, admin::users::set_limits,
         admin::users::clear_limits, admin::users::disable, admin::users::enable,
         admin::environments::list, admin::environments::force_stop, admin::environments::delete,
-        admin::environments::stats,
+        admin::environments::stats, audit::all, audit::own,
         stream::create_streaming, events::events, terminal::terminal,
     ),
     components(schemas(ErrorBody)),

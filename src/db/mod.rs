@@ -2,8 +2,10 @@
 //! The SQL itself lives in `sql/`.
 
 pub mod admin;
+pub mod audit;
 pub mod containers;
 pub mod exec_jobs;
+pub mod housekeeping;
 pub mod jobs;
 pub mod secrets;
 pub mod sessions;

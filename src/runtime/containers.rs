@@ -175,3 +175,43 @@ fn body(spec: &ContainerSpec) -> ContainerCreateBody {
         ..Default::default()
     }
 }
+
+/// A container as a listing shows it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub id: String,
+    /// The `sandboxd.environment` label.
+    pub environment: Option<String>,
+    pub running: bool,
+}
+
+impl Runtime {
+    /// Every container, running or not, that carries `label` (`key=value`), with its labels'
+    /// environment id and whether it runs.
+    pub async fn list_labelled(
+        &self,
+        label: &str,
+        environment_label: &str,
+    ) -> Result<Vec<Listed>, RuntimeError> {
+        let docker = self.client().await?;
+        let options = ListContainersOptions {
+            all: true,
+            filters: Some(HashMap::from([(
+                "label".to_string(),
+                vec![label.to_string()],
+            )])),
+            ..Default::default()
+        };
+        let found = docker.list_containers(Some(options)).await?;
+        Ok(found
+            .into_iter()
+            .filter_map(|c| {
+                Some(Listed {
+                    id: c.id?,
+                    environment: c.labels.and_then(|mut l| l.remove(environment_label)),
+                    running: c.state.map(|s| s.to_string()) == Some("running".into()),
+                })
+            })
+            .collect())
+    }
+}

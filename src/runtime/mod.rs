@@ -13,7 +13,7 @@ mod power;
 mod stats;
 mod tty;
 
-pub use containers::ContainerSpec;
+pub use containers::{ContainerSpec, Listed};
 pub use engine::EngineUsage;
 pub use error::RuntimeError;
 pub use exec::{ExecOutput, ExecSpec};

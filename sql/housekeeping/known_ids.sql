@@ -1,0 +1,1 @@
+SELECT id FROM containers WHERE id = ANY($1)

@@ -1,0 +1,123 @@
+//! The audit trail: every state-changing API call is recorded once answered, with who made
+//! it (when they authenticated), the route and its target, the address and the status.
+//! `GET /api/admin/audit` shows everyone's; `GET /api/audit-logs` the caller's own.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::middleware::Next;
+use actix_web::{web, Error, HttpMessage, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::extract::client_ip;
+use super::openapi::ErrorBody;
+use crate::auth::{Principal, Scope};
+use crate::db::{self, audit::AuditEntry};
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+/// Who made a request, left in its extensions by the authentication extractor.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub id: Uuid,
+    pub name: String,
+}
+
+pub async fn audit<B: MessageBody + 'static>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<B>, Error> {
+    let changes_state = matches!(
+        *req.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    );
+    if !changes_state || !req.path().starts_with("/api/") {
+        return next.call(req).await;
+    }
+    let response = next.call(req).await?;
+    let request = response.request();
+    let Some(state) = request.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(response);
+    };
+    let actor = request.extensions().get::<Actor>().cloned();
+    let pattern = request
+        .match_pattern()
+        .unwrap_or_else(|| request.path().to_string());
+    let action = format!("{} {pattern}", request.method());
+    let info = request.match_info();
+    let target = info
+        .get("id")
+        .or_else(|| info.get("name"))
+        .map(str::to_string);
+    let ip = client_ip(request, state.settings.trust_proxy);
+    let entry = db::audit::NewEntry {
+        actor_id: actor.as_ref().map(|a| a.id),
+        actor: actor.as_ref().map(|a| a.name.as_str()),
+        action: &action,
+        target: target.as_deref(),
+        ip: &ip,
+        status: response.status().as_u16(),
+    };
+    if let Err(err) = db::audit::insert(&state.pool, entry).await {
+        tracing::error!(error = %err, action, "could not write the audit log");
+    }
+    Ok(response)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AuditQuery {
+    /// Only this actor's entries (admin view).
+    actor_id: Option<Uuid>,
+    /// Only this action, e.g. `POST /api/containers/{id}/stop`.
+    action: Option<String>,
+    /// 1-200, default 50.
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPage {
+    pub total: i64,
+    pub entries: Vec<AuditEntry>,
+}
+
+/// Everyone's state-changing calls, newest first.
+#[utoipa::path(get, path = "/api/admin/audit", tag = "admin", security(("bearer" = [])),
+    params(AuditQuery), responses((status = 200, body = AuditPage), (status = 403, body = ErrorBody)))]
+pub async fn all(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<AuditQuery>,
+) -> ApiResult<HttpResponse> {
+    principal.require(Scope::Admin)?;
+    page(&state, query.actor_id, &query).await
+}
+
+/// The caller's own state-changing calls, newest first.
+#[utoipa::path(get, path = "/api/audit-logs", tag = "auth", security(("bearer" = [])),
+    params(AuditQuery), responses((status = 200, body = AuditPage), (status = 401, body = ErrorBody)))]
+pub async fn own(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<AuditQuery>,
+) -> ApiResult<HttpResponse> {
+    principal.require(Scope::Read)?;
+    page(&state, Some(principal.id()), &query).await
+}
+
+async fn page(
+    state: &AppState,
+    actor: Option<Uuid>,
+    query: &AuditQuery,
+) -> ApiResult<HttpResponse> {
+    let limit = query.limit.unwrap_or(50).clamp(1, 200);
+    let offset = query.offset.unwrap_or(0).max(0);
+    let entries =
+        db::audit::page(&state.pool, actor, query.action.as_deref(), limit, offset).await?;
+    Ok(HttpResponse::Ok().json(AuditPage {
+        total: entries.first().map_or(0, |e| e.total),
+        entries,
+    }))
+}

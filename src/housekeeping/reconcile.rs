@@ -1,0 +1,99 @@
+//! Postgres and the engine compared: containers of ours with no record are removed, records
+//! whose container vanished become `error`, and states changed behind our back are recorded.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use uuid::Uuid;
+
+use super::Housekeeper;
+use crate::db;
+use crate::provision::labels;
+
+/// Records changed this recently may be mid-operation; they are left for the next round.
+const SETTLED_FOR: Duration = Duration::from_secs(5);
+
+impl Housekeeper {
+    pub async fn reconcile(&self) {
+        let instance = format!(
+            "{}={}",
+            labels::INSTANCE,
+            self.provisioner.settings.redis_prefix
+        );
+        let listed = match self
+            .provisioner
+            .runtime
+            .list_labelled(&instance, labels::ENVIRONMENT)
+            .await
+        {
+            Ok(listed) => listed,
+            Err(err) => return tracing::debug!(error = %err, "reconcile: engine unreachable"),
+        };
+        if let Err(err) = self.remove_orphans(&listed).await {
+            tracing::warn!(error = %err, "reconcile: orphan check failed");
+        }
+        let running: HashMap<Uuid, bool> = listed
+            .iter()
+            .filter_map(|c| Some((c.environment.as_deref()?.parse().ok()?, c.running)))
+            .collect();
+        if let Err(err) = self.record_drift(&running).await {
+            tracing::warn!(error = %err, "reconcile: drift check failed");
+        }
+    }
+
+    /// Containers labelled as ours whose environment has no record.
+    async fn remove_orphans(&self, listed: &[crate::runtime::Listed]) -> Result<(), sqlx::Error> {
+        let ids: Vec<Uuid> = listed
+            .iter()
+            .filter_map(|c| c.environment.as_deref()?.parse().ok())
+            .collect();
+        let known = db::housekeeping::known_ids(&self.provisioner.pool, &ids).await?;
+        for container in listed {
+            let environment = container
+                .environment
+                .as_deref()
+                .and_then(|e| e.parse::<Uuid>().ok());
+            if environment.is_some_and(|id| known.contains(&id)) {
+                continue;
+            }
+            match self
+                .provisioner
+                .runtime
+                .remove_container(&container.id)
+                .await
+            {
+                Ok(()) => self.repaired("orphan_removed", &container.id),
+                Err(err) => tracing::warn!(error = %err, "could not remove an orphan container"),
+            }
+        }
+        Ok(())
+    }
+
+    async fn record_drift(&self, running: &HashMap<Uuid, bool>) -> Result<(), sqlx::Error> {
+        let pool = &self.provisioner.pool;
+        for (id, status) in db::housekeeping::settled(pool, SETTLED_FOR.as_secs_f64()).await? {
+            let (to, message, kind) = match (running.get(&id), status.as_str()) {
+                (None, _) => (
+                    "error",
+                    "the container vanished from the engine",
+                    "vanished",
+                ),
+                (Some(false), "running") => (
+                    "stopped",
+                    "the container stopped outside sandboxd",
+                    "stopped_outside",
+                ),
+                (Some(true), "stopped") => (
+                    "running",
+                    "the container was started outside sandboxd",
+                    "started_outside",
+                ),
+                _ => continue,
+            };
+            if db::housekeeping::set_drift(pool, id, &status, to, message).await? {
+                self.repaired(kind, &id.to_string());
+            }
+        }
+        Ok(())
+    }
+}
