@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::extract::client_ip;
+use super::extract::{client_ip, AdminCaller};
 use super::openapi::ErrorBody;
 use crate::auth::{Principal, Scope};
 use crate::db::{self, audit::AuditEntry};
@@ -88,10 +88,9 @@ pub struct AuditPage {
     params(AuditQuery), responses((status = 200, body = AuditPage), (status = 403, body = ErrorBody)))]
 pub async fn all(
     state: web::Data<AppState>,
-    principal: Principal,
+    _admin: AdminCaller,
     query: web::Query<AuditQuery>,
 ) -> ApiResult<HttpResponse> {
-    principal.require(Scope::Admin)?;
     page(&state, query.actor_id, &query).await
 }
 

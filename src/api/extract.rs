@@ -68,6 +68,45 @@ impl FromRequest for Creator {
     }
 }
 
+/// A caller with the admin scope (the admin role's sessions, or admin tokens). Checked as the
+/// request is extracted, so a non-admin learns nothing from how the body would be judged.
+#[derive(Clone)]
+pub struct AdminCaller(pub Principal);
+
+impl FromRequest for AdminCaller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        // The admin middleware has usually checked already and left the caller here.
+        if let Some(principal) = req.extensions().get::<AdminCaller>() {
+            let principal = principal.0.clone();
+            return Box::pin(async move { Ok(AdminCaller(principal)) });
+        }
+        let principal = Principal::from_request(req, payload);
+        Box::pin(async move {
+            let principal = principal.await?;
+            principal.require(crate::auth::Scope::Admin)?;
+            Ok(AdminCaller(principal))
+        })
+    }
+}
+
+/// Refuses non-admins on `/api/admin/...` before anything else about the request is looked
+/// at: handlers' other extractors (a JSON body) could otherwise answer first.
+pub async fn require_admin(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    match req.extract::<AdminCaller>().await {
+        Ok(admin) => {
+            req.extensions_mut().insert(admin);
+            Ok(next.call(req).await?.map_into_boxed_body())
+        }
+        Err(refused) => Ok(req.error_response(refused)),
+    }
+}
+
 /// Authenticates, then takes a token from the caller's `bucket`.
 fn limited(
     req: &HttpRequest,

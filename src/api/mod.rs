@@ -37,7 +37,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/auth/logout", web::post().to(auth::logout))
         .route("/api/me", web::get().to(me::me))
         .route("/api/audit-logs", web::get().to(audit::own))
-        .route("/api/admin/audit", web::get().to(audit::all))
         .service(
             web::resource("/api/tokens")
                 .route(web::get().to(tokens::list))

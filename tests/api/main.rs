@@ -1,4 +1,6 @@
 mod accounts;
+mod admin_access;
+mod admin_manage;
 mod browser;
 mod containers_bulk;
 mod containers_events;

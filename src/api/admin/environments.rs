@@ -4,8 +4,8 @@ use actix_web::{web, HttpResponse};
 
 use crate::admin::environments::EnvironmentPage;
 use crate::admin::stats::AdminStats;
+use crate::api::extract::AdminCaller;
 use crate::api::openapi::ErrorBody;
-use crate::auth::{Principal, Scope};
 use crate::db::admin::EnvironmentFilter;
 use crate::error::ApiResult;
 use crate::provision::view::ContainerView;
@@ -16,10 +16,9 @@ use crate::state::AppState;
     params(EnvironmentFilter), responses((status = 200, body = EnvironmentPage), (status = 403, body = ErrorBody)))]
 pub async fn list(
     state: web::Data<AppState>,
-    principal: Principal,
+    _admin: AdminCaller,
     filter: web::Query<EnvironmentFilter>,
 ) -> ApiResult<HttpResponse> {
-    principal.require(Scope::Admin)?;
     Ok(HttpResponse::Ok().json(state.admin.environments(&filter).await?))
 }
 
@@ -33,10 +32,9 @@ pub async fn list(
     ))]
 pub async fn force_stop(
     state: web::Data<AppState>,
-    principal: Principal,
+    _admin: AdminCaller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    principal.require(Scope::Admin)?;
     let row = state.admin.force_stop(&id).await?;
     Ok(HttpResponse::Ok().json(ContainerView::from(row)))
 }
@@ -47,10 +45,9 @@ pub async fn force_stop(
     responses((status = 204), (status = 404, description = "CONTAINER_NOT_FOUND", body = ErrorBody)))]
 pub async fn delete(
     state: web::Data<AppState>,
-    principal: Principal,
+    _admin: AdminCaller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    principal.require(Scope::Admin)?;
     state.admin.delete_environment(&id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -58,7 +55,6 @@ pub async fn delete(
 /// Environments by status and tier, what running ones were given, and the engine's host.
 #[utoipa::path(get, path = "/api/admin/stats", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = AdminStats), (status = 403, body = ErrorBody)))]
-pub async fn stats(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
-    principal.require(Scope::Admin)?;
+pub async fn stats(state: web::Data<AppState>, _admin: AdminCaller) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(state.admin.stats().await?))
 }

@@ -2,8 +2,8 @@
 
 use actix_web::{web, HttpResponse};
 
+use crate::api::extract::AdminCaller;
 use crate::api::openapi::ErrorBody;
-use crate::auth::{Principal, Scope};
 use crate::db::tiers::TierRow;
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -11,8 +11,7 @@ use crate::state::AppState;
 /// Every tier with its limits.
 #[utoipa::path(get, path = "/api/admin/tiers", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = [TierRow]), (status = 403, body = ErrorBody)))]
-pub async fn list(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
-    principal.require(Scope::Admin)?;
+pub async fn list(state: web::Data<AppState>, _admin: AdminCaller) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(state.admin.tiers().await?))
 }
 
@@ -26,10 +25,9 @@ pub async fn list(state: web::Data<AppState>, principal: Principal) -> ApiResult
     ))]
 pub async fn create(
     state: web::Data<AppState>,
-    principal: Principal,
+    _admin: AdminCaller,
     body: web::Json<TierRow>,
 ) -> ApiResult<HttpResponse> {
-    principal.require(Scope::Admin)?;
     Ok(HttpResponse::Created().json(state.admin.create_tier(body.into_inner()).await?))
 }
 
@@ -43,11 +41,10 @@ pub async fn create(
     ))]
 pub async fn update(
     state: web::Data<AppState>,
-    principal: Principal,
+    _admin: AdminCaller,
     name: web::Path<String>,
     body: web::Json<TierRow>,
 ) -> ApiResult<HttpResponse> {
-    principal.require(Scope::Admin)?;
     Ok(HttpResponse::Ok().json(state.admin.update_tier(&name, body.into_inner()).await?))
 }
 
@@ -61,10 +58,9 @@ pub async fn update(
     ))]
 pub async fn delete(
     state: web::Data<AppState>,
-    principal: Principal,
+    _admin: AdminCaller,
     name: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    principal.require(Scope::Admin)?;
     state.admin.delete_tier(&name).await?;
     Ok(HttpResponse::NoContent().finish())
 }

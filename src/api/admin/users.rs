@@ -5,8 +5,8 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::admin::users::{Disabled, UserDetail, UserPage};
+use crate::api::extract::AdminCaller;
 use crate::api::openapi::ErrorBody;
-use crate::auth::{Principal, Scope};
 use crate::db::admin::LimitOverrides;
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -31,10 +31,9 @@ pub struct TierChange {
     params(UserQuery), responses((status = 200, body = UserPage), (status = 403, body = ErrorBody)))]
 pub async fn list(
     state: web::Data<AppState>,
-    principal: Principal,
+    _admin: AdminCaller,
     query: web::Query<UserQuery>,
 ) -> ApiResult<HttpResponse> {
-    principal.require(Scope::Admin)?;
     let page = state
         .admin
         .users(
@@ -53,10 +52,9 @@ pub async fn list(
     responses((status = 200, body = UserDetail), (status = 404, description = "USER_NOT_FOUND", body = ErrorBody)))]
 pub async fn get(
     state: web::Data<AppState>,
-    principal: Principal,
+    _admin: AdminCaller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    principal.require(Scope::Admin)?;
     Ok(HttpResponse::Ok().json(state.admin.user(&id).await?))
 }
 
@@ -66,11 +64,10 @@ pub async fn get(
     responses((status = 200, body = UserDetail), (status = 404, description = "USER_NOT_FOUND or TIER_NOT_FOUND", body = ErrorBody)))]
 pub async fn set_tier(
     state: web::Data<AppState>,
-    principal: Principal,
+    _admin: AdminCaller,
     id: web::Path<String>,
     body: web::Json<TierChange>,
 ) -> ApiResult<HttpResponse> {
-    principal.require(Scope::Admin)?;
     Ok(HttpResponse::Ok().json(state.admin.set_tier(&id, &body.tier).await?))
 }
 
@@ -80,11 +77,10 @@ pub async fn set_tier(
     responses((status = 200, body = UserDetail), (status = 400, description = "INVALID_TIER", body = ErrorBody)))]
 pub async fn set_limits(
     state: web::Data<AppState>,
-    principal: Principal,
+    _admin: AdminCaller,
     id: web::Path<String>,
     body: web::Json<LimitOverrides>,
 ) -> ApiResult<HttpResponse> {
-    principal.require(Scope::Admin)?;
     Ok(HttpResponse::Ok().json(state.admin.set_limits(&id, body.into_inner()).await?))
 }
 
@@ -93,10 +89,9 @@ pub async fn set_limits(
     params(("id" = String, Path)), responses((status = 200, body = UserDetail)))]
 pub async fn clear_limits(
     state: web::Data<AppState>,
-    principal: Principal,
+    _admin: AdminCaller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    principal.require(Scope::Admin)?;
     Ok(HttpResponse::Ok().json(state.admin.clear_limits(&id).await?))
 }
 
@@ -106,11 +101,10 @@ pub async fn clear_limits(
     responses((status = 200, body = Disabled), (status = 409, description = "CANNOT_DISABLE_SELF", body = ErrorBody)))]
 pub async fn disable(
     state: web::Data<AppState>,
-    principal: Principal,
+    AdminCaller(admin): AdminCaller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    principal.require(Scope::Admin)?;
-    Ok(HttpResponse::Ok().json(state.admin.disable(&id, principal.id()).await?))
+    Ok(HttpResponse::Ok().json(state.admin.disable(&id, admin.id()).await?))
 }
 
 /// Lets a disabled user log in again (their old sessions and tokens stay revoked).
@@ -118,9 +112,8 @@ pub async fn disable(
     params(("id" = String, Path)), responses((status = 200, body = UserDetail)))]
 pub async fn enable(
     state: web::Data<AppState>,
-    principal: Principal,
+    _admin: AdminCaller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    principal.require(Scope::Admin)?;
     Ok(HttpResponse::Ok().json(state.admin.enable(&id).await?))
 }
