@@ -160,6 +160,13 @@ impl Provisioner {
 }
 
 pub(super) fn check_state(row: &ContainerRow, action: Action) -> ApiResult<()> {
+    let expired = row.expires_at.is_some_and(|at| at <= chrono::Utc::now());
+    if expired && action != Action::Stop {
+        return Err(ApiError::conflict(
+            "CONTAINER_EXPIRED",
+            "the environment reached its session limit; its files can still be exported",
+        ));
+    }
     match (row.status.as_str(), action) {
         ("running", Action::Start) => Err(ApiError::conflict(
             "CONTAINER_ALREADY_STARTED",

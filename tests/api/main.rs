@@ -17,6 +17,7 @@ mod engine;
 mod errors;
 mod health;
 mod helpers;
+mod housekeeping;
 mod jwt;
 mod openapi;
 mod provisioning_helpers;
