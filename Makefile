@@ -18,7 +18,7 @@ TEST_FLAGS := $(if $(CI),--no-fail-fast)
 # Extra arguments for the test runner, e.g. `make test TEST_ARGS=health` to filter.
 TEST_ARGS ?=
 
-.PHONY: help stack stack-down stack-status web build run test lint cargo bench-provision
+.PHONY: help stack stack-down stack-status web build run test lint cargo bench-provision bench-terminal
 
 help: ## list the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  make %-13s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -64,6 +64,11 @@ bench-provision: cargo ## POST -> ready against `docker run -d`, p50/p95 side by
 	@SANDBOXD_ROLES="barebone" scripts/stack.sh up
 	@echo "==> bench-provision: cargo bench --bench provision ..."
 	@. $(STACK_ENV) && cargo bench --bench provision
+
+bench-terminal: cargo ## keystroke echo, cat throughput, idle memory: terminal against raw exec
+	@SANDBOXD_ROLES="barebone" scripts/stack.sh up
+	@echo "==> bench-terminal: cargo bench --bench terminal ..."
+	@. $(STACK_ENV) && cargo bench --bench terminal
 
 lint: cargo ## cargo fmt --check and clippy with warnings as errors
 	@echo "==> lint: cargo fmt --check ..."
