@@ -4,6 +4,7 @@ use super::openapi::ErrorBody;
 use crate::auth::profile::ProfileView;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiResult;
+use crate::provision::offer::Offer;
 use crate::state::AppState;
 
 /// The caller, their tier with its limits, and their usage.
@@ -17,4 +18,17 @@ use crate::state::AppState;
 pub async fn me(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;
     Ok(HttpResponse::Ok().json(state.auth.profile(&principal).await?))
+}
+
+/// What the caller may ask for at create: the images their tier allows, roles and themes.
+#[utoipa::path(get, path = "/api/images", tag = "containers", security(("bearer" = [])),
+    responses(
+        (status = 200, body = Offer),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "INSUFFICIENT_SCOPE: needs read", body = ErrorBody),
+    ))]
+#[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
+pub async fn images(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
+    principal.require(Scope::Read)?;
+    Ok(HttpResponse::Ok().json(state.provisioner.offer(&principal).await?))
 }

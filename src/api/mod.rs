@@ -36,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/auth/guest", web::post().to(auth::guest))
         .route("/api/auth/logout", web::post().to(auth::logout))
         .route("/api/me", web::get().to(me::me))
+        .route("/api/images", web::get().to(me::images))
         .route("/api/audit-logs", web::get().to(audit::own))
         .service(
             web::resource("/api/tokens")

@@ -35,7 +35,7 @@ pub struct ErrorBody {
     ),
     paths(
         health::healthz, health::readyz, metrics::metrics, document,
-        auth::register, auth::login, auth::guest, auth::logout, me::me,
+        auth::register, auth::login, auth::guest, auth::logout, me::me, me::images,
         tokens::create, tokens::list, tokens::revoke,
         containers::create, containers::list, containers::get, containers::delete,
         lifecycle::start, lifecycle::stop, lifecycle::restart, stats::one, stats::all,

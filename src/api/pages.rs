@@ -23,6 +23,7 @@ const PAGES: &[(&str, &str, &str)] = &[
     ("environments", "environments.html", "Environments"),
     ("terminal", "terminal.html", "Terminal"),
     ("tokens", "tokens.html", "API tokens"),
+    ("admin", "admin.html", "Admin"),
 ];
 
 /// The npm files the pages load, by the name they are served under.
@@ -57,6 +58,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         web::get().to(|s: State| page(s, "terminal")),
     )
     .route("/tokens", web::get().to(|s: State| page(s, "tokens")))
+    // The page is public like the others; the data behind it is admin-only.
+    .route("/admin", web::get().to(|s: State| page(s, "admin")))
     .route("/static/{file}", web::get().to(asset))
     .route("/vendor/{file}", web::get().to(vendor));
 }

@@ -1,5 +1,7 @@
 //! Which images and roles exist, and which engine references they stand for.
 
+use crate::db::tiers::TierRow;
+
 pub const CUSTOM: &str = "custom";
 pub const ROLES: [&str; 6] = ["node", "python", "go", "rust", "devops", "barebone"];
 
@@ -43,6 +45,14 @@ impl Catalogue {
         names
     }
 
+    /// The names `tier` may request, in catalogue order.
+    pub fn offered(&self, tier: &TierRow) -> Vec<String> {
+        self.supported()
+            .into_iter()
+            .filter(|name| tier_allows(tier, name))
+            .collect()
+    }
+
     /// The prebuilt image for `role` on `image`, when the setup builds one: the role's
     /// toolchain and the shell tools are already inside, so configuring is quick.
     pub fn role_image(&self, image: &str, role: Option<&str>) -> Option<String> {
@@ -57,6 +67,13 @@ impl Catalogue {
             self.registry
         ))
     }
+}
+
+/// A tier without a list allows every image.
+pub fn tier_allows(tier: &TierRow, name: &str) -> bool {
+    tier.allowed_images
+        .as_ref()
+        .is_none_or(|list| list.iter().any(|allowed| allowed == name))
 }
 
 pub fn is_role(name: &str) -> bool {

@@ -11,6 +11,7 @@ pub mod export;
 pub mod lifecycle;
 pub mod logs;
 pub mod manage;
+pub mod offer;
 pub mod request;
 pub mod shell;
 pub mod stages;

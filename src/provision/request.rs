@@ -172,21 +172,11 @@ fn image_reference(
     tier: &TierRow,
     catalogue: &Catalogue,
 ) -> ApiResult<String> {
-    let allowed = |name: &str| {
-        tier.allowed_images
-            .as_ref()
-            .is_none_or(|list| list.iter().any(|allowed| allowed == name))
-    };
     let unsupported = || {
-        let supported: Vec<String> = catalogue
-            .supported()
-            .into_iter()
-            .filter(|n| allowed(n))
-            .collect();
         ApiError::bad_request("UNSUPPORTED_IMAGE", "unsupported image type")
-            .with_field("supported_images", supported)
+            .with_field("supported_images", catalogue.offered(tier))
     };
-    if !allowed(&request.image) {
+    if !catalogue::tier_allows(tier, &request.image) {
         return Err(unsupported());
     }
     if request.image == CUSTOM {
