@@ -37,6 +37,20 @@ setup_userns() {
   done
 }
 
+# With userns-remap every environment's root is the same host uid, so the kernel's per-uid
+# keyring quota (200 keys by default) is shared by all of them: each exec session takes a key,
+# and a few hundred open terminals would exhaust it ("Disk quota exceeded" on exec).
+setup_keys() {
+  local want_keys=20000 want_bytes=2000000
+  if (($(sysctl -n kernel.keys.maxkeys) < want_keys)); then
+    step "docker: raise kernel.keys.maxkeys to $want_keys (shared by every remapped environment)"
+    sysctl -qw kernel.keys.maxkeys=$want_keys || note "cannot raise kernel.keys.maxkeys: open terminals are capped near 200"
+  fi
+  if (($(sysctl -n kernel.keys.maxbytes) < want_bytes)); then
+    sysctl -qw kernel.keys.maxbytes=$want_bytes || note "cannot raise kernel.keys.maxbytes"
+  fi
+}
+
 setup_btrfs() {
   if [[ ! -f $IMG ]]; then
     step "docker: create sparse $IMG_SIZE btrfs image $IMG"
@@ -88,6 +102,7 @@ up() {
   need_pkg docker.io btrfs-progs uidmap iproute2 iptables
   install -d -m 0755 "$EXEC"
   setup_userns
+  setup_keys
   setup_btrfs
   setup_bridge
 

@@ -177,16 +177,7 @@ impl Terminals {
             .runtime
             .open_tty(&container, command, env, size)
             .await
-            .map_err(|err| match err {
-                RuntimeError::Unavailable(_) => ApiError::unavailable(
-                    "TERMINAL_UNAVAILABLE",
-                    format!("could not start a shell: {err}"),
-                ),
-                _ => ApiError::conflict(
-                    "CONTAINER_NOT_RUNNING",
-                    format!("the environment's container is not running: {err}"),
-                ),
-            })?;
+            .map_err(open_error)?;
         let key: Key = (environment.id, session_id.clone());
         let spec = ShellSpec {
             session_id,
@@ -232,6 +223,33 @@ fn valid_session_id(id: String) -> Result<String, ApiError> {
     }
 }
 
+/// Only an engine that says the container is gone or not running means the caller should
+/// start it; anything else (the engine down, a kernel limit such as the keyring quota) is
+/// ours, and worth a retry.
+fn open_error(err: RuntimeError) -> ApiError {
+    let not_running = match &err {
+        RuntimeError::NotFound(_) => true,
+        RuntimeError::Rejected(message) => {
+            let message = message.to_ascii_lowercase();
+            message.contains("not running")
+                || message.contains("is paused")
+                || message.contains("is restarting")
+        }
+        RuntimeError::Unavailable(_) => false,
+    };
+    if not_running {
+        ApiError::conflict(
+            "CONTAINER_NOT_RUNNING",
+            format!("the environment's container is not running: {err}"),
+        )
+    } else {
+        ApiError::unavailable(
+            "TERMINAL_UNAVAILABLE",
+            format!("could not start a shell: {err}"),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,5 +261,32 @@ mod tests {
         assert!(valid_session_id("../../etc".into()).is_err());
         assert!(valid_session_id("a b".into()).is_err());
         assert!(valid_session_id("x".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn only_a_stopped_or_missing_container_is_the_callers_to_fix() {
+        let status = |err| actix_web::ResponseError::status_code(&open_error(err));
+        let conflict = actix_web::http::StatusCode::CONFLICT;
+        let unavailable = actix_web::http::StatusCode::SERVICE_UNAVAILABLE;
+        assert_eq!(
+            status(RuntimeError::NotFound("no such container".into())),
+            conflict
+        );
+        assert_eq!(
+            status(RuntimeError::Rejected(
+                "Container abc is not running".into()
+            )),
+            conflict
+        );
+        assert_eq!(
+            status(RuntimeError::Rejected(
+                "unable to start: disk quota exceeded".into()
+            )),
+            unavailable
+        );
+        assert_eq!(
+            status(RuntimeError::Unavailable("connection refused".into())),
+            unavailable
+        );
     }
 }
