@@ -1,6 +1,14 @@
 //! The engine's host: its capacity and what its storage holds.
 
+use std::time::Duration;
+
+use bollard::models::SystemDataUsageResponse;
+use bollard::Docker;
+
 use super::{Runtime, RuntimeError};
+
+/// About four seconds of waiting in all.
+const DF_ATTEMPTS: u32 = 5;
 
 #[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct EngineUsage {
@@ -19,7 +27,7 @@ impl Runtime {
     pub async fn usage(&self) -> Result<EngineUsage, RuntimeError> {
         let docker = self.client().await?;
         let info = docker.info().await?;
-        let disk = docker.df(None).await?;
+        let disk = disk_usage(&docker).await?;
         let containers_bytes = disk
             .containers
             .iter()
@@ -41,5 +49,20 @@ impl Runtime {
             containers_bytes,
             volumes_bytes,
         })
+    }
+}
+
+/// The engine runs one disk-usage walk at a time and refuses a second caller instead of
+/// queueing it, so a refused call waits for the running walk and asks again.
+async fn disk_usage(docker: &Docker) -> Result<SystemDataUsageResponse, RuntimeError> {
+    let mut attempt = 0;
+    loop {
+        match docker.df(None).await {
+            Err(err) if attempt < DF_ATTEMPTS && err.to_string().contains("already running") => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(250 * u64::from(attempt))).await;
+            }
+            other => return Ok(other?),
+        }
     }
 }

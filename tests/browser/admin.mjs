@@ -1,0 +1,56 @@
+// The admin pages in Debian's Chromium: log in as the admin, edit a tier in the tiers table,
+// and find the change after a reload. Usage: node admin.mjs BASE_URL SCREENSHOT_PATH EMAIL PASSWORD
+import { chromium } from "playwright-core";
+
+const [base, screenshot, email, password] = process.argv.slice(2);
+if (!base || !screenshot || !email || !password) {
+  console.error("usage: node admin.mjs BASE_URL SCREENSHOT_PATH EMAIL PASSWORD");
+  process.exit(2);
+}
+const deadline = Number(process.env.BROWSER_TEST_TIMEOUT_MS || 180000);
+const newLimit = String(40 + Math.floor(Math.random() * 50));
+
+setTimeout(() => {
+  console.error(`gave up after ${deadline} ms`);
+  process.exit(1);
+}, deadline).unref();
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+  ],
+});
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+const problems = [];
+page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+page.setDefaultTimeout(30000);
+
+try {
+  await page.goto(`${base}/login?next=/admin`);
+  await page.fill("input[name=login]", email);
+  await page.fill("input[name=password]", password);
+  await page.click("#login-form button[type=submit]");
+  await page.waitForURL(`${base}/admin`);
+  await page.locator("#nav-admin").waitFor();
+
+  const freeTier = page.locator('#tiers tr[data-tier="free"]');
+  await freeTier.locator("input[name=max_containers]").fill(newLimit);
+  await freeTier.getByRole("button", { name: "Save" }).click();
+  await page.locator(".flash-info", { hasText: "Tier free saved" }).waitFor();
+
+  await page.reload();
+  const shown = await page.locator('#tiers tr[data-tier="free"] input[name=max_containers]').inputValue();
+  if (shown !== newLimit) throw new Error(`after a reload the free tier allows ${shown}, not ${newLimit}`);
+  await page.locator("#users tr", { hasText: "admin" }).first().waitFor();
+  await page.locator(".stat").first().waitFor();
+  await page.screenshot({ path: screenshot, fullPage: true });
+  console.log(`free tier max environments set to ${newLimit} and read back; screenshot at ${screenshot}`);
+} catch (error) {
+  await page.screenshot({ path: screenshot.replace(/\.png$/, "-failed.png"), fullPage: true }).catch(() => {});
+  console.error(`${error.stack}\nurl: ${page.url()}\n${problems.join("\n")}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
