@@ -17,8 +17,10 @@ STACK_ENV := .sandboxd/stack.env
 TEST_FLAGS := $(if $(CI),--no-fail-fast)
 # Extra arguments for the test runner, e.g. `make test TEST_ARGS=health` to filter.
 TEST_ARGS ?=
+# Generated requests per API operation in `make fuzz` (`make test` runs a short pass of 12).
+FUZZ_EXAMPLES ?= 40
 
-.PHONY: help stack stack-down stack-status web build run test lint cargo bench-provision bench-terminal
+.PHONY: help stack stack-down stack-status web build run test lint cargo bench-provision bench-terminal fuzz
 
 help: ## list the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  make %-13s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -69,6 +71,13 @@ bench-terminal: cargo ## keystroke echo, cat throughput, idle memory: terminal a
 	@SANDBOXD_ROLES="barebone" scripts/stack.sh up
 	@echo "==> bench-terminal: cargo bench --bench terminal ..."
 	@. $(STACK_ENV) && cargo bench --bench terminal
+
+fuzz: cargo ## schemathesis against the whole API: 40 examples per operation, >= 5000 requests
+	@SANDBOXD_ROLES="barebone" scripts/stack.sh up
+	@scripts/fuzz-tools.sh
+	@echo "==> fuzz: schemathesis, FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) ..."
+	@. $(STACK_ENV) && FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_MIN_REQUESTS=5000 \
+	  cargo nextest run --test api --no-capture -E 'test(/fuzz_schema/)' || { echo '!!! step "fuzz" FAILED' >&2; exit 1; }
 
 lint: cargo ## cargo fmt --check and clippy with warnings as errors
 	@echo "==> lint: cargo fmt --check ..."

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the tests need beyond the stack: the web UI's packages, Debian's Chromium and
-# playwright-core for the browser test, and docker-compose to check exported Compose files.
+# playwright-core for the browser test, docker-compose to check exported Compose files, and
+# schemathesis for the API fuzzing test.
 #   scripts/test-tools.sh
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -9,3 +10,4 @@ need_root
 ensure_dirs
 "$(dirname "$0")/web.sh" --browser
 command -v docker-compose >/dev/null || need_pkg docker-compose
+"$(dirname "$0")/fuzz-tools.sh"

@@ -132,6 +132,16 @@ impl From<sqlx::Error> for ApiError {
                     "the database is unavailable, retry shortly",
                 )
             }
+            // Postgres text and jsonb cannot hold NUL, which JSON strings may carry; whichever
+            // field it was in, the request is at fault, not the server.
+            sqlx::Error::Database(db)
+                if matches!(db.code().as_deref(), Some("22021" | "22P05")) =>
+            {
+                Self::bad_request(
+                    "INVALID_TEXT",
+                    "text may not contain NUL (\\u0000) characters",
+                )
+            }
             other => Self::internal(other),
         }
     }

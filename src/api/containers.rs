@@ -1,7 +1,9 @@
 //! `/api/containers`: create, list, read and delete one's environments.
 
 use actix_web::{web, HttpResponse};
+use serde::Serialize;
 use serde_json::json;
+use utoipa::ToSchema;
 
 use super::extract::{Creator, Operator};
 use super::openapi::ErrorBody;
@@ -35,10 +37,16 @@ pub async fn create(
     Ok(HttpResponse::Accepted().json(CreatedView::from(row)))
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct ContainerList {
+    pub count: usize,
+    pub containers: Vec<ContainerView>,
+}
+
 /// The caller's environments, newest first.
 #[utoipa::path(get, path = "/api/containers", tag = "containers", security(("bearer" = [])),
     responses(
-        (status = 200, description = "{containers: [...], count}", body = [ContainerView]),
+        (status = 200, body = ContainerList),
         (status = 401, body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
@@ -51,7 +59,10 @@ pub async fn list(state: web::Data<AppState>, principal: Principal) -> ApiResult
         .into_iter()
         .map(ContainerView::from)
         .collect();
-    Ok(HttpResponse::Ok().json(json!({ "count": containers.len(), "containers": containers })))
+    Ok(HttpResponse::Ok().json(ContainerList {
+        count: containers.len(),
+        containers,
+    }))
 }
 
 /// One environment by id, docker id or name.

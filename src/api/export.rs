@@ -26,7 +26,9 @@ pub struct FormatQuery {
     responses(
         (status = 200, body = ExportView, description = "JSON, or a zip with `?format=zip`"),
         (status = 404, description = "CONTAINER_NOT_FOUND", body = ErrorBody),
+        (status = 409, description = "CONTAINER_NOT_READY: still provisioning, or failed before its container was made", body = ErrorBody),
         (status = 500, description = "EXPORT_FAILED", body = ErrorBody),
+        (status = 503, description = "DOCKER_UNAVAILABLE", body = ErrorBody),
     ))]
 pub async fn one(
     state: web::Data<AppState>,
@@ -48,6 +50,9 @@ pub async fn one(
     responses(
         (status = 200, body = ExportView),
         (status = 404, description = "CONTAINER_NOT_FOUND", body = ErrorBody),
+        (status = 409, description = "CONTAINER_NOT_READY: still provisioning, or failed before its container was made", body = ErrorBody),
+        (status = 500, description = "EXPORT_FAILED", body = ErrorBody),
+        (status = 503, description = "DOCKER_UNAVAILABLE", body = ErrorBody),
     ))]
 pub async fn one_preview(
     state: web::Data<AppState>,

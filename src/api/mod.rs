@@ -18,6 +18,7 @@ pub mod me;
 pub mod metrics;
 pub mod observe;
 pub mod openapi;
+mod openapi_common;
 pub mod pages;
 pub mod stats;
 pub mod stream;

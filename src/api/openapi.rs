@@ -8,6 +8,7 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
+use super::openapi_common::CommonResponses;
 use super::{
     admin, audit, auth, bulk, containers, events, exec, export, health, lifecycle, me, metrics,
     stats, stream, terminal, tokens,
@@ -49,7 +50,7 @@ pub struct ErrorBody {
         stream::create_streaming, events::events, terminal::terminal,
     ),
     components(schemas(ErrorBody)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonResponses),
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "tokens", description = "API tokens for scripts"),

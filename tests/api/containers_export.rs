@@ -5,7 +5,7 @@ use std::process::Command;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_error, spawn_app};
+use crate::helpers::{assert_error, spawn_app, spawn_app_with};
 use crate::terminal_client::READY_WITHIN;
 
 /// Runs `docker-compose config` on the exported file with its env template beside it.
@@ -176,4 +176,20 @@ async fn a_batch_export_is_one_stack_partial_when_some_fail_and_404_when_all_do(
         .unwrap();
     assert!(compose.starts_with("services:"));
     assert!(archive.by_name("zipped.env").is_ok());
+}
+
+#[tokio::test]
+async fn an_environment_without_its_container_yet_is_not_ready_to_export() {
+    // No worker: the environment stays queued, with no container behind it.
+    let app = spawn_app_with(|s| s.workers = 0).await;
+    let token = app.user_token("early").await;
+    let created = app.create_busybox(&token, json!({"name": "queued"})).await;
+    assert_eq!(created["status"], "creating");
+    for path in [
+        "/api/containers/queued/export",
+        "/api/containers/queued/export/preview",
+    ] {
+        let response = app.post(path, Some(&token), &json!({})).await;
+        assert_error(response, 409, "CONTAINER_NOT_READY").await;
+    }
 }

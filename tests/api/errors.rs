@@ -62,3 +62,25 @@ async fn an_oversized_body_gets_the_error_body() {
     let response = app.post("/api/auth/login", None, &huge).await;
     assert_error(response, 413, "PAYLOAD_TOO_LARGE").await;
 }
+
+#[tokio::test]
+async fn a_nul_character_in_any_text_is_the_requests_fault() {
+    let app = spawn_app().await;
+    let response = app
+        .post(
+            "/api/auth/login",
+            None,
+            &json!({"login": "ada\u{0}", "password": "whatever-it-is"}),
+        )
+        .await;
+    assert_error(response, 400, "INVALID_TEXT").await;
+    let session = app.user_token("nul").await;
+    let response = app
+        .post(
+            "/api/tokens",
+            Some(&session),
+            &json!({"name": "ci\u{0}", "scopes": ["read"]}),
+        )
+        .await;
+    assert_error(response, 400, "INVALID_TEXT").await;
+}

@@ -15,6 +15,7 @@ mod containers_requests;
 mod containers_stats;
 mod engine;
 mod errors;
+mod fuzz_schema;
 mod health;
 mod helpers;
 mod housekeeping;

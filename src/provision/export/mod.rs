@@ -14,7 +14,7 @@ use super::{container_name, Provisioner};
 use crate::auth::Principal;
 use crate::db::containers::ContainerRow;
 use crate::error::{ApiError, ApiResult};
-use crate::runtime::Described;
+use crate::runtime::{Described, RuntimeError};
 use compose::Service;
 
 const DEFAULT_STACK: &str = "exported-stack";
@@ -71,6 +71,36 @@ pub struct BatchExport {
     pub partial: bool,
 }
 
+/// An environment still provisioning, or failed before its container was made, has nothing to
+/// export yet: that is the caller's 409, as for lifecycle calls. An engine that cannot be
+/// reached is a 503; only what is left is the seed's EXPORT_FAILED.
+fn export_error(row: &ContainerRow, err: RuntimeError) -> ApiError {
+    match err {
+        RuntimeError::NotFound(_) => ApiError::conflict(
+            "CONTAINER_NOT_READY",
+            format!(
+                "the environment is {}; it has no container to export",
+                row.status
+            ),
+        ),
+        RuntimeError::Unavailable(message) => {
+            tracing::warn!(error = %message, container_id = %row.id, "export failed");
+            ApiError::unavailable(
+                "DOCKER_UNAVAILABLE",
+                "the container engine cannot be reached",
+            )
+        }
+        RuntimeError::Rejected(message) => {
+            tracing::warn!(error = %message, container_id = %row.id, "export failed");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "EXPORT_FAILED",
+                "Failed to export container configuration",
+            )
+        }
+    }
+}
+
 impl Provisioner {
     pub async fn export(
         &self,
@@ -83,14 +113,7 @@ impl Provisioner {
             .runtime
             .describe(&container_name(row.id))
             .await
-            .map_err(|err| {
-                tracing::warn!(error = %err, container_id = %row.id, "export failed");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "EXPORT_FAILED",
-                    "Failed to export container configuration",
-                )
-            })?;
+            .map_err(|err| export_error(&row, err))?;
         let mut stack = Stack::new(options);
         stack.add(&row, described);
         Ok(stack.finish(&row.name, Vec::new()))
