@@ -13,6 +13,8 @@ pub mod logs;
 pub mod manage;
 pub mod offer;
 pub mod request;
+#[cfg(test)]
+mod request_props;
 pub mod shell;
 pub mod stages;
 pub mod stats;

@@ -5,6 +5,8 @@
 //! reach another replica and get a new shell; with `use_tmux` the tmux session still survives.
 
 pub mod protocol;
+#[cfg(test)]
+mod protocol_props;
 mod replay;
 mod shell;
 

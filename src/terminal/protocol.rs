@@ -63,15 +63,40 @@ pub struct Utf8Stream {
 impl Utf8Stream {
     pub fn decode(&mut self, chunk: &[u8]) -> String {
         self.pending.extend_from_slice(chunk);
-        let complete = match std::str::from_utf8(&self.pending) {
-            Ok(_) => self.pending.len(),
-            // An invalid sequence is replaced below; only a truncated one at the end waits.
-            Err(err) if err.error_len().is_none() => err.valid_up_to(),
-            Err(_) => self.pending.len(),
-        };
-        let text = String::from_utf8_lossy(&self.pending[..complete]).into_owned();
-        self.pending.drain(..complete);
+        let mut text = String::new();
+        let mut rest: &[u8] = &self.pending;
+        // Invalid bytes become U+FFFD as `String::from_utf8_lossy` would make them, so the
+        // text is the same however the stream was cut; only a truncated tail waits.
+        while !rest.is_empty() {
+            match std::str::from_utf8(rest) {
+                Ok(valid) => {
+                    text.push_str(valid);
+                    rest = &[];
+                }
+                Err(err) => {
+                    let (valid, after) = rest.split_at(err.valid_up_to());
+                    text.push_str(&String::from_utf8_lossy(valid));
+                    match err.error_len() {
+                        Some(invalid) => {
+                            text.push(char::REPLACEMENT_CHARACTER);
+                            rest = &after[invalid..];
+                        }
+                        None => {
+                            rest = after;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        let consumed = self.pending.len() - rest.len();
+        self.pending.drain(..consumed);
         text
+    }
+
+    /// What is left when the stream ends: the start of a character that never completed.
+    pub fn finish(self) -> String {
+        String::from_utf8_lossy(&self.pending).into_owned()
     }
 }
 
