@@ -2,6 +2,7 @@
 //! engine's capacity and disk.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -10,6 +11,8 @@ use super::Admin;
 use crate::db;
 use crate::error::ApiResult;
 use crate::runtime::EngineUsage;
+
+const ENGINE_WITHIN: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AdminStats {
@@ -35,9 +38,18 @@ impl Admin {
         let by_status = db::containers::count_by_status(&self.pool).await?;
         let by_tier = db::admin::counts_by_tier(&self.pool).await?;
         let (memory_mb, cpu_millicores, disk_mb) = db::admin::allocated(&self.pool).await?;
-        let (engine, engine_error) = match self.provisioner.runtime.usage().await {
-            Ok(usage) => (Some(usage), None),
-            Err(err) => (None, Some(err.to_string())),
+        // The counts from Postgres should not wait on an engine that does not answer.
+        let usage = tokio::time::timeout(ENGINE_WITHIN, self.provisioner.runtime.usage()).await;
+        let (engine, engine_error) = match usage {
+            Ok(Ok(usage)) => (Some(usage), None),
+            Ok(Err(err)) => (None, Some(err.to_string())),
+            Err(_) => (
+                None,
+                Some(format!(
+                    "the engine did not report its usage within {} s",
+                    ENGINE_WITHIN.as_secs()
+                )),
+            ),
         };
         Ok(AdminStats {
             environments_by_status: by_status.into_iter().collect(),

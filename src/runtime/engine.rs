@@ -7,8 +7,11 @@ use bollard::Docker;
 
 use super::{Runtime, RuntimeError};
 
-/// About four seconds of waiting in all.
+/// Retries while another walk runs, within DISK_WITHIN.
 const DF_ATTEMPTS: u32 = 5;
+
+/// How long the storage walk may take before usage is reported without it.
+const DISK_WITHIN: Duration = Duration::from_secs(3);
 
 #[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct EngineUsage {
@@ -16,6 +19,14 @@ pub struct EngineUsage {
     pub memory_bytes: i64,
     pub containers_running: i64,
     pub containers_total: i64,
+    /// What the engine's storage holds; null when the walk over it took too long (a busy
+    /// host) or failed, with `disk_error` saying which.
+    pub disk: Option<DiskUsage>,
+    pub disk_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct DiskUsage {
     /// Image layers on disk.
     pub images_bytes: i64,
     /// Containers' writable layers.
@@ -27,34 +38,29 @@ impl Runtime {
     pub async fn usage(&self) -> Result<EngineUsage, RuntimeError> {
         let docker = self.client().await?;
         let info = docker.info().await?;
-        let disk = disk_usage(&docker).await?;
-        let containers_bytes = disk
-            .containers
-            .iter()
-            .flatten()
-            .filter_map(|c| c.size_rw)
-            .sum();
-        let volumes_bytes = disk
-            .volumes
-            .iter()
-            .flatten()
-            .filter_map(|v| v.usage_data.as_ref().map(|u| u.size.max(0)))
-            .sum();
+        let (disk, disk_error) = match tokio::time::timeout(DISK_WITHIN, disk_usage(&docker)).await
+        {
+            Ok(Ok(disk)) => (Some(disk), None),
+            Ok(Err(err)) => (None, Some(err.to_string())),
+            Err(_) => (
+                None,
+                Some(format!("no answer within {} s", DISK_WITHIN.as_secs())),
+            ),
+        };
         Ok(EngineUsage {
             cpus: info.ncpu.unwrap_or(0),
             memory_bytes: info.mem_total.unwrap_or(0),
             containers_running: info.containers_running.unwrap_or(0),
             containers_total: info.containers.unwrap_or(0),
-            images_bytes: disk.layers_size.unwrap_or(0),
-            containers_bytes,
-            volumes_bytes,
+            disk,
+            disk_error,
         })
     }
 }
 
 /// The engine runs one disk-usage walk at a time and refuses a second caller instead of
 /// queueing it, so a refused call waits for the running walk and asks again.
-async fn disk_usage(docker: &Docker) -> Result<SystemDataUsageResponse, RuntimeError> {
+async fn disk_usage(docker: &Docker) -> Result<DiskUsage, RuntimeError> {
     let mut attempt = 0;
     loop {
         match docker.df(None).await {
@@ -62,7 +68,25 @@ async fn disk_usage(docker: &Docker) -> Result<SystemDataUsageResponse, RuntimeE
                 attempt += 1;
                 tokio::time::sleep(Duration::from_millis(250 * u64::from(attempt))).await;
             }
-            other => return Ok(other?),
+            other => return Ok(summarize(other?)),
         }
+    }
+}
+
+fn summarize(disk: SystemDataUsageResponse) -> DiskUsage {
+    DiskUsage {
+        images_bytes: disk.layers_size.unwrap_or(0),
+        containers_bytes: disk
+            .containers
+            .iter()
+            .flatten()
+            .filter_map(|c| c.size_rw)
+            .sum(),
+        volumes_bytes: disk
+            .volumes
+            .iter()
+            .flatten()
+            .filter_map(|v| v.usage_data.as_ref().map(|u| u.size.max(0)))
+            .sum(),
     }
 }

@@ -27,10 +27,13 @@ async function loadStats() {
   document.getElementById("stats").replaceChildren(...cards.map(([label, value]) =>
     el("div", { class: "stat" }, el("div", { class: "stat-value" }, value), el("div", { class: "stat-label" }, label))));
   const engine = stats.engine;
+  const disk = engine && engine.disk
+    ? `, ${gib(engine.disk.images_bytes)} images, ${gib(engine.disk.containers_bytes)} container layers`
+    : "";
   document.getElementById("engine").textContent = engine
-    ? `Engine: ${engine.cpus} CPUs, ${gib(engine.memory_bytes)} memory, ${engine.containers_running} of ${engine.containers_total} containers running, ` +
-      `${gib(engine.images_bytes)} images, ${gib(engine.containers_bytes)} container layers`
-    : `Engine unreachable: ${stats.engine_error}`;
+    ? `Engine: ${engine.cpus} CPUs, ${gib(engine.memory_bytes)} memory, ` +
+      `${engine.containers_running} of ${engine.containers_total} containers running${disk}`
+    : `Engine usage unavailable: ${stats.engine_error}`;
 }
 
 function tierRow(tier) {

@@ -1,30 +1,15 @@
 // The admin pages in Debian's Chromium: log in as the admin, edit a tier in the tiers table,
 // and find the change after a reload. Usage: node admin.mjs BASE_URL SCREENSHOT_PATH EMAIL PASSWORD
-import { chromium } from "playwright-core";
+import { openPage } from "./browser.mjs";
 
 const [base, screenshot, email, password] = process.argv.slice(2);
 if (!base || !screenshot || !email || !password) {
   console.error("usage: node admin.mjs BASE_URL SCREENSHOT_PATH EMAIL PASSWORD");
   process.exit(2);
 }
-const deadline = Number(process.env.BROWSER_TEST_TIMEOUT_MS || 180000);
 const newLimit = String(40 + Math.floor(Math.random() * 50));
 
-setTimeout(() => {
-  console.error(`gave up after ${deadline} ms`);
-  process.exit(1);
-}, deadline).unref();
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-  ],
-});
-const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-const problems = [];
-page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+const { browser, page, problems } = await openPage({ width: 1440, height: 900 });
 page.setDefaultTimeout(30000);
 
 try {

@@ -2,36 +2,17 @@
 // wait for it to be ready, open its terminal, type a command and read its output back from
 // the page. Usage: node terminal.mjs BASE_URL SCREENSHOT_PATH
 import { randomBytes } from "node:crypto";
-import { chromium } from "playwright-core";
+import { openPage } from "./browser.mjs";
 
 const [base, screenshot] = process.argv.slice(2);
 if (!base || !screenshot) {
   console.error("usage: node terminal.mjs BASE_URL SCREENSHOT_PATH");
   process.exit(2);
 }
-const deadline = Number(process.env.BROWSER_TEST_TIMEOUT_MS || 180000);
 const marker = `hello-${randomBytes(4).toString("hex")}`;
 const user = `ui${randomBytes(4).toString("hex")}`;
 
-// The harness waits on this process, so it must end even if the browser hangs.
-setTimeout(() => {
-  console.error(`gave up after ${deadline} ms`);
-  process.exit(1);
-}, deadline).unref();
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-  ],
-});
-const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-const problems = [];
-page.on("console", (message) => {
-  if (message.type() === "error") problems.push(`console: ${message.text()}`);
-});
-page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+const { browser, page, problems } = await openPage({ width: 1280, height: 800 });
 page.setDefaultTimeout(60000);
 
 try {
