@@ -20,7 +20,7 @@ TEST_ARGS ?=
 # Generated requests per API operation in `make fuzz` (`make test` runs a short pass of 12).
 FUZZ_EXAMPLES ?= 40
 
-.PHONY: help stack stack-down stack-status web build run test lint cargo bench-provision bench-terminal fuzz
+.PHONY: help stack stack-down stack-status web build run test lint cargo bench-provision bench-terminal bench fuzz
 
 help: ## list the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  make %-13s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -78,6 +78,23 @@ fuzz: cargo ## schemathesis against the whole API: 40 examples per operation, >=
 	@echo "==> fuzz: schemathesis, FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) ..."
 	@. $(STACK_ENV) && FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_MIN_REQUESTS=5000 \
 	  cargo nextest run --test api --no-capture -E 'test(/fuzz_schema/)' || { echo '!!! step "fuzz" FAILED' >&2; exit 1; }
+
+# Each benchmark leaves its figures in target/bench/; the report turns them into
+# BENCHMARKS.md and docs/benchmarks.png. A failed benchmark is reported as such, and fails
+# the target after the report is written.
+bench: cargo ## every benchmark against its baseline, then BENCHMARKS.md and its chart
+	@SANDBOXD_ROLES="barebone" scripts/stack.sh up
+	@rm -rf "$${CARGO_TARGET_DIR:-target}/bench"
+	@echo "==> bench: cargo bench --no-run ..."
+	@cargo bench --no-run
+	@. $(STACK_ENV); failed=""; \
+	for name in provision terminal fleet fanout footprint; do \
+	  echo "==> bench: cargo bench --bench $$name ..."; \
+	  cargo bench --bench $$name || failed="$$failed $$name"; \
+	done; \
+	echo "==> bench: cargo bench --bench report ..."; \
+	cargo bench --bench report; \
+	if [ -n "$$failed" ]; then echo "!!! step \"bench\" FAILED:$$failed" >&2; exit 1; fi
 
 lint: cargo ## cargo fmt --check and clippy with warnings as errors
 	@echo "==> lint: cargo fmt --check ..."

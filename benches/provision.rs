@@ -2,9 +2,12 @@
 //! on a cached image, side by side with `docker run -d` of the same image on the same engine,
 //! interleaved in one run so both see the same machine.
 
+mod common;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::results::{Figure, Results};
 use sandboxd::config::Settings;
 use sandboxd::startup::Application;
 use serde_json::{json, Value};
@@ -107,7 +110,25 @@ async fn main() -> anyhow::Result<()> {
         ms(s50) / ms(d50),
         ms(s95) / ms(d95)
     );
-    Ok(())
+
+    let mut results = Results::new(
+        "provision",
+        "one environment: POST /api/containers until ready, against docker run -d",
+    );
+    for (label, ours, docker) in [("p50", s50, d50), ("p95", s95, d95)] {
+        let ratio = ms(ours) / ms(docker);
+        results.push(
+            Figure::new(&format!("POST -> ready, {label}"), "ms", ms(ours))
+                .against(&format!("docker run -d, {label}"), ms(docker))
+                .target("ratio <= 1.5", ratio <= 1.5),
+        );
+    }
+    results.note(format!(
+        "barebone debian:bookworm on a cached image, {RUNS} runs each after one warm-up, \
+         interleaved with docker run -d of the same image; the server runs in the benchmark's \
+         process"
+    ));
+    results.finish()
 }
 
 async fn provision(client: &reqwest::Client, base: &str, token: &str) -> anyhow::Result<String> {

@@ -9,6 +9,8 @@
 //! fresh database and its own Redis prefix; it is killed, and whatever it made removed, at the
 //! end, pass or fail.
 
+mod common;
+
 use std::fs::File;
 use std::net::TcpListener;
 use std::pin::Pin;
@@ -134,7 +136,7 @@ async fn measure(
     let memory = idle_terminals(server, base, &ws_base).await;
 
     report(&echoes, &throughput, &memory);
-    Ok(())
+    record(&echoes, &throughput, &memory)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -757,6 +759,76 @@ fn report(echoes: &[Vec<Duration>], throughput: &[Vec<f64>], memory: &anyhow::Re
             false,
         ),
     }
+}
+
+/// The figures for the report, as `report` printed them.
+fn record(
+    echoes: &[Vec<Duration>],
+    throughput: &[Vec<f64>],
+    memory: &anyhow::Result<Memory>,
+) -> anyhow::Result<()> {
+    use common::results::{Figure, Results};
+    let mut results = Results::new(
+        "terminal",
+        "browser terminal against a raw docker exec attach to the same container",
+    );
+    let raw = |p: usize| ms(percentile(&echoes[2], p));
+    for (index, mode) in [(0, "binary"), (1, "JSON")] {
+        let p50 = ms(percentile(&echoes[index], 50));
+        results.push(
+            Figure::new(&format!("keystroke echo p50, {mode}"), "ms", p50)
+                .against("raw exec attach", raw(50))
+                .target("overhead <= 1 ms", p50 - raw(50) <= 1.0),
+        );
+        results.push(
+            Figure::new(
+                &format!("keystroke echo p99, {mode}"),
+                "ms",
+                ms(percentile(&echoes[index], 99)),
+            )
+            .against("raw exec attach", raw(99)),
+        );
+    }
+    let raw_rate = median(&throughput[2]);
+    for (index, mode) in [(0, "binary"), (1, "JSON")] {
+        let rate = median(&throughput[index]);
+        results.push(
+            Figure::new(&format!("cat of 100 MB, {mode}"), "MB/s", rate)
+                .against("raw exec attach", raw_rate)
+                .target(">= 80 % of raw", rate >= 0.8 * raw_rate),
+        );
+    }
+    let idle = match memory {
+        Ok(m) => Figure::new(
+            &format!("RSS growth, {IDLE_TERMINALS} idle terminals"),
+            "MB",
+            m.held.mb() - m.before.mb(),
+        ),
+        Err(_) => Figure::new(
+            &format!("RSS growth, {IDLE_TERMINALS} idle terminals: failed"),
+            "MB",
+            0.0,
+        ),
+    };
+    let met = memory
+        .as_ref()
+        .is_ok_and(|m| m.opened == IDLE_TERMINALS && m.held.mb() - m.before.mb() < 100.0);
+    results.push(idle.target("< 100 MB", met));
+    results.note(format!(
+        "keystrokes: {SAMPLES} samples per side after {WARMUP} warm-up, interleaved; cat: \
+         median of {CAT_RUNS} runs per side; the server is a separate sandboxd serve process"
+    ));
+    match memory {
+        Ok(memory) => results.note(format!(
+            "{} of {IDLE_TERMINALS} idle terminals opened; server RSS {:.1} MB before, {:.1} MB \
+             holding them",
+            memory.opened,
+            memory.before.mb(),
+            memory.held.mb()
+        )),
+        Err(err) => results.note(format!("the idle terminals phase failed: {err:#}")),
+    }
+    results.finish()
 }
 
 /// Prints the memory section; returns the growth in MB.
