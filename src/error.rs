@@ -128,7 +128,7 @@ impl From<sqlx::Error> for ApiError {
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
                 tracing::warn!(error = %err, "database unavailable");
                 Self::unavailable(
-                    "DATABASE_UNAVAILABLE",
+                    DATABASE_UNAVAILABLE,
                     "the database is unavailable, retry shortly",
                 )
             }
@@ -205,6 +205,9 @@ pub fn is_foreign_key_violation(err: &sqlx::Error, constraint: &str) -> bool {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The code of every answer that failed because Postgres could not be reached.
+pub const DATABASE_UNAVAILABLE: &str = "DATABASE_UNAVAILABLE";
 
 #[cfg(test)]
 mod tests {

@@ -36,10 +36,14 @@ impl Kv {
     pub async fn connection(&self) -> redis::RedisResult<ConnectionManager> {
         self.connection
             .get_or_try_init(|| async {
+                // No retries inside the manager: each of them waits a second or more, and
+                // every command queued behind a reconnect waits with it, so while Redis is
+                // down a create would take seconds. A failed attempt answers at once; the
+                // next command tries again.
                 let config = ConnectionManagerConfig::new()
                     .set_connection_timeout(CONNECT_TIMEOUT)
                     .set_response_timeout(RESPONSE_TIMEOUT)
-                    .set_number_of_retries(1);
+                    .set_number_of_retries(0);
                 ConnectionManager::new_with_config(self.client.clone(), config).await
             })
             .await

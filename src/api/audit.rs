@@ -15,7 +15,7 @@ use super::extract::{client_ip, AdminCaller};
 use super::openapi::ErrorBody;
 use crate::auth::{Principal, Scope};
 use crate::db::{self, audit::AuditEntry};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult, DATABASE_UNAVAILABLE};
 use crate::state::AppState;
 
 /// Who made a request, left in its extensions by the authentication extractor.
@@ -37,6 +37,15 @@ pub async fn audit<B: MessageBody + 'static>(
         return next.call(req).await;
     }
     let response = next.call(req).await?;
+    if database_was_unavailable(&response) {
+        // The request already waited out the pool's timeout; a write would wait it out again
+        // and fail the same way.
+        tracing::warn!(
+            path = response.request().path(),
+            "audit entry not written: the database is unavailable"
+        );
+        return Ok(response);
+    }
     let request = response.request();
     let Some(state) = request.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(response);
@@ -64,6 +73,14 @@ pub async fn audit<B: MessageBody + 'static>(
         tracing::error!(error = %err, action, "could not write the audit log");
     }
     Ok(response)
+}
+
+fn database_was_unavailable<B>(response: &ServiceResponse<B>) -> bool {
+    response
+        .response()
+        .error()
+        .and_then(|err| err.as_error::<ApiError>())
+        .is_some_and(|err| err.code == DATABASE_UNAVAILABLE)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
