@@ -20,6 +20,7 @@ use crate::state::AppState;
         (status = 403, description = "The token lacks the exec scope", body = ErrorBody),
         (status = 404, description = "CONTAINER_NOT_FOUND", body = ErrorBody),
         (status = 409, description = "CONTAINER_NOT_RUNNING", body = ErrorBody),
+        (status = 503, description = "DOCKER_UNAVAILABLE: the engine cannot be reached; `details.job_id` names the failed job", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn exec(

@@ -17,6 +17,7 @@ use crate::state::AppState;
         (status = 404, description = "CONTAINER_NOT_FOUND", body = ErrorBody),
         (status = 409, description = "CONTAINER_NOT_RUNNING", body = ErrorBody),
         (status = 500, description = "CONTAINER_STATS_FAILED", body = ErrorBody),
+        (status = 503, description = "DOCKER_UNAVAILABLE: the engine cannot be reached", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn one(

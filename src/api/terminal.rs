@@ -58,6 +58,7 @@ pub enum Mode {
         (status = 403, description = "The token lacks the exec scope", body = ErrorBody),
         (status = 404, description = "No such environment of the caller's", body = ErrorBody),
         (status = 409, description = "Not running, or too many terminals open", body = ErrorBody),
+        (status = 503, description = "TERMINAL_UNAVAILABLE: the engine cannot start a shell now", body = ErrorBody),
     ))]
 pub async fn terminal(
     state: web::Data<AppState>,
@@ -132,6 +133,8 @@ struct Connection {
 enum End {
     /// The shell ended; `exit` was sent.
     Exited,
+    /// The engine went away under the shell; an error was sent, and the client may retry.
+    Lost,
     /// Another connection attached to the same session.
     TakenOver,
     /// The client went away: the shell waits out the grace period for a reconnect.
@@ -157,6 +160,10 @@ impl Connection {
         let end = self.pump(&mut attachment, &mut messages).await;
         let close = match end {
             End::Exited => Some(CloseReason::from(CloseCode::Normal)),
+            End::Lost => Some(CloseReason {
+                code: CloseCode::Again,
+                description: Some("the container engine is unavailable".into()),
+            }),
             End::TakenOver => Some(CloseReason {
                 code: CloseCode::Policy,
                 description: Some("the session was attached elsewhere".into()),
@@ -191,6 +198,11 @@ impl Connection {
                     Some(ShellEvent::Exit(code)) => {
                         let _ = self.session.text(protocol::exit(code)).await;
                         return End::Exited;
+                    }
+                    Some(ShellEvent::Lost(_)) => {
+                        let _ = self.session.text(protocol::error("TERMINAL_LOST",
+                            "lost the connection to the container engine; reconnect to start a new shell once it is back")).await;
+                        return End::Lost;
                     }
                     None => {
                         let _ = self.session.text(protocol::error("SESSION_TAKEN_OVER",

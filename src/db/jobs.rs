@@ -74,18 +74,21 @@ pub async fn finish(
     Ok(())
 }
 
+/// `refund`: the attempt does not count against the job's maximum.
 pub async fn retry_later(
     pool: &PgPool,
     id: Uuid,
     owner: &str,
     error: &str,
     delay: Duration,
+    refund: bool,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(include_str!("../../sql/jobs/retry_later.sql"))
         .bind(id)
         .bind(owner)
         .bind(error)
         .bind(delay.as_secs_f64())
+        .bind(refund)
         .execute(pool)
         .await?;
     Ok(())

@@ -69,6 +69,12 @@ impl Provisioner {
         }
         self.reading(&row).await.map_err(|err| {
             tracing::warn!(error = %err, container_id = %row.id, "stats failed");
+            if err.is_transient() {
+                return ApiError::unavailable(
+                    "DOCKER_UNAVAILABLE",
+                    "the container engine cannot be reached, retry shortly",
+                );
+            }
             ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "CONTAINER_STATS_FAILED",

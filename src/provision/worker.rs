@@ -17,6 +17,8 @@ const BLOCK: Duration = Duration::from_secs(1);
 const MAINTENANCE_EVERY: Duration = Duration::from_secs(2);
 /// A job nobody touched for this long, while not leased, is re-enqueued.
 const QUIET: Duration = Duration::from_secs(3);
+/// How soon a job interrupted by an engine outage is tried again.
+const OUTAGE_RETRY: Duration = Duration::from_secs(2);
 
 pub struct Worker {
     provisioner: Provisioner,
@@ -144,6 +146,14 @@ impl Worker {
     async fn settle(&self, job: &LeasedJob, outcome: Result<Outcome, StageError>) {
         let pool = &self.provisioner.pool;
         let result = match outcome {
+            // While the engine is down any verdict is suspect (a shell killed as the engine
+            // stops looks like a failing role) and no attempt could have succeeded: the job
+            // waits for the engine instead of using up its attempts.
+            Err(err) if self.provisioner.runtime.ping().await.is_err() => {
+                tracing::warn!(error = %err, "stage failed while the engine is unreachable; waiting for it");
+                let message = format!("waiting for the container engine: {err}");
+                db::jobs::retry_later(pool, job.id, &self.id, &message, OUTAGE_RETRY, true).await
+            }
             Ok(Outcome::Ready) => {
                 tracing::info!("environment ready");
                 db::jobs::finish(pool, job.id, &self.id, "done", None).await
@@ -152,7 +162,7 @@ impl Worker {
             Err(StageError::Transient(message)) if job.attempts < job.max_attempts => {
                 let delay = Duration::from_secs(2u64.pow(job.attempts as u32));
                 tracing::warn!(%message, ?delay, "stage failed; retrying");
-                db::jobs::retry_later(pool, job.id, &self.id, &message, delay).await
+                db::jobs::retry_later(pool, job.id, &self.id, &message, delay, false).await
             }
             Err(StageError::Transient(message)) => {
                 let message = format!("gave up after {} attempts: {message}", job.attempts);

@@ -30,6 +30,9 @@ pub enum ShellEvent {
     Output(Bytes),
     /// The shell ended, with its exit code when the engine knows it.
     Exit(Option<i64>),
+    /// The engine went away under the shell: whether it still runs is unknown, and a
+    /// reconnect starts a new one once the engine is back.
+    Lost(String),
 }
 
 /// A client's hold on a shell: the replay to draw first, then live events.
@@ -187,7 +190,15 @@ impl Shell {
     }
 
     async fn pump(&self, mut output: TtyOutput) {
-        while let Some(Ok(chunk)) = output.next().await {
+        let mut failure = None;
+        while let Some(chunk) = output.next().await {
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                Err(err) => {
+                    failure = Some(err);
+                    break;
+                }
+            };
             let client = {
                 let mut state = self.state.lock().expect("shell state lock");
                 state.replay.push(&chunk);
@@ -198,19 +209,25 @@ impl Shell {
                 let _ = client.send(ShellEvent::Output(chunk)).await;
             }
         }
-        let code = self
-            .runtime
-            .tty_exit_code(&self.exec_id)
-            .await
-            .ok()
-            .flatten();
+        let ending = match failure {
+            Some(err) if err.is_transient() => ShellEvent::Lost(err.to_string()),
+            _ => match self.runtime.tty_exit_code(&self.exec_id).await {
+                Ok(code) => ShellEvent::Exit(code),
+                Err(err) if err.is_transient() => ShellEvent::Lost(err.to_string()),
+                // The exec is gone with its container: the shell ended with it.
+                Err(_) => ShellEvent::Exit(None),
+            },
+        };
+        if let ShellEvent::Lost(reason) = &ending {
+            tracing::warn!(session_id = self.session_id, %reason, "terminal lost with the engine");
+        }
         let client = {
             let mut state = self.state.lock().expect("shell state lock");
             state.exited = true;
             state.client.take()
         };
         if let Some((_, client)) = client {
-            let _ = client.send(ShellEvent::Exit(code)).await;
+            let _ = client.send(ending).await;
         }
     }
 }

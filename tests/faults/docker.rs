@@ -62,7 +62,7 @@ async fn docker_restarted_under_provisioning_and_terminals_recovers() {
         .find(|frame| frame["type"] == "error")
         .unwrap_or_else(|| panic!("no error frame: {frames:?}"));
     assert_eq!(error["code"], "TERMINAL_LOST", "{error}");
-    assert_eq!(close, Some(1011), "{frames:?}");
+    assert_eq!(close, Some(1013), "{frames:?}");
 
     assert_eq!(app.get("/healthz", None).await.status(), 200);
     assert_eq!(app.get("/api/containers", Some(&token)).await.status(), 200);

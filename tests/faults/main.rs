@@ -22,6 +22,7 @@ mod ws;
 
 mod common;
 mod docker;
+mod engine_unreachable;
 mod postgres;
 mod redis;
 mod stack;

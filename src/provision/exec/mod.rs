@@ -108,8 +108,18 @@ impl Provisioner {
         } else {
             "failed"
         };
+        // A failure is the command's own unless the engine itself is gone: then nothing ran,
+        // and the caller should retry rather than read a result.
+        let engine_down = result.error.is_some() && self.runtime.ping().await.is_err();
         let results = vec![result];
         db::exec_jobs::finish(&self.pool, job_id, status, &json!(results)).await?;
+        if engine_down {
+            return Err(ApiError::unavailable(
+                "DOCKER_UNAVAILABLE",
+                "the container engine cannot be reached, retry shortly",
+            )
+            .with_details(json!({ "job_id": job_id })));
+        }
         tracing::info!(%job_id, container_id = %row.id, status, "exec job done");
         Ok(ExecJob { job_id, results })
     }
