@@ -61,6 +61,16 @@ test: cargo ## stack, then the whole test suite (cargo nextest if installed, els
 	  echo "==> test: cargo test --all-targets $(TEST_FLAGS) $(TEST_ARGS) ..."; \
 	  cargo test --all-targets $(TEST_FLAGS) $(TEST_ARGS); \
 	fi || { echo '!!! step "test" FAILED' >&2; exit 1; }
+	@# The engine restart stops every container on the stack's one engine: it runs alone,
+	@# after everything else, and prints its figures.
+	@. $(STACK_ENV); \
+	if command -v cargo-nextest >/dev/null; then \
+	  echo "==> test: faults, alone: cargo nextest run --test faults --run-ignored only ..."; \
+	  cargo nextest run --test faults --run-ignored only --no-capture --no-tests=pass $(TEST_FLAGS) $(TEST_ARGS); \
+	else \
+	  echo "==> test: faults, alone: cargo test --test faults -- --ignored ..."; \
+	  cargo test --test faults $(TEST_FLAGS) -- --ignored --test-threads=1 --nocapture $(TEST_ARGS); \
+	fi || { echo '!!! step "test: faults" FAILED' >&2; exit 1; }
 
 bench-provision: cargo ## POST -> ready against `docker run -d`, p50/p95 side by side
 	@SANDBOXD_ROLES="barebone" scripts/stack.sh up

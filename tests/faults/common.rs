@@ -52,6 +52,21 @@ pub async fn assert_whole(app: &TestApp, token: &str) -> usize {
     expected.len()
 }
 
+/// Every provisioning job of the app's finished as done; returns the attempts each took.
+pub async fn assert_jobs_done(app: &TestApp) -> Vec<i32> {
+    let pool = sqlx::PgPool::connect(&app.settings.database_url)
+        .await
+        .unwrap();
+    let jobs: Vec<(String, i32)> =
+        sqlx::query_as("SELECT status, attempts FROM provision_jobs ORDER BY created_at")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    assert!(jobs.iter().all(|(status, _)| status == "done"), "{jobs:?}");
+    jobs.into_iter().map(|(_, attempts)| attempts).collect()
+}
+
 /// Waits until every environment of the user's has left `creating`; returns how long.
 pub async fn time_until_settled(app: &TestApp, token: &str) -> Duration {
     crate::stack::time_until(RECOVERS_WITHIN, "environments settle", || async {

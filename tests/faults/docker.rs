@@ -115,12 +115,13 @@ async fn docker_restarted_under_provisioning_and_terminals_recovers() {
         shell.close().await;
     }
     let environments = assert_whole(&app, &token).await;
+    let attempts = assert_jobs_done(&app).await;
     assert_eq!(environments, 3);
     again.close().await;
     println!(
         "FAULT docker: engine stop took {}, down {}; create caught at {caught_at}; \
          environments running {} after restart, terminal reconnected {} after restart \
-         (total {}); {environments} environments, one container each, none orphaned",
+         (total {}); {environments} environments, one container each, none orphaned, jobs done in attempts {attempts:?}",
         seconds(stop_took),
         seconds(downtime),
         seconds(settled),

@@ -64,13 +64,14 @@ async fn postgres_restarted_under_provisioning_and_a_terminal_loses_nothing() {
     let mut second = Terminal::open(&app, &token, &caught, "").await;
     assert_echoes(&mut second, "new").await;
     let environments = assert_whole(&app, &token).await;
+    let attempts = assert_jobs_done(&app).await;
     assert_eq!(environments, 3);
     terminal.close().await;
     second.close().await;
     println!(
         "FAULT postgres: down {}; 503 DATABASE_UNAVAILABLE in {}; create caught at {caught_at}; \
          reads back {} after restart, caught environment running {} after that, \
-         a new create ready in {}; {environments} environments, one container each, none orphaned",
+         a new create ready in {}; {environments} environments, one container each, none orphaned, jobs done in attempts {attempts:?}",
         seconds(downtime),
         seconds(refused_in),
         seconds(back),

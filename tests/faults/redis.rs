@@ -1,7 +1,7 @@
 //! Redis restarted: creates are still accepted (the job waits in Postgres), reads, logins and
 //! open terminals go on; afterwards queued work, events and readiness come back by themselves.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 
@@ -33,7 +33,11 @@ async fn redis_restarted_under_provisioning_and_a_terminal_loses_nothing() {
         .unwrap()
         .to_string();
     let create_took = started.elapsed();
-    assert!(create_took < FAILS_WITHIN, "create took {create_took:?}");
+    // Neither queueing nor announcing it waits for Redis.
+    assert!(
+        create_took < Duration::from_secs(2),
+        "create took {create_took:?}"
+    );
     assert_eq!(app.get("/healthz", None).await.status(), 200);
     let body = assert_error(app.get("/readyz", None).await, 503, "NOT_READY").await;
     assert!(body["error"].as_str().unwrap().contains("redis"), "{body}");
@@ -46,6 +50,8 @@ async fn redis_restarted_under_provisioning_and_a_terminal_loses_nothing() {
     );
     assert_eq!(app.get("/login", None).await.status(), 200);
     assert_echoes(&mut terminal, "during").await;
+    // Long enough for the workers' reads, the sweep and the event relay to fail and retry.
+    tokio::time::sleep(Duration::from_secs(5)).await;
     // Nothing can queue it yet.
     assert!(stage_of(&app, &token, &during)
         .await
@@ -73,12 +79,13 @@ async fn redis_restarted_under_provisioning_and_a_terminal_loses_nothing() {
         "{stages:?}"
     );
     let environments = assert_whole(&app, &token).await;
+    let attempts = assert_jobs_done(&app).await;
     assert_eq!(environments, 4);
     terminal.close().await;
     println!(
         "FAULT redis: down {}; create while down answered 202 in {}; first create caught at {caught_at}; \
          ready again {} after restart, queued environments running {} after restart; \
-         {environments} environments, one container each, none orphaned (total {})",
+         {environments} environments, one container each, none orphaned, jobs done in attempts {attempts:?} (total {})",
         seconds(downtime),
         seconds(create_took),
         seconds(ready_again),
