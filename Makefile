@@ -92,16 +92,19 @@ fuzz: cargo ## schemathesis against the whole API: 40 examples per operation, >=
 # Each benchmark leaves its figures in target/bench/; the report turns them into
 # BENCHMARKS.md and docs/benchmarks.png. A failed benchmark is reported as such, and fails
 # the target after the report is written.
+BENCHES := provision terminal fleet fanout footprint
+
 bench: cargo ## every benchmark against its baseline, then BENCHMARKS.md and its chart
 	@SANDBOXD_ROLES="barebone" scripts/stack.sh up
 	@rm -rf "$${CARGO_TARGET_DIR:-target}/bench"
 	@echo "==> bench: cargo bench --no-run ..."
-	@cargo bench --no-run
-	@. $(STACK_ENV); failed=""; \
-	for name in provision terminal fleet fanout footprint; do \
+	@cargo bench --no-run $(foreach name,$(BENCHES) report,--bench $(name))
+	@. $(STACK_ENV); failed=""; started=$$SECONDS; \
+	for name in $(BENCHES); do \
 	  echo "==> bench: cargo bench --bench $$name ..."; \
 	  cargo bench --bench $$name || failed="$$failed $$name"; \
 	done; \
+	echo "==> bench: the benchmarks took $$((SECONDS - started)) s"; \
 	echo "==> bench: cargo bench --bench report ..."; \
 	cargo bench --bench report; \
 	if [ -n "$$failed" ]; then echo "!!! step \"bench\" FAILED:$$failed" >&2; exit 1; fi

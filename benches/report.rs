@@ -142,6 +142,14 @@ fn value(value: f64, unit: &str) -> String {
     format!("{value:.digits$} {unit}")
 }
 
+fn ratio_text(ratio: f64) -> String {
+    if ratio >= 100.0 {
+        format!("{ratio:.0}")
+    } else {
+        format!("{ratio:.2}")
+    }
+}
+
 /// Cores, CPU model and memory, from /proc.
 fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
@@ -183,7 +191,8 @@ fn draw(path: &Path, found: &[Results]) -> anyhow::Result<()> {
         .collect();
     let count = bars.len().max(1);
     let low = bars.iter().map(|b| b.1).fold(1.0, f64::min) / 1.6;
-    let high = bars.iter().map(|b| b.1).fold(1.0, f64::max) * 1.6;
+    // Room on the right for the last label.
+    let high = bars.iter().map(|b| b.1).fold(1.0, f64::max) * 4.0;
 
     let height = 110 + 34 * count as u32;
     let root = BitMapBackend::new(path, (1400, height)).into_drawing_area();
@@ -195,7 +204,7 @@ fn draw(path: &Path, found: &[Results]) -> anyhow::Result<()> {
         )
         .margin(16)
         .x_label_area_size(36)
-        .y_label_area_size(700)
+        .y_label_area_size(560)
         .build_cartesian_2d((low..high).log_scale(), (0..count).into_segmented())
         .map_err(draw_error)?;
     chart
@@ -206,15 +215,17 @@ fn draw(path: &Path, found: &[Results]) -> anyhow::Result<()> {
         .x_label_style(("sans-serif", 14))
         .x_label_formatter(&|x| format!("{x:.2}x"))
         .y_label_formatter(&|y| match y {
-            SegmentValue::CenterOf(index) => {
-                bars.get(*index).map_or(String::new(), |bar| bar.0.clone())
-            }
+            // The first figure on top.
+            SegmentValue::CenterOf(row) if *row < count => bars
+                .get(count - 1 - *row)
+                .map_or(String::new(), |bar| bar.0.clone()),
             _ => String::new(),
         })
         .draw()
         .map_err(draw_error)?;
     chart
         .draw_series(bars.iter().enumerate().map(|(index, (_, ratio, met))| {
+            let row = count - 1 - index;
             let color = match met {
                 Some(true) => RGBColor(46, 160, 67),
                 Some(false) => RGBColor(207, 34, 46),
@@ -222,8 +233,8 @@ fn draw(path: &Path, found: &[Results]) -> anyhow::Result<()> {
             };
             let mut bar = Rectangle::new(
                 [
-                    (1.0, SegmentValue::Exact(index)),
-                    (*ratio, SegmentValue::Exact(index + 1)),
+                    (1.0, SegmentValue::Exact(row)),
+                    (*ratio, SegmentValue::Exact(row + 1)),
                 ],
                 color.filled(),
             );
@@ -234,8 +245,8 @@ fn draw(path: &Path, found: &[Results]) -> anyhow::Result<()> {
     chart
         .draw_series(bars.iter().enumerate().map(|(index, (_, ratio, _))| {
             Text::new(
-                format!(" {ratio:.2}x"),
-                (ratio.max(1.0), SegmentValue::CenterOf(index)),
+                format!(" {}x", ratio_text(*ratio)),
+                (ratio.max(1.0), SegmentValue::CenterOf(count - 1 - index)),
                 ("sans-serif", 14),
             )
         }))
