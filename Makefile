@@ -92,7 +92,8 @@ fuzz: cargo ## schemathesis against the whole API: 40 examples per operation, >=
 # Each benchmark leaves its figures in target/bench/; the report turns them into
 # BENCHMARKS.md and docs/benchmarks.png. A failed benchmark is reported as such, and fails
 # the target after the report is written.
-BENCHES := provision terminal fleet fanout footprint
+# Those that hardly touch the engine first: a slow engine then delays only the rest.
+BENCHES := footprint fanout fleet provision terminal
 
 bench: cargo ## every benchmark against its baseline, then BENCHMARKS.md and its chart
 	@SANDBOXD_ROLES="barebone" scripts/stack.sh up
