@@ -228,6 +228,21 @@ async fn every_route_answers_every_caller_as_its_rule_says_and_leaks_nothing() {
         let mentions_own = frames
             .iter()
             .any(|frame| own.iter().any(|secret| frame.contains(secret.as_str())));
+        let refused = frames
+            .iter()
+            .filter(|frame| frame.contains("container.logs.error"))
+            .filter(|frame| frame.contains("CONTAINER_NOT_FOUND"))
+            .count();
+        let followed = frames.iter().any(|frame| frame.contains("owner-log-line"));
+        let (want_refused, want_followed) = match caller {
+            Caller::Owner | Caller::Reader => (0, true),
+            _ => (world.main.references().len(), false),
+        };
+        if (refused, followed) != (want_refused, want_followed) {
+            failures.push(format!(
+                "log subscriptions of {caller:?}: {refused} refused, followed {followed}"
+            ));
+        }
         if matches!(caller, Caller::Owner | Caller::Other) && !mentions_own {
             failures.push(format!(
                 "/ws/events of {caller:?} carried nothing of its own"

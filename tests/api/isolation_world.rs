@@ -150,10 +150,7 @@ impl World {
             } else {
                 Tenant::Other
             };
-            secrets
-                .get_mut(&tenant)
-                .unwrap()
-                .extend(env.references().into_iter());
+            secrets.get_mut(&tenant).unwrap().extend(env.references());
         }
 
         let job: Value = app
