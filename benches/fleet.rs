@@ -83,7 +83,7 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
     // environment, and a burst of creates that all find it missing makes several networks
     // of the same name on this engine (the creates then fail as "ambiguous").
     let warm_up = api.create_all(1).await?;
-    api.wait_running(&warm_up).await?;
+    api.wait_running(&warm_up, Duration::from_secs(300)).await?;
     docker_run_all(&host, &image, &label, 1)?;
     remove_labelled(&host, &format!("label={label}"));
 
@@ -91,21 +91,48 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
     // engine's storage busy for a while after, which would slow whichever burst came next.
     eprintln!("==> {ENVIRONMENTS} x docker run -d at once ...");
     let engine = docker_run_all(&host, &image, &label, ENVIRONMENTS)?;
+    eprintln!("    docker {engine:.2} s");
     eprintln!("==> {ENVIRONMENTS} x POST /api/containers at once ...");
     let started = Instant::now();
     let ids = api.create_all(ENVIRONMENTS).await?;
-    api.wait_running(&ids).await?;
+    // Past twice the engine's time the verdict cannot change; waiting on only costs time.
+    let within = Duration::from_secs_f64((2.0 * engine).max(60.0));
+    let ready = api.wait_running(&ids, within).await?;
     let ours = started.elapsed().as_secs_f64();
-    eprintln!("    sandboxd {ours:.2} s, docker {engine:.2} s");
+    eprintln!("    sandboxd {ours:.2} s, {ready} of {ENVIRONMENTS} ready");
+    let name = if ready == ENVIRONMENTS {
+        "50 environments at once, until all ready".to_string()
+    } else {
+        format!("50 environments at once: only {ready} ready when the wait ended")
+    };
     results.push(
-        Figure::new("50 environments at once, until all ready", "s", ours)
+        Figure::new(&name, "s", ours)
             .against("50 x docker run -d at once", engine)
-            .target("ratio <= 1.3", ours / engine <= 1.3),
+            .target(
+                "ratio <= 1.3",
+                ready == ENVIRONMENTS && ours / engine <= 1.3,
+            ),
     );
     remove_labelled(&host, &format!("label={label}"));
     api.delete_all(&warm_up).await?;
 
-    listing(&api, server, &host, &mut results).await?;
+    // The listing is of all fifty; without them it is reported as failed, not skipped.
+    let listed = async {
+        let ready = api.wait_running(&ids, Duration::from_secs(900)).await?;
+        ensure!(
+            ready == ENVIRONMENTS,
+            "only {ready} of {ENVIRONMENTS} ever ran"
+        );
+        listing(&api, server, &host, &mut results).await
+    }
+    .await;
+    if let Err(err) = &listed {
+        results.push(
+            Figure::new("GET /api/containers, 64 connections: failed", "req/s", 0.0)
+                .target(">= 10x the engine", false),
+        );
+        results.note(format!("listing failed: {err:#}"));
+    }
     results.note(format!(
         "provisioning: one burst per side, docker's first, each starting with one container \
          of the user running (so the user's network exists, as for anyone with an \
@@ -121,7 +148,8 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
         LOAD_RUN.as_secs(),
         WARMUP.as_secs()
     ));
-    results.finish()
+    results.finish()?;
+    listed
 }
 
 async fn listing(
@@ -273,9 +301,10 @@ impl Api {
         join_all(creates).await.into_iter().collect()
     }
 
-    /// Until every one of `ids` is running; an error as soon as one fails.
-    async fn wait_running(&self, ids: &[String]) -> anyhow::Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(300);
+    /// Until every one of `ids` is running or `within` has passed: how many are running. An error
+    /// as soon as one fails.
+    async fn wait_running(&self, ids: &[String], within: Duration) -> anyhow::Result<usize> {
+        let deadline = Instant::now() + within;
         loop {
             let listed = self.get("/api/containers").await?;
             let containers = listed["containers"].as_array().cloned().unwrap_or_default();
@@ -290,14 +319,9 @@ impl Api {
                     _ => bail!("provisioning failed: {container}"),
                 }
             }
-            if running == ids.len() {
-                return Ok(());
+            if running == ids.len() || Instant::now() >= deadline {
+                return Ok(running);
             }
-            ensure!(
-                Instant::now() < deadline,
-                "only {running} of {} running after 300 s",
-                ids.len()
-            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
