@@ -18,9 +18,9 @@ TEST_FLAGS := $(if $(CI),--no-fail-fast)
 # Extra arguments for the test runner, e.g. `make test TEST_ARGS=health` to filter.
 TEST_ARGS ?=
 # Generated requests per API operation in `make fuzz` (`make test` runs a short pass of 12).
-FUZZ_EXAMPLES ?= 40
+FUZZ_EXAMPLES ?= 150
 
-.PHONY: help stack stack-down stack-status web build run test lint cargo bench-provision bench-terminal bench fuzz
+.PHONY: help stack stack-down stack-status web build run test lint cargo bench-provision bench-terminal bench fuzz load
 
 help: ## list the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  make %-13s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -82,7 +82,7 @@ bench-terminal: cargo ## keystroke echo, cat throughput, idle memory: terminal a
 	@echo "==> bench-terminal: cargo bench --bench terminal ..."
 	@. $(STACK_ENV) && cargo bench --bench terminal
 
-fuzz: cargo ## schemathesis against the whole API: 40 examples per operation, >= 5000 requests
+fuzz: cargo ## schemathesis against the whole API: 150 examples per operation, >= 5000 requests
 	@SANDBOXD_ROLES="barebone" scripts/stack.sh up
 	@scripts/fuzz-tools.sh
 	@echo "==> fuzz: schemathesis, FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) ..."
@@ -109,6 +109,11 @@ bench: cargo ## every benchmark against its baseline, then BENCHMARKS.md and its
 	echo "==> bench: cargo bench --bench report ..."; \
 	cargo bench --bench report; \
 	if [ -n "$$failed" ]; then echo "!!! step \"bench\" FAILED:$$failed" >&2; exit 1; fi
+
+load: cargo ## 200 simulated users create, use and delete environments for 2 minutes (not in CI)
+	@SANDBOXD_ROLES="barebone" scripts/stack.sh up
+	@echo "==> load: cargo bench --bench load ..."
+	@. $(STACK_ENV) && cargo bench --bench load || { echo '!!! step "load" FAILED' >&2; exit 1; }
 
 lint: cargo ## cargo fmt --check and clippy with warnings as errors
 	@echo "==> lint: cargo fmt --check ..."

@@ -10,6 +10,7 @@ use crate::db::admin::{EnvironmentFilter, EnvironmentSummary};
 use crate::db::{self, containers::ContainerRow};
 use crate::error::{ApiError, ApiResult};
 use crate::provision::lifecycle::Action;
+use crate::provision::manage::Deletion;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EnvironmentPage {
@@ -50,7 +51,7 @@ impl Admin {
         self.environment(id).await
     }
 
-    pub async fn delete_environment(&self, id: &str) -> ApiResult<ContainerRow> {
+    pub async fn delete_environment(&self, id: &str) -> ApiResult<Deletion> {
         let row = self.environment(id).await?;
         self.provisioner.delete_by_id(row.id).await
     }

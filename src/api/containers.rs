@@ -88,10 +88,10 @@ pub async fn get(
 #[utoipa::path(delete, path = "/api/containers/{id}", tag = "containers", security(("bearer" = [])),
     params(("id" = String, Path, description = "The environment's id, docker id or name")),
     responses(
-        (status = 200, description = "Deleted"),
+        (status = 200, description = "Deleted: `status` deleted"),
+        (status = 202, description = "Gone for its owner (no quota slot, no operations); the engine is slow or unreachable, so the container's removal finishes in the background: `status` deleting"),
         (status = 401, body = ErrorBody),
         (status = 404, description = "CONTAINER_NOT_FOUND", body = ErrorBody),
-        (status = 503, description = "RUNTIME_UNAVAILABLE: removal is retried in the background", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn delete(
@@ -100,7 +100,16 @@ pub async fn delete(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Write)?;
-    let row = state.provisioner.delete(&principal, &id).await?;
+    let deletion = state.provisioner.delete(&principal, &id).await?;
+    let row = deletion.row;
+    if !deletion.finished {
+        return Ok(HttpResponse::Accepted().json(json!({
+            "id": row.id,
+            "name": row.name,
+            "status": "deleting",
+            "message": "Environment deleted; its container is still being removed",
+        })));
+    }
     Ok(HttpResponse::Ok().json(json!({
         "id": row.id,
         "name": row.name,

@@ -8,6 +8,17 @@ use super::{container_name, Provisioner};
 use crate::auth::Principal;
 use crate::db::{self, containers::ContainerRow};
 use crate::error::{ApiError, ApiResult};
+use crate::runtime::RuntimeError;
+
+/// How long a delete waits for the engine before answering that removal goes on in the
+/// background (a busy host can take minutes to release a container's storage).
+const DELETE_WAIT: Duration = Duration::from_secs(10);
+
+/// An environment marked deleted, and whether its container is already gone too.
+pub struct Deletion {
+    pub row: ContainerRow,
+    pub finished: bool,
+}
 
 impl Provisioner {
     pub async fn list(&self, owner: &Principal) -> ApiResult<Vec<ContainerRow>> {
@@ -23,33 +34,45 @@ impl Provisioner {
 
     /// Removes the container and its storage, then the row, in any stage. A worker still
     /// provisioning it sees the status change at its next step and stops.
-    pub async fn delete(&self, owner: &Principal, reference: &str) -> ApiResult<ContainerRow> {
+    pub async fn delete(&self, owner: &Principal, reference: &str) -> ApiResult<Deletion> {
         let found = self.find(owner, reference).await?;
         self.delete_by_id(found.id).await
     }
 
-    /// Deletes any environment, whoever owns it: for admins and housekeeping.
-    pub async fn delete_by_id(&self, id: Uuid) -> ApiResult<ContainerRow> {
+    /// Deletes any environment, whoever owns it: for admins and housekeeping. Once marked, the
+    /// environment is gone for its owner (no quota slot, no operations); if the engine is slow
+    /// or unreachable, the removal finishes in the background instead of failing the call.
+    pub async fn delete_by_id(&self, id: Uuid) -> ApiResult<Deletion> {
         let row = db::containers::mark_deleting(&self.pool, id)
             .await?
             .ok_or_else(|| ApiError::not_found("CONTAINER_NOT_FOUND", "Container not found"))?;
-        self.finish_delete(row.id).await.map_err(|err| {
-            ApiError::unavailable(
-                "RUNTIME_UNAVAILABLE",
-                format!("the container could not be removed yet ({err}); it will be retried"),
-            )
-        })?;
+        let removed = tokio::time::timeout(DELETE_WAIT, self.finish_delete(row.id)).await;
+        if let Err(err) = removed.unwrap_or_else(|_| {
+            Err(RuntimeError::Unavailable(format!(
+                "not removed within {} s",
+                DELETE_WAIT.as_secs()
+            )))
+        }) {
+            tracing::warn!(error = %err, container_id = %row.id, "removal left to the background");
+            return Ok(Deletion {
+                row,
+                finished: false,
+            });
+        }
         self.announce(&row, "deleted", 100, "Environment deleted")
             .await;
         tracing::info!(container_id = %row.id, "environment deleted");
-        Ok(row)
+        Ok(Deletion {
+            row,
+            finished: true,
+        })
     }
 
-    async fn finish_delete(&self, id: Uuid) -> Result<(), crate::runtime::RuntimeError> {
+    async fn finish_delete(&self, id: Uuid) -> Result<(), RuntimeError> {
         self.runtime.remove_container(&container_name(id)).await?;
         db::containers::delete(&self.pool, id)
             .await
-            .map_err(|err| crate::runtime::RuntimeError::Unavailable(err.to_string()))
+            .map_err(|err| RuntimeError::Unavailable(err.to_string()))
     }
 
     /// Records activity on the environment, pushing its idle deadline back.

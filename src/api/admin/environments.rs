@@ -42,14 +42,19 @@ pub async fn force_stop(
 /// Deletes anyone's environment with its storage.
 #[utoipa::path(delete, path = "/api/admin/containers/{id}", tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path)),
-    responses((status = 204), (status = 404, description = "CONTAINER_NOT_FOUND", body = ErrorBody)))]
+    responses((status = 204), (status = 202, description = "Deleted; the engine finishes removing its container in the background"), (status = 404, description = "CONTAINER_NOT_FOUND", body = ErrorBody)))]
 pub async fn delete(
     state: web::Data<AppState>,
     _admin: AdminCaller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    state.admin.delete_environment(&id).await?;
-    Ok(HttpResponse::NoContent().finish())
+    let deletion = state.admin.delete_environment(&id).await?;
+    if deletion.finished {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        // The environment is gone for everyone; the engine still has to let go of it.
+        Ok(HttpResponse::Accepted().finish())
+    }
 }
 
 /// Environments by status and tier, what running ones were given, and the engine's host.
