@@ -1,7 +1,8 @@
 use std::collections::HashMap;
 
 use bollard::models::NetworkCreateRequest;
-use bollard::query_parameters::InspectNetworkOptions;
+use bollard::query_parameters::{InspectNetworkOptions, ListNetworksOptionsBuilder};
+use bollard::Docker;
 
 use super::{Runtime, RuntimeError};
 
@@ -14,6 +15,9 @@ impl Runtime {
         labels: HashMap<String, String>,
     ) -> Result<(), RuntimeError> {
         let docker = self.client().await?;
+        // Two creates for one user can both find no network and both make one: this engine
+        // accepts the second name, and containers then fail on an "ambiguous" network.
+        keep_one(&docker, name).await?;
         if docker
             .inspect_network(name, None::<InspectNetworkOptions>)
             .await
@@ -34,12 +38,35 @@ impl Runtime {
             ..Default::default()
         };
         match docker.create_network(request).await {
-            Ok(_) => Ok(()),
+            Ok(_) => {}
             // Made concurrently by another create of the same user.
             Err(err) => match RuntimeError::from(err) {
-                RuntimeError::Rejected(message) if message.contains("already exists") => Ok(()),
-                other => Err(other),
+                RuntimeError::Rejected(message) if message.contains("already exists") => {}
+                other => return Err(other),
             },
         }
+        keep_one(&docker, name).await
     }
+}
+
+/// Removes all but the oldest network named `name`. Every racing create picks the same
+/// survivor (oldest, then lowest id), so they agree without talking to each other.
+async fn keep_one(docker: &Docker, name: &str) -> Result<(), RuntimeError> {
+    let filters = HashMap::from([("name", vec![name])]);
+    let options = ListNetworksOptionsBuilder::new().filters(&filters).build();
+    let mut same: Vec<_> = docker
+        .list_networks(Some(options))
+        .await?
+        .into_iter()
+        // The engine's name filter matches substrings.
+        .filter(|network| network.name.as_deref() == Some(name))
+        .filter_map(|network| Some((network.created.clone().unwrap_or_default(), network.id?)))
+        .collect();
+    same.sort();
+    for (_, id) in same.iter().skip(1) {
+        if let Err(err) = docker.remove_network(id).await {
+            tracing::debug!(error = %err, network = name, "a duplicate network was not removed");
+        }
+    }
+    Ok(())
 }

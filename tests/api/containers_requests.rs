@@ -291,3 +291,16 @@ async fn deleting_a_queued_environment_frees_its_slot() {
     let (status, _) = app.container(&token, created["id"].as_str().unwrap()).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn a_users_first_environments_made_at_once_share_one_network_and_all_start() {
+    // Each create makes sure the user's network exists; racing, they must end with one.
+    let app = spawn_app().await;
+    let token = app.user_token("eager").await;
+    let created = join_all((0..3).map(|_| app.create_busybox(&token, json!({})))).await;
+    for environment in created {
+        let id = environment["id"].as_str().unwrap();
+        let settled = app.wait_running(&token, id, Duration::from_secs(120)).await;
+        assert_eq!(settled["status"], "running", "{settled}");
+    }
+}
