@@ -78,6 +78,14 @@ impl ApiError {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, code, message)
     }
 
+    /// The container engine cannot be reached: the same answer from every operation on it.
+    pub fn engine_unavailable() -> Self {
+        Self::unavailable(
+            "DOCKER_UNAVAILABLE",
+            "the container engine cannot be reached, retry shortly",
+        )
+    }
+
     /// Logs the cause and answers with a message that reveals nothing about internals.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");

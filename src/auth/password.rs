@@ -15,7 +15,7 @@ type Work = Box<dyn FnOnce() + Send>;
 async fn on_hashing_thread<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> anyhow::Result<T> {
-    static QUEUE: OnceLock<Mutex<mpsc::Sender<Work>>> = OnceLock::new();
+    static QUEUE: OnceLock<mpsc::Sender<Work>> = OnceLock::new();
     let queue = QUEUE.get_or_init(|| {
         let (sender, receiver) = mpsc::channel::<Work>();
         let receiver = std::sync::Arc::new(Mutex::new(receiver));
@@ -33,15 +33,13 @@ async fn on_hashing_thread<T: Send + 'static>(
                 })
                 .expect("a hashing thread starts");
         }
-        Mutex::new(sender)
+        sender
     });
     let (answer, answered) = tokio::sync::oneshot::channel();
     let job: Work = Box::new(move || {
         let _ = answer.send(work());
     });
     queue
-        .lock()
-        .expect("hashing queue lock")
         .send(job)
         .map_err(|_| anyhow::anyhow!("the hashing threads are gone"))?;
     Ok(answered.await?)

@@ -46,26 +46,23 @@ impl Provisioner {
         let row = db::containers::mark_deleting(&self.pool, id)
             .await?
             .ok_or_else(|| ApiError::not_found("CONTAINER_NOT_FOUND", "Container not found"))?;
-        let removed = tokio::time::timeout(DELETE_WAIT, self.finish_delete(row.id)).await;
-        if let Err(err) = removed.unwrap_or_else(|_| {
-            Err(RuntimeError::Unavailable(format!(
-                "not removed within {} s",
-                DELETE_WAIT.as_secs()
-            )))
-        }) {
-            tracing::warn!(error = %err, container_id = %row.id, "removal left to the background");
-            return Ok(Deletion {
-                row,
-                finished: false,
-            });
+        let finished = match tokio::time::timeout(DELETE_WAIT, self.finish_delete(row.id)).await {
+            Ok(Ok(())) => true,
+            Ok(Err(err)) => {
+                tracing::warn!(error = %err, container_id = %row.id, "removal left to the background");
+                false
+            }
+            Err(_) => {
+                tracing::warn!(container_id = %row.id, "removal slow; left to the background");
+                false
+            }
+        };
+        if finished {
+            self.announce(&row, "deleted", 100, "Environment deleted")
+                .await;
+            tracing::info!(container_id = %row.id, "environment deleted");
         }
-        self.announce(&row, "deleted", 100, "Environment deleted")
-            .await;
-        tracing::info!(container_id = %row.id, "environment deleted");
-        Ok(Deletion {
-            row,
-            finished: true,
-        })
+        Ok(Deletion { row, finished })
     }
 
     async fn finish_delete(&self, id: Uuid) -> Result<(), RuntimeError> {

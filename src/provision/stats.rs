@@ -70,10 +70,7 @@ impl Provisioner {
         self.reading(&row).await.map_err(|err| {
             tracing::warn!(error = %err, container_id = %row.id, "stats failed");
             if err.is_transient() {
-                return ApiError::unavailable(
-                    "DOCKER_UNAVAILABLE",
-                    "the container engine cannot be reached, retry shortly",
-                );
+                return ApiError::engine_unavailable();
             }
             ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,

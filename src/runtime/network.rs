@@ -15,15 +15,16 @@ impl Runtime {
         labels: HashMap<String, String>,
     ) -> Result<(), RuntimeError> {
         let docker = self.client().await?;
-        // Two creates for one user can both find no network and both make one: this engine
-        // accepts the second name, and containers then fail on an "ambiguous" network.
-        keep_one(&docker, name).await?;
-        if docker
+        match docker
             .inspect_network(name, None::<InspectNetworkOptions>)
             .await
-            .is_ok()
         {
-            return Ok(());
+            Ok(_) => return Ok(()),
+            // Left over from a race whose creates did not both get to reduce it.
+            Err(err) if err.to_string().contains("ambiguous") => {
+                return keep_one(&docker, name).await
+            }
+            Err(_) => {}
         }
         let request = NetworkCreateRequest {
             name: name.to_string(),
@@ -45,6 +46,8 @@ impl Runtime {
                 other => return Err(other),
             },
         }
+        // Two creates for one user can both find no network and both make one (this engine
+        // accepts the second name; containers then fail on an "ambiguous" network).
         keep_one(&docker, name).await
     }
 }

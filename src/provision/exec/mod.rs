@@ -114,11 +114,7 @@ impl Provisioner {
         let results = vec![result];
         db::exec_jobs::finish(&self.pool, job_id, status, &json!(results)).await?;
         if engine_down {
-            return Err(ApiError::unavailable(
-                "DOCKER_UNAVAILABLE",
-                "the container engine cannot be reached, retry shortly",
-            )
-            .with_details(json!({ "job_id": job_id })));
+            return Err(ApiError::engine_unavailable().with_details(json!({ "job_id": job_id })));
         }
         tracing::info!(%job_id, container_id = %row.id, status, "exec job done");
         Ok(ExecJob { job_id, results })

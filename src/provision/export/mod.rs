@@ -85,10 +85,7 @@ fn export_error(row: &ContainerRow, err: RuntimeError) -> ApiError {
         ),
         RuntimeError::Unavailable(message) => {
             tracing::warn!(error = %message, container_id = %row.id, "export failed");
-            ApiError::unavailable(
-                "DOCKER_UNAVAILABLE",
-                "the container engine cannot be reached",
-            )
+            ApiError::engine_unavailable()
         }
         RuntimeError::Rejected(message) => {
             tracing::warn!(error = %message, container_id = %row.id, "export failed");
