@@ -11,9 +11,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, ensure};
-use common::database::Database;
 use common::results::{Figure, Results};
 use common::server::{raise_open_files, Server};
+use common::stage::{only_listing, Stage};
 use common::stats::{median, ms, percentile, rss_mb};
 use futures_util::StreamExt;
 use sandboxd::config::Settings;
@@ -37,23 +37,14 @@ type Receipt = (usize, Instant);
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // Test runners that list every target (`--list`) get nothing: this is a benchmark.
-    if std::env::args().any(|arg| arg == "--list") {
+    if only_listing() {
         return Ok(());
     }
     // Each subscriber is a socket on both ends; the server inherits the limit.
     raise_open_files(65_536)?;
-    let settings = Settings::from_env()?;
-    let database = Database::fresh(&settings.database_url).await?;
-    let prefix = format!("sandboxd-bench:{}", uuid::Uuid::new_v4().simple());
-    let mut server = Server::spawn(&settings, &database.url, &prefix, "fanout", &[])?;
-    let outcome = run(&settings, &server).await;
-    server.stop();
-    database.drop().await;
-    if outcome.is_err() {
-        eprintln!("server log: {}", server.log_path);
-    }
-    outcome
+    let stage = Stage::start("fanout", &[]).await?;
+    let outcome = run(&stage.settings, &stage.server).await;
+    stage.finish(outcome).await
 }
 
 async fn run(settings: &Settings, server: &Server) -> anyhow::Result<()> {

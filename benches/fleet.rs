@@ -15,13 +15,14 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, ensure, Context};
+use anyhow::{ensure, Context};
+use common::api::Api;
 use common::database::Database;
 use common::load::{self, Endpoint, Target};
 use common::results::{Figure, Results};
 use common::server::{docker, raise_open_files, remove_labelled, Server};
+use common::stage::{only_listing, Stage};
 use common::stats::{median, ms, percentile};
-use futures_util::future::join_all;
 use sandboxd::config::Settings;
 use serde_json::{json, Value};
 
@@ -30,29 +31,25 @@ const CONNECTIONS: usize = 64;
 const WARMUP: Duration = Duration::from_secs(2);
 const LOAD_ROUNDS: usize = 3;
 const LOAD_RUN: Duration = Duration::from_secs(5);
+/// How often readiness is polled through GET /api/containers.
+const POLL: Duration = Duration::from_millis(50);
+
+/// What every environment of the benchmark is.
+fn barebone() -> Value {
+    json!({"image": "debian:bookworm", "role": "barebone"})
+}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // Test runners that list every target (`--list`) get nothing: this is a benchmark.
-    if std::env::args().any(|arg| arg == "--list") {
+    if only_listing() {
         return Ok(());
     }
     raise_open_files(65_536)?;
-    let settings = Settings::from_env()?;
-    let database = Database::fresh(&settings.database_url).await?;
-    let prefix = format!("sandboxd-bench:{}", uuid::Uuid::new_v4().simple());
-    let mut server = Server::spawn(&settings, &database.url, &prefix, "fleet", &[])?;
-    let outcome = run(&settings, &database, &server).await;
-    server.stop();
-    remove_labelled(
-        &settings.docker_host,
-        &format!("label=sandboxd.bench={prefix}"),
-    );
-    database.drop().await;
-    if outcome.is_err() {
-        eprintln!("server log: {}", server.log_path);
-    }
-    outcome
+    let stage = Stage::start("fleet", &[]).await?;
+    let outcome = run(&stage.settings, &stage.database, &stage.server).await;
+    let label = format!("label=sandboxd.bench={}", stage.server.prefix);
+    remove_labelled(&stage.settings.docker_host, &label);
+    stage.finish(outcome).await
 }
 
 async fn run(settings: &Settings, database: &Database, server: &Server) -> anyhow::Result<()> {
@@ -61,12 +58,7 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
     database
         .execute("UPDATE tiers SET max_containers = 1000 WHERE name = 'enterprise'")
         .await?;
-    let token = server.admin_token().await?;
-    let api = Api {
-        client: reqwest::Client::new(),
-        base: server.base.clone(),
-        token,
-    };
+    let api = server.admin().await?;
     let image = format!("{}/sandboxd/debian-barebone:bookworm", settings.registry);
     let label = format!("sandboxd.bench={}", server.prefix);
     let host = settings.docker_host.clone();
@@ -78,12 +70,11 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
         "50 environments of one user: provisioned at once, then listed under load",
     );
     eprintln!("==> warming up: one environment and one docker run ...");
-    // The image's layers and the user's network exist before anything is timed. The warm-up
-    // environment stays until the rounds are over: the user's network goes with their last
-    // environment, and a burst of creates that all find it missing makes several networks
-    // of the same name on this engine (the creates then fail as "ambiguous").
-    let warm_up = api.create_all(1).await?;
-    api.wait_running(&warm_up, Duration::from_secs(300)).await?;
+    // The image's layers and the user's network exist before anything is timed; the warm-up
+    // environment stays until the rounds are over, as anyone with an environment has one.
+    let warm_up = api.create_all(&barebone(), 1).await?;
+    api.wait_running(&warm_up, Duration::from_secs(300), POLL)
+        .await?;
     docker_run_all(&host, &image, &label, 1)?;
     remove_labelled(&host, &format!("label={label}"));
 
@@ -94,10 +85,10 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
     eprintln!("    docker {engine:.2} s");
     eprintln!("==> {ENVIRONMENTS} x POST /api/containers at once ...");
     let started = Instant::now();
-    let ids = api.create_all(ENVIRONMENTS).await?;
+    let ids = api.create_all(&barebone(), ENVIRONMENTS).await?;
     // Past twice the engine's time the verdict cannot change; waiting on only costs time.
     let within = Duration::from_secs_f64((2.0 * engine).max(60.0));
-    let ready = api.wait_running(&ids, within).await?;
+    let ready = api.wait_running(&ids, within, POLL).await?;
     let ours = started.elapsed().as_secs_f64();
     eprintln!("    sandboxd {ours:.2} s, {ready} of {ENVIRONMENTS} ready");
     let name = if ready == ENVIRONMENTS {
@@ -118,7 +109,9 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
 
     // The listing is of all fifty; without them it is reported as failed, not skipped.
     let listed = async {
-        let ready = api.wait_running(&ids, Duration::from_secs(900)).await?;
+        let ready = api
+            .wait_running(&ids, Duration::from_secs(900), POLL)
+            .await?;
         ensure!(
             ready == ENVIRONMENTS,
             "only {ready} of {ENVIRONMENTS} ever ran"
@@ -138,7 +131,7 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
          of the user running (so the user's network exists, as for anyone with an \
          environment); sandboxd's burst runs beside docker's 50; readiness polled every 50 ms \
          through GET /api/containers; the server runs its default {} provisioning workers",
-        Settings::from_env()?.workers
+        settings.workers
     ));
     results.note(format!(
         "listing: {CONNECTIONS} keep-alive HTTP/1.1 connections, closed loop, {LOAD_ROUNDS} \
@@ -253,96 +246,6 @@ fn docker_run_all(host: &str, image: &str, label: &str, count: usize) -> anyhow:
         ensure!(output.status.success(), "docker run failed: {output:?}");
     }
     Ok(elapsed)
-}
-
-struct Api {
-    client: reqwest::Client,
-    base: String,
-    token: String,
-}
-
-impl Api {
-    async fn get(&self, path: &str) -> anyhow::Result<Value> {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await?;
-        ensure!(
-            response.status().is_success(),
-            "GET {path}: {}",
-            response.status()
-        );
-        Ok(response.json().await?)
-    }
-
-    /// Asks for `count` environments at once; their ids.
-    async fn create_all(&self, count: usize) -> anyhow::Result<Vec<String>> {
-        let creates = (0..count).map(|_| async {
-            let response = self
-                .client
-                .post(format!("{}/api/containers", self.base))
-                .bearer_auth(&self.token)
-                .json(&json!({"image": "debian:bookworm", "role": "barebone"}))
-                .send()
-                .await?;
-            let status = response.status();
-            let created: Value = response.json().await?;
-            ensure!(
-                status.as_u16() == 202,
-                "create answered {status}: {created}"
-            );
-            created["id"]
-                .as_str()
-                .map(str::to_string)
-                .ok_or_else(|| anyhow::anyhow!("no id in {created}"))
-        });
-        join_all(creates).await.into_iter().collect()
-    }
-
-    /// Until every one of `ids` is running or `within` has passed: how many are running. An error
-    /// as soon as one fails.
-    async fn wait_running(&self, ids: &[String], within: Duration) -> anyhow::Result<usize> {
-        let deadline = Instant::now() + within;
-        loop {
-            let listed = self.get("/api/containers").await?;
-            let containers = listed["containers"].as_array().cloned().unwrap_or_default();
-            let mut running = 0;
-            for container in containers
-                .iter()
-                .filter(|c| ids.iter().any(|id| c["id"] == id.as_str()))
-            {
-                match container["status"].as_str() {
-                    Some("running") => running += 1,
-                    Some("creating") => {}
-                    _ => bail!("provisioning failed: {container}"),
-                }
-            }
-            if running == ids.len() || Instant::now() >= deadline {
-                return Ok(running);
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    async fn delete_all(&self, ids: &[String]) -> anyhow::Result<()> {
-        let deletes = ids.iter().map(|id| async move {
-            let response = self
-                .client
-                .delete(format!("{}/api/containers/{id}", self.base))
-                .bearer_auth(&self.token)
-                .send()
-                .await?;
-            ensure!(
-                response.status().is_success(),
-                "delete answered {}",
-                response.status()
-            );
-            anyhow::Ok(())
-        });
-        join_all(deletes).await.into_iter().collect()
-    }
 }
 
 /// Enough of percent-encoding for a JSON query value.

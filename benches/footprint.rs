@@ -13,6 +13,7 @@ use std::time::Duration;
 use common::database::Database;
 use common::results::{Figure, Results};
 use common::server::Server;
+use common::stage::only_listing;
 use common::stats::{median, ms, rss_mb};
 use sandboxd::config::Settings;
 
@@ -23,8 +24,7 @@ const SETTLE: Duration = Duration::from_secs(3);
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // Test runners that list every target (`--list`) get nothing: this is a benchmark.
-    if std::env::args().any(|arg| arg == "--list") {
+    if only_listing() {
         return Ok(());
     }
     let settings = Settings::from_env()?;

@@ -11,9 +11,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::{ensure, Context};
+use anyhow::ensure;
+use common::api::login;
 use common::database::Database;
 use common::server::{docker, Server};
+use common::stage::{only_listing, Stage};
 use common::stats::{ms, percentile, rss_mb};
 use reqwest::{Client, Method, StatusCode};
 use sandboxd::config::Settings;
@@ -177,17 +179,7 @@ async fn sign_up(client: &Client, base: &str, n: usize) -> anyhow::Result<String
         "register {name}: {}",
         registered.status()
     );
-    let session: Value = client
-        .post(format!("{base}/api/auth/login"))
-        .json(&json!({"login": email, "password": PASSWORD}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    session["token"]
-        .as_str()
-        .map(str::to_string)
-        .context("login token")
+    login(client, base, &email, PASSWORD).await
 }
 
 async fn count(database: &Database, table: &str) -> anyhow::Result<i64> {
@@ -212,13 +204,10 @@ fn labelled_containers(server: &Server) -> usize {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    if std::env::args().any(|arg| arg == "--list") {
+    if only_listing() {
         return Ok(());
     }
     common::server::raise_open_files(8192)?;
-    let settings = Settings::from_env()?;
-    let database = Database::fresh(&settings.database_url).await?;
-    let prefix = format!("load{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
     let extra = [
         ("SANDBOXD_AUTH_RATE_LIMIT_PER_IP", "1000000".to_string()),
         (
@@ -227,11 +216,9 @@ async fn main() -> anyhow::Result<()> {
         ),
         ("SANDBOXD_WORKERS", "4".to_string()),
     ];
-    let mut server = Server::spawn(&settings, &database.url, &prefix, "load", &extra)?;
-    let outcome = run(&settings, &database, &server).await;
-    server.stop();
-    database.drop().await;
-    outcome
+    let stage = Stage::start("load", &extra).await?;
+    let outcome = run(&stage.settings, &stage.database, &stage.server).await;
+    stage.finish(outcome).await
 }
 
 async fn run(settings: &Settings, database: &Database, server: &Server) -> anyhow::Result<()> {

@@ -7,25 +7,31 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::api::{login, Api};
+use common::database::Database;
 use common::results::{Figure, Results};
+use common::server::{remove_labelled, ADMIN_EMAIL, ADMIN_PASSWORD};
+use common::stage::only_listing;
+use common::stats::{ms, percentile};
 use sandboxd::config::Settings;
 use sandboxd::startup::Application;
-use serde_json::{json, Value};
-use sqlx::{Connection, Executor, PgConnection};
+use serde_json::json;
 
 const RUNS: usize = 20;
+/// Readiness is polled this often, so the poll adds little to the time measured.
+const POLL: Duration = Duration::from_millis(5);
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // Test runners that list every target (`--list`) get nothing: this is a benchmark.
-    if std::env::args().any(|arg| arg == "--list") {
+    if only_listing() {
         return Ok(());
     }
     let mut settings = Settings::from_env()?;
+    let database = Database::fresh(&settings.database_url).await?;
     settings.bind = "127.0.0.1:0".into();
-    settings.database_url = fresh_database(&settings.database_url).await?;
+    settings.database_url = database.url.clone();
     settings.redis_prefix = format!("sandboxd-bench:{}", uuid::Uuid::new_v4().simple());
-    settings.admin_password = Some("bench-admin-password".into());
+    settings.admin_password = Some(ADMIN_PASSWORD.into());
     settings.log_format = sandboxd::config::LogFormat::Json;
     // The benchmark creates and deletes faster than the per-user limits allow a person to.
     settings.creates_per_minute = u32::MAX;
@@ -38,9 +44,20 @@ async fn main() -> anyhow::Result<()> {
     let app = Application::build(settings.clone()).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped(std::future::pending()));
+    let outcome = measure(&settings, &base).await;
+    remove_labelled(&settings.docker_host, "label=sandboxd.bench=1");
+    database.drop().await;
+    outcome
+}
 
+async fn measure(settings: &Settings, base: &str) -> anyhow::Result<()> {
     let client = reqwest::Client::new();
-    let token = admin_token(&client, &base).await?;
+    let api = Api {
+        token: login(&client, base, ADMIN_EMAIL, ADMIN_PASSWORD).await?,
+        client,
+        base: base.to_string(),
+    };
+    let barebone = json!({"image": "debian:bookworm", "role": "barebone"});
     let image = format!("{}/sandboxd/debian-barebone:bookworm", settings.registry);
     let docker = |args: &[&str]| {
         Command::new("docker")
@@ -56,9 +73,11 @@ async fn main() -> anyhow::Result<()> {
     let mut docker_times = Vec::new();
     for run in 0..=RUNS {
         let started = Instant::now();
-        let id = provision(&client, &base, &token).await?;
+        let id = api
+            .create_running(&barebone, Duration::from_secs(120), POLL)
+            .await?;
         let elapsed = started.elapsed();
-        delete(&client, &base, &token, &id).await?;
+        api.delete(&id).await?;
 
         let name = format!("sandboxd-bench-{}", uuid::Uuid::new_v4().simple());
         let started = Instant::now();
@@ -82,14 +101,13 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
+    sandboxd_times.sort();
+    docker_times.sort();
     let (s50, s95) = (
-        percentile(&mut sandboxd_times, 50),
-        percentile(&mut sandboxd_times, 95),
+        percentile(&sandboxd_times, 50),
+        percentile(&sandboxd_times, 95),
     );
-    let (d50, d95) = (
-        percentile(&mut docker_times, 50),
-        percentile(&mut docker_times, 95),
-    );
+    let (d50, d95) = (percentile(&docker_times, 50), percentile(&docker_times, 95));
     println!("provisioning, barebone on a cached image, {RUNS} runs each, interleaved");
     println!("{:<34} {:>10} {:>10}", "", "p50", "p95");
     println!(
@@ -129,79 +147,4 @@ async fn main() -> anyhow::Result<()> {
          process"
     ));
     results.finish()
-}
-
-async fn provision(client: &reqwest::Client, base: &str, token: &str) -> anyhow::Result<String> {
-    let created: Value = client
-        .post(format!("{base}/api/containers"))
-        .bearer_auth(token)
-        .json(&json!({"image": "debian:bookworm", "role": "barebone"}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let id = created["id"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("create failed: {created}"))?
-        .to_string();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let env: Value = client
-            .get(format!("{base}/api/containers/{id}"))
-            .bearer_auth(token)
-            .send()
-            .await?
-            .json()
-            .await?;
-        match env["status"].as_str() {
-            Some("running") => return Ok(id),
-            Some("creating") if Instant::now() < deadline => {
-                tokio::time::sleep(Duration::from_millis(5)).await
-            }
-            _ => anyhow::bail!("provisioning did not finish: {env}"),
-        }
-    }
-}
-
-async fn delete(client: &reqwest::Client, base: &str, token: &str, id: &str) -> anyhow::Result<()> {
-    let response = client
-        .delete(format!("{base}/api/containers/{id}"))
-        .bearer_auth(token)
-        .send()
-        .await?;
-    anyhow::ensure!(response.status().is_success(), "delete failed");
-    Ok(())
-}
-
-async fn admin_token(client: &reqwest::Client, base: &str) -> anyhow::Result<String> {
-    let session: Value = client
-        .post(format!("{base}/api/auth/login"))
-        .json(&json!({"login": "admin", "password": "bench-admin-password"}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    Ok(session["token"].as_str().unwrap_or_default().to_string())
-}
-
-async fn fresh_database(base_url: &str) -> anyhow::Result<String> {
-    let name = format!("sandboxd_test_bench_{}", uuid::Uuid::new_v4().simple());
-    let mut connection = PgConnection::connect(base_url).await?;
-    connection
-        .execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
-        .await?;
-    let (server, _) = base_url
-        .rsplit_once('/')
-        .expect("a database URL has a path");
-    Ok(format!("{server}/{name}"))
-}
-
-fn percentile(samples: &mut [Duration], p: usize) -> Duration {
-    samples.sort();
-    let index = ((samples.len() * p).div_ceil(100)).saturating_sub(1);
-    samples[index.min(samples.len() - 1)]
-}
-
-fn ms(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1000.0
 }

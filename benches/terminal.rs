@@ -11,10 +11,7 @@
 
 mod common;
 
-use std::fs::File;
-use std::net::TcpListener;
 use std::pin::Pin;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, ensure, Context};
@@ -23,17 +20,18 @@ use bollard::exec::{CreateExecOptions, StartExecOptions, StartExecResults};
 use bollard::query_parameters::ResizeExecOptions;
 use bollard::{Docker, API_DEFAULT_VERSION};
 use bytes::Bytes;
+use common::server::Server;
+use common::stage::{only_listing, Stage};
+use common::stats::{median, ms, percentile};
 use futures_util::{SinkExt, Stream, StreamExt};
 use sandboxd::config::Settings;
 use serde_json::{json, Value};
-use sqlx::{Connection, Executor, PgConnection};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use tokio_util::sync::CancellationToken;
 
-const ADMIN_PASSWORD: &str = "bench-admin-password";
 const COLS: u16 = 120;
 const ROWS: u16 = 40;
 const WARMUP: usize = 50;
@@ -53,37 +51,46 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // Test runners that list every target (`--list`) get nothing: this is a benchmark.
-    if std::env::args().any(|arg| arg == "--list") {
+    if only_listing() {
         return Ok(());
     }
     // A thousand WebSockets, each a file.
     rlimit::increase_nofile_limit(u64::MAX).context("raising the open files limit")?;
-    let settings = Settings::from_env()?;
-    let prefix = format!("sandboxd-bench:{}", uuid::Uuid::new_v4().simple());
-    let (database_url, database) = fresh_database(&settings.database_url).await?;
-    let mut server = Server::start(&settings, &database_url, &prefix)?;
-    let outcome = run(&settings, &server).await;
-    server.stop();
-    if let Err(err) = drop_database(&settings.database_url, &database).await {
-        eprintln!("could not drop the bench database {database}: {err:#}");
-    }
-    if outcome.is_err() {
-        eprintln!("server log: {}", server.log_path);
-    }
-    outcome
+    let extra = [
+        ("SANDBOXD_PIDS_LIMIT", "4096".to_string()),
+        (
+            "SANDBOXD_TERMINALS_PER_ENVIRONMENT",
+            (IDLE_TERMINALS * 2).to_string(),
+        ),
+        ("SANDBOXD_TERMINAL_GRACE_SECONDS", "1".to_string()),
+    ];
+    let stage = Stage::start("terminal", &extra).await?;
+    let outcome = run(&stage.settings, &stage.server).await;
+    stage.finish(outcome).await
 }
 
 async fn run(settings: &Settings, server: &Server) -> anyhow::Result<()> {
-    let client = reqwest::Client::new();
-    let base = format!("http://127.0.0.1:{}", server.port);
-    server.wait_ready(&client, &base).await?;
-    let token = admin_token(&client, &base).await?;
+    server.wait_ready(Duration::from_millis(100)).await?;
+    let api = server.admin().await?;
     eprintln!("==> creating a busybox environment ...");
-    let id = provision(&client, &base, &token, &settings.registry).await?;
-    let outcome = measure(settings, server, &base, &token, &id).await;
+    let busybox = json!({
+        "image": "custom",
+        "custom_image": format!("{}/sandboxd/busybox:latest", settings.registry),
+        "role": "barebone",
+        "shell": {"enhanced": false},
+        "memory_mb": 2048,
+        "cpu_shares": 2000,
+    });
+    let id = api
+        .create_running(
+            &busybox,
+            Duration::from_secs(180),
+            Duration::from_millis(100),
+        )
+        .await?;
+    let outcome = measure(settings, server, &api.base, &api.token, &id).await;
     // The environment goes first through the API, so the server forgets it too.
-    if let Err(err) = delete(&client, &base, &token, &id).await {
+    if let Err(err) = api.delete(&id).await {
         eprintln!("deleting the environment failed: {err:#}");
     }
     outcome
@@ -891,125 +898,8 @@ fn report_memory(memory: &Memory) -> f64 {
     growth
 }
 
-fn percentile(sorted: &[Duration], p: usize) -> Duration {
-    let index = ((sorted.len() * p).div_ceil(100)).saturating_sub(1);
-    sorted[index.min(sorted.len() - 1)]
-}
-
-fn median(sorted: &[f64]) -> f64 {
-    sorted[sorted.len() / 2]
-}
-
-fn ms(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1000.0
-}
-
 // ---------------------------------------------------------------------------------------------
-// The server process and the API.
-
-/// `sandboxd serve` in its own process; killed, and everything it made removed, on drop.
-struct Server {
-    child: Option<Child>,
-    port: u16,
-    docker_host: String,
-    prefix: String,
-    log_path: String,
-}
-
-impl Server {
-    fn start(settings: &Settings, database_url: &str, prefix: &str) -> anyhow::Result<Server> {
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let log_path = format!(
-            "{}/bench-terminal-server.log",
-            std::env::temp_dir().display()
-        );
-        let log = File::create(&log_path)?;
-        let child = Command::new(env!("CARGO_BIN_EXE_sandboxd"))
-            .arg("serve")
-            .env("SANDBOXD_BIND", format!("127.0.0.1:{port}"))
-            .env("SANDBOXD_DATABASE_URL", database_url)
-            .env("SANDBOXD_REDIS_URL", &settings.redis_url)
-            .env("SANDBOXD_REDIS_PREFIX", prefix)
-            .env("SANDBOXD_DOCKER_HOST", &settings.docker_host)
-            .env("SANDBOXD_REGISTRY", &settings.registry)
-            .env("SANDBOXD_ADMIN_PASSWORD", ADMIN_PASSWORD)
-            .env("SANDBOXD_LOG", "warn")
-            .env("SANDBOXD_PIDS_LIMIT", "4096")
-            .env(
-                "SANDBOXD_TERMINALS_PER_ENVIRONMENT",
-                (IDLE_TERMINALS * 2).to_string(),
-            )
-            .env("SANDBOXD_TERMINAL_GRACE_SECONDS", "1")
-            .stdin(Stdio::null())
-            .stdout(log.try_clone()?)
-            .stderr(log)
-            .spawn()
-            .context("starting the sandboxd binary")?;
-        Ok(Server {
-            child: Some(child),
-            port,
-            docker_host: settings.docker_host.clone(),
-            prefix: prefix.to_string(),
-            log_path,
-        })
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.as_ref().map_or(0, Child::id)
-    }
-
-    async fn wait_ready(&self, client: &reqwest::Client, base: &str) -> anyhow::Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Ok(response) = client.get(format!("{base}/readyz")).send().await {
-                if response.status().is_success() {
-                    return Ok(());
-                }
-            }
-            ensure!(
-                Instant::now() < deadline,
-                "the server was not ready within 60 s"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    /// Kills the server, then removes whatever containers and networks still carry its label.
-    fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        let label = format!("label=sandboxd.instance={}", self.prefix);
-        let docker = |args: &[&str]| {
-            Command::new("docker")
-                .arg("-H")
-                .arg(&self.docker_host)
-                .args(args)
-                .output()
-        };
-        if let Ok(listed) = docker(&["ps", "-aq", "--no-trunc", "--filter", &label]) {
-            let ids = String::from_utf8_lossy(&listed.stdout).to_string();
-            let ids: Vec<&str> = ids.split_whitespace().collect();
-            if !ids.is_empty() {
-                let mut args = vec!["rm", "-f", "-v"];
-                args.extend(ids);
-                let _ = docker(&args);
-            }
-        }
-        if let Ok(listed) = docker(&["network", "ls", "-q", "--filter", &label]) {
-            for network in String::from_utf8_lossy(&listed.stdout).split_whitespace() {
-                let _ = docker(&["network", "rm", network]);
-            }
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
+// The engine, for the raw baseline.
 
 async fn docker(host: &str) -> anyhow::Result<Docker> {
     let path = host.strip_prefix("unix://").unwrap_or(host);
@@ -1046,100 +936,4 @@ async fn run_exec(docker: &Docker, container: &str, command: &[&str]) -> anyhow:
         inspected.exit_code
     );
     Ok(text)
-}
-
-async fn admin_token(client: &reqwest::Client, base: &str) -> anyhow::Result<String> {
-    let session: Value = client
-        .post(format!("{base}/api/auth/login"))
-        .json(&json!({"login": "admin@sandboxd.local", "password": ADMIN_PASSWORD}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    session["token"]
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| anyhow!("admin login failed: {session}"))
-}
-
-async fn provision(
-    client: &reqwest::Client,
-    base: &str,
-    token: &str,
-    registry: &str,
-) -> anyhow::Result<String> {
-    let response = client
-        .post(format!("{base}/api/containers"))
-        .bearer_auth(token)
-        .json(&json!({
-            "image": "custom",
-            "custom_image": format!("{registry}/sandboxd/busybox:latest"),
-            "role": "barebone",
-            "shell": {"enhanced": false},
-            "resources": {"memory_mb": 2048, "cpu_millicores": 2000},
-        }))
-        .send()
-        .await?;
-    let status = response.status();
-    let created: Value = response.json().await?;
-    ensure!(
-        status.as_u16() == 202,
-        "create answered {status}: {created}"
-    );
-    let id = created["id"]
-        .as_str()
-        .ok_or_else(|| anyhow!("create failed: {created}"))?
-        .to_string();
-    let deadline = Instant::now() + Duration::from_secs(180);
-    loop {
-        let env: Value = client
-            .get(format!("{base}/api/containers/{id}"))
-            .bearer_auth(token)
-            .send()
-            .await?
-            .json()
-            .await?;
-        match env["status"].as_str() {
-            Some("running") => return Ok(id),
-            Some("creating") if Instant::now() < deadline => {
-                tokio::time::sleep(Duration::from_millis(100)).await
-            }
-            _ => bail!("provisioning did not finish: {env}"),
-        }
-    }
-}
-
-async fn delete(client: &reqwest::Client, base: &str, token: &str, id: &str) -> anyhow::Result<()> {
-    let response = client
-        .delete(format!("{base}/api/containers/{id}"))
-        .bearer_auth(token)
-        .send()
-        .await?;
-    ensure!(
-        response.status().is_success(),
-        "delete answered {}",
-        response.status()
-    );
-    Ok(())
-}
-
-/// A database of its own, under the name prefix the test clean-up drops.
-async fn fresh_database(base_url: &str) -> anyhow::Result<(String, String)> {
-    let name = format!("sandboxd_test_bench_{}", uuid::Uuid::new_v4().simple());
-    let mut connection = PgConnection::connect(base_url).await?;
-    connection
-        .execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
-        .await?;
-    let (server, _) = base_url
-        .rsplit_once('/')
-        .ok_or_else(|| anyhow!("a database URL has a path"))?;
-    Ok((format!("{server}/{name}"), name))
-}
-
-async fn drop_database(base_url: &str, name: &str) -> anyhow::Result<()> {
-    let mut connection = PgConnection::connect(base_url).await?;
-    connection
-        .execute(format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#).as_str())
-        .await?;
-    Ok(())
 }

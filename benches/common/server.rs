@@ -6,9 +6,10 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, ensure, Context};
+use anyhow::{ensure, Context};
 use sandboxd::config::Settings;
-use serde_json::{json, Value};
+
+use super::api::Api;
 
 pub const ADMIN_EMAIL: &str = "admin@sandboxd.local";
 pub const ADMIN_PASSWORD: &str = "bench-admin-password";
@@ -100,17 +101,22 @@ impl Server {
 
     /// A session token of the seeded admin.
     pub async fn admin_token(&self) -> anyhow::Result<String> {
-        let session: Value = reqwest::Client::new()
-            .post(format!("{}/api/auth/login", self.base))
-            .json(&json!({"login": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
-            .send()
-            .await?
-            .json()
-            .await?;
-        session["token"]
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| anyhow!("admin login failed: {session}"))
+        super::api::login(
+            &reqwest::Client::new(),
+            &self.base,
+            ADMIN_EMAIL,
+            ADMIN_PASSWORD,
+        )
+        .await
+    }
+
+    /// The seeded admin, as an API client.
+    pub async fn admin(&self) -> anyhow::Result<Api> {
+        Ok(Api {
+            client: reqwest::Client::new(),
+            base: self.base.clone(),
+            token: self.admin_token().await?,
+        })
     }
 
     /// Kills the server, then removes whatever containers and networks carry its label.
