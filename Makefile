@@ -52,7 +52,7 @@ run: cargo stack web build ## stack + release build, then run `sandboxd serve` a
 test: cargo ## stack, then the whole test suite (cargo nextest if installed, else cargo test)
 	@SANDBOXD_ROLES="barebone python" scripts/stack.sh up
 	@scripts/test-tools.sh
-	@scripts/drop-test-databases.sh
+	@scripts/clean-test-leftovers.sh
 	@. $(STACK_ENV); \
 	if command -v cargo-nextest >/dev/null; then \
 	  echo "==> test: cargo nextest run --all-targets $(TEST_FLAGS) $(TEST_ARGS) ..."; \

@@ -64,6 +64,24 @@ setup_btrfs() {
   fi
   # Qgroups are what enforce --storage-opt size=; enabling is a no-op when already on.
   btrfs quota enable "$DATA"
+  keep_quotas_exact
+}
+
+# Removing a subvolume whose tree is at least drop_subtree_threshold levels deep skips its quota
+# accounting and marks every qgroup inconsistent; from then on the disk limits no longer hold
+# (seen: 1.5 GB written under a 1 GB limit after many containers were removed). Account every
+# removal (8 is btrfs's deepest level), and rescan when an earlier removal left them inexact.
+keep_quotas_exact() {
+  local uuid qgroups
+  uuid="$(findmnt -no UUID "$DATA" | head -n1)"
+  qgroups="/sys/fs/btrfs/$uuid/qgroups"
+  if [[ -w $qgroups/drop_subtree_threshold ]]; then
+    echo 8 >"$qgroups/drop_subtree_threshold"
+  fi
+  if [[ -r $qgroups/inconsistent && $(cat "$qgroups/inconsistent") == 1 ]]; then
+    step "docker: disk quotas are inconsistent; rescan them (btrfs quota rescan -w)"
+    btrfs quota rescan -w "$DATA" >>"$LOG" 2>&1 || die "btrfs quota rescan failed; see $LOG"
+  fi
 }
 
 setup_bridge() {

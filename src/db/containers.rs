@@ -58,6 +58,15 @@ pub async fn lock_owner(tx: &mut PgConnection, user_id: Uuid) -> Result<String, 
         .await
 }
 
+/// Serialises the making of one user's network until `tx` ends.
+pub async fn lock_network(tx: &mut PgConnection, user_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query(include_str!("../../sql/containers/lock_network.sql"))
+        .bind(user_id)
+        .execute(tx)
+        .await
+        .map(|_| ())
+}
+
 pub async fn insert(
     tx: &mut PgConnection,
     new: NewContainer<'_>,

@@ -20,7 +20,7 @@ impl Runtime {
             .await
         {
             Ok(_) => return Ok(()),
-            // Left over from a race whose creates did not both get to reduce it.
+            // Twins made before provisioning held a lock around this: keep the oldest.
             Err(err) if err.to_string().contains("ambiguous") => {
                 return keep_one(&docker, name).await
             }
@@ -39,16 +39,13 @@ impl Runtime {
             ..Default::default()
         };
         match docker.create_network(request).await {
-            Ok(_) => {}
-            // Made concurrently by another create of the same user.
+            Ok(_) => Ok(()),
+            // Made meanwhile by another sandboxd sharing this engine.
             Err(err) => match RuntimeError::from(err) {
-                RuntimeError::Rejected(message) if message.contains("already exists") => {}
-                other => return Err(other),
+                RuntimeError::Rejected(message) if message.contains("already exists") => Ok(()),
+                other => Err(other),
             },
         }
-        // Two creates for one user can both find no network and both make one (this engine
-        // accepts the second name; containers then fail on an "ambiguous" network).
-        keep_one(&docker, name).await
     }
 }
 

@@ -103,6 +103,8 @@ impl Provisioner {
         let job_id = Uuid::new_v4();
         db::exec_jobs::insert(&self.pool, job_id, owner.id(), row.id, &json!(request)).await?;
         let result = self.run_job(&row, job_id, &request, timeout).await;
+        // The command kept the environment busy while it ran: its end is activity as well.
+        self.touch(row.id).await;
         let status = if result.error.is_none() {
             "completed"
         } else {

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Removes what earlier test runs left behind: their databases (each test makes its own), and the
+# containers, networks and Redis keys of test servers that did not get to clean up (a killed
+# run, a panicking test). Left on the stack's one engine they pile up and slow every create and
+# removal that follows.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/lib.sh
+. "$HERE/lib.sh"
+# shellcheck source=/dev/null
+. "$HERE/../.sandboxd/stack.env"
+
+# Every test server's instance label and key prefix starts with this (tests/api/helpers.rs).
+TEST_INSTANCE=sandboxd-test
+
+STEP="clean test leftovers"
+step "clean what earlier test runs left: databases, containers, networks, Redis keys"
+stale=$(psql "$SANDBOXD_DATABASE_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'sandboxd\_test\_%'") ||
+  die "cannot list databases"
+for name in $stale; do
+  psql "$SANDBOXD_DATABASE_URL" -qc "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null || die "cannot drop $name"
+done
+
+# Tests' engine objects, by label; an environment the tests' own engine helpers start by hand
+# carries the same label.
+dk() { docker -H "$SANDBOXD_DOCKER_HOST" "$@"; }
+# test_objects LIST-COMMAND...: the ids of the objects it lists that a test server made.
+test_objects() {
+  dk "$@" --filter label=sandboxd.instance --format "{{.ID}} {{.Label \"sandboxd.instance\"}}" |
+    awk -v prefix="$TEST_INSTANCE:" 'index($2, prefix) == 1 { print $1 }'
+}
+containers=$(test_objects ps --all)
+if [[ -n $containers ]]; then
+  # shellcheck disable=SC2086
+  dk rm -f $containers >/dev/null || die "cannot remove test containers"
+fi
+networks=$(test_objects network ls)
+for network in $networks; do
+  dk network rm "$network" >/dev/null 2>&1 || note "network $network is still in use; left"
+done
+
+redis=(redis-cli -u "$SANDBOXD_REDIS_URL" --no-auth-warning)
+keys=$("${redis[@]}" --scan --pattern "$TEST_INSTANCE:*" | wc -l)
+"${redis[@]}" --scan --pattern "$TEST_INSTANCE:*" | xargs -r -n 500 "${redis[@]}" unlink >/dev/null
+
+note "removed $(wc -w <<<"$stale") database(s), $(wc -w <<<"$containers") container(s), $(wc -w <<<"$networks") network(s), $keys Redis key(s)"
