@@ -67,7 +67,7 @@ async fn learn(world: &mut World) {
             .await
             .unwrap();
         let containers = listed["containers"].as_array().unwrap();
-        // KNOWN BUG (see isolation_world.rs): the next create must not race this one's network.
+        // One still being made has no docker id yet, which the leak search must know.
         if containers.iter().any(|env| env["status"] == "creating") {
             tokio::time::sleep(std::time::Duration::from_millis(300)).await;
             return Box::pin(learn(world)).await;

@@ -125,22 +125,22 @@ impl World {
         ]);
         let bystander_id = secrets[&Tenant::Bystander][0].clone();
 
-        // KNOWN BUG: two environments of one user provisioned at once can both create the
-        // user's network, and the engine accepts the duplicate name, after which "network ...
-        // is ambiguous" fails provisioning. So each user's first environment is made alone.
-        let first = [
-            app.create_busybox(&owner, json!({"name": "owner-main-env"}))
-                .await,
-            app.create_busybox(&other, json!({"name": "other-own-env"}))
-                .await,
+        // All at once, as a user may: the owner's three share one network made once.
+        let requests = [
+            (&owner, "owner-main-env"),
+            (&other, "other-own-env"),
+            (&owner, "owner-spare-env"),
+            (&owner, "owner-doomed-env"),
         ];
+        let created = futures_util::future::join_all(
+            requests
+                .iter()
+                .map(|(session, name)| app.create_busybox(session, json!({ "name": name }))),
+        )
+        .await;
         let mut envs = Vec::new();
-        for (session, body) in [(&owner, &first[0]), (&other, &first[1])] {
+        for ((session, _), body) in requests.iter().zip(&created) {
             envs.push(running(&app, session, body).await);
-        }
-        for name in ["owner-spare-env", "owner-doomed-env"] {
-            let body = app.create_busybox(&owner, json!({"name": name})).await;
-            envs.push(running(&app, &owner, &body).await);
         }
         let theirs = envs.remove(1);
         envs.push(theirs);
