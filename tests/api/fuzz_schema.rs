@@ -45,9 +45,12 @@ async fn generated_requests_get_documented_answers_and_never_a_server_error() {
         .arg(format!("{}/api/openapi.json", app.address))
         .args(["--checks", CHECKS])
         .args(["--max-examples", &examples.to_string()])
+        // One worker: with two threads, Debian 12's Python 3.11.2 sometimes fails inside the
+        // tool itself ("AST constructor recursion depth mismatch", CPython gh-106905), which
+        // Hypothesis then reports as an inconsistent result of whatever operation it was on.
         .args([
             "--workers",
-            "2",
+            "1",
             "--no-color",
             "--generation-database",
             "none",
