@@ -113,7 +113,7 @@ impl Settings {
             images: env.get("SANDBOXD_IMAGES", DEFAULT_IMAGES.to_string())?,
             pids_limit: env.get("SANDBOXD_PIDS_LIMIT", 512)?,
             disk_quota: env.get("SANDBOXD_DISK_QUOTA", true)?,
-            workers: env.get("SANDBOXD_WORKERS", 2)?,
+            workers: env.get("SANDBOXD_WORKERS", 16)?,
             job_attempts: env.get("SANDBOXD_JOB_ATTEMPTS", 3)?,
             job_lease: Duration::from_secs(env.get("SANDBOXD_JOB_LEASE_SECONDS", 10)?),
             web_dir: env.get("SANDBOXD_WEB_DIR", "templates".to_string())?,

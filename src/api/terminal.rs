@@ -170,7 +170,7 @@ impl Connection {
             }),
             End::ClientLeft(reason) => reason,
             End::Closed(reason) => {
-                attachment.shell.hang_up();
+                self.state.terminals.hang_up(&attachment.shell);
                 Some(reason)
             }
         };

@@ -4,6 +4,7 @@
 //! Shells live in the API process that started them. Behind a load balancer a reconnect may
 //! reach another replica and get a new shell; with `use_tmux` the tmux session still survives.
 
+mod hangup;
 pub mod protocol;
 #[cfg(test)]
 mod protocol_props;
@@ -22,6 +23,7 @@ use crate::db::containers::ContainerRow;
 use crate::error::ApiError;
 use crate::provision::container_name;
 use crate::runtime::{Runtime, RuntimeError};
+use hangup::Hangups;
 use shell::ShellSpec;
 
 const LAUNCH: &str = include_str!("launch.sh");
@@ -35,6 +37,7 @@ type Key = (Uuid, String);
 #[derive(Clone)]
 pub struct Terminals {
     runtime: Runtime,
+    hangups: Hangups,
     grace: Duration,
     per_environment: usize,
     shells: Arc<Mutex<HashMap<Key, Arc<Shell>>>>,
@@ -55,6 +58,7 @@ pub struct Opened {
 impl Terminals {
     pub fn new(runtime: Runtime, grace: Duration, per_environment: usize) -> Self {
         Self {
+            hangups: Hangups::start(runtime.clone()),
             runtime,
             grace,
             per_environment,
@@ -121,6 +125,7 @@ impl Terminals {
         let shell = attachment.shell.clone();
         let generation = shell.generation();
         let grace = self.grace;
+        let hangups = self.hangups.clone();
         tokio::spawn(async move {
             tokio::time::sleep(grace).await;
             if shell.unattended_since(generation) {
@@ -128,9 +133,14 @@ impl Terminals {
                     session_id = shell.session_id,
                     "terminal not resumed; hanging up"
                 );
-                shell.hang_up();
+                hangups.request(&shell);
             }
         });
+    }
+
+    /// Hangs `shell` up now; its output then ends, and its client, if any, gets `exit`.
+    pub fn hang_up(&self, shell: &Shell) {
+        self.hangups.request(shell);
     }
 
     /// Open shells, for metrics.
@@ -201,7 +211,7 @@ impl Terminals {
         let mut shells = self.shells.lock().expect("terminal registry lock");
         if let Some(other) = shells.get(&key) {
             // Another connection started this session first: keep theirs, hang ours up.
-            shell.hang_up();
+            self.hangups.request(&shell);
             return Ok(other.clone());
         }
         shells.insert(key, shell.clone());

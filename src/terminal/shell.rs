@@ -3,7 +3,6 @@
 //! at a time, and a new one takes over from the old.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
@@ -12,7 +11,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::replay::{ReplayBuffer, REPLAY_BYTES};
-use crate::runtime::{Runtime, RuntimeError, Tty, TtyInput, TtyOutput};
+use crate::runtime::{Runtime, Tty, TtyInput, TtyOutput};
 
 /// Output chunks queued for a client. When a client reads slowly the queue fills, the shell's
 /// output stops being read, and the process in the container blocks on its writes: memory
@@ -20,11 +19,6 @@ use crate::runtime::{Runtime, RuntimeError, Tty, TtyInput, TtyOutput};
 const CLIENT_QUEUE: usize = 16;
 /// Keystroke batches queued for the shell.
 pub const INPUT_QUEUE: usize = 16;
-
-const HANGUP: &str = include_str!("hangup.sh");
-const HANGUP_ATTEMPTS: u32 = 3;
-/// The script waits up to two seconds for the shell before killing it.
-const HANGUP_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub enum ShellEvent {
     Output(Bytes),
@@ -155,38 +149,9 @@ impl Shell {
         self.runtime.resize_tty(&self.exec_id, cols, rows).await
     }
 
-    /// Hangs the shell up; its output then ends and the attached client, if any, gets `exit`.
-    pub fn hang_up(&self) {
-        let runtime = self.runtime.clone();
-        let container = self.container.clone();
-        let session_id = self.session_id.clone();
-        tokio::spawn(async move {
-            let command = ["sh", "-c", HANGUP, "sandboxd-hangup", &session_id]
-                .map(String::from)
-                .to_vec();
-            // A shell left running would hold a slot of the environment's terminal cap, so a
-            // failed hang-up is retried; a container that is gone took the shell with it.
-            for attempt in 1..=HANGUP_ATTEMPTS {
-                match runtime
-                    .exec(&container, command.clone(), Vec::new(), HANGUP_TIMEOUT)
-                    .await
-                {
-                    Ok(_) | Err(RuntimeError::NotFound(_)) => return,
-                    // Refused as asked (a stopped container): trying again changes nothing.
-                    Err(RuntimeError::Rejected(err)) => {
-                        tracing::debug!(error = %err, session_id, "terminal not hung up");
-                        return;
-                    }
-                    Err(err) if attempt == HANGUP_ATTEMPTS => {
-                        tracing::warn!(error = %err, session_id, "could not hang up a terminal");
-                    }
-                    Err(err) => {
-                        tracing::debug!(error = %err, session_id, attempt, "hanging up a terminal failed; retrying");
-                        tokio::time::sleep(Duration::from_millis(500 * attempt as u64)).await;
-                    }
-                }
-            }
-        });
+    /// The engine name of the container the shell runs in.
+    pub fn container(&self) -> &str {
+        &self.container
     }
 
     async fn pump(&self, mut output: TtyOutput) {
