@@ -20,6 +20,8 @@ use bollard::exec::{CreateExecOptions, StartExecOptions, StartExecResults};
 use bollard::query_parameters::ResizeExecOptions;
 use bollard::{Docker, API_DEFAULT_VERSION};
 use bytes::Bytes;
+use common::api::Api;
+use common::database::Database;
 use common::server::Server;
 use common::stage::{only_listing, Stage};
 use common::stats::{median, ms, percentile};
@@ -41,6 +43,10 @@ const LINE_LENGTH: usize = 50;
 const BIG_FILE_BYTES: u64 = 100_000_000;
 const CAT_RUNS: usize = 3;
 const IDLE_TERMINALS: usize = 1_000;
+/// The idle terminals are spread over this many environments, as many users' would be: the
+/// engine handles a few dozen execs per container well, not a thousand (hang-ups then take
+/// minutes, and removing the container longer).
+const IDLE_ENVIRONMENTS: usize = 40;
 const OPEN_CONCURRENCY: usize = 32;
 /// The engine's read buffer per attach, as sandboxd's own (runtime/tty.rs).
 const READ_CAPACITY: usize = 32 * 1024;
@@ -60,17 +66,21 @@ async fn main() -> anyhow::Result<()> {
         ("SANDBOXD_PIDS_LIMIT", "4096".to_string()),
         (
             "SANDBOXD_TERMINALS_PER_ENVIRONMENT",
-            (IDLE_TERMINALS * 2).to_string(),
+            IDLE_TERMINALS.div_ceil(IDLE_ENVIRONMENTS).to_string(),
         ),
         ("SANDBOXD_TERMINAL_GRACE_SECONDS", "1".to_string()),
     ];
     let stage = Stage::start("terminal", &extra).await?;
-    let outcome = run(&stage.settings, &stage.server).await;
+    let outcome = run(&stage.settings, &stage.database, &stage.server).await;
     stage.finish(outcome).await
 }
 
-async fn run(settings: &Settings, server: &Server) -> anyhow::Result<()> {
+async fn run(settings: &Settings, database: &Database, server: &Server) -> anyhow::Result<()> {
     server.wait_ready(Duration::from_millis(100)).await?;
+    // The seeded admin's tier allows fewer environments than the benchmark holds.
+    database
+        .execute("UPDATE tiers SET max_containers = 1000 WHERE name = 'enterprise'")
+        .await?;
     let api = server.admin().await?;
     eprintln!("==> creating a busybox environment ...");
     let busybox = json!({
@@ -88,27 +98,41 @@ async fn run(settings: &Settings, server: &Server) -> anyhow::Result<()> {
             Duration::from_millis(100),
         )
         .await?;
-    let outcome = measure(settings, server, &api.base, &api.token, &id).await;
-    // The environment goes first through the API, so the server forgets it too.
-    if let Err(err) = api.delete(&id).await {
-        eprintln!("deleting the environment failed: {err:#}");
+    eprintln!("==> creating {IDLE_ENVIRONMENTS} more for the idle terminals ...");
+    let idle = api.create_all(&busybox, IDLE_ENVIRONMENTS).await?;
+    let running = api
+        .wait_running(&idle, Duration::from_secs(180), Duration::from_millis(100))
+        .await?;
+    ensure!(
+        running == IDLE_ENVIRONMENTS,
+        "{running} of {IDLE_ENVIRONMENTS} running"
+    );
+    let outcome = measure(settings, server, &api, &id, &idle).await;
+    // The environments go first through the API, so the server forgets them too.
+    if let Err(err) = api.delete_all(&[vec![id], idle].concat()).await {
+        eprintln!("deleting the environments failed: {err:#}");
     }
     outcome
+}
+
+fn terminal_url(api: &Api, id: &str) -> String {
+    format!(
+        "{}/ws/terminal/{id}?token={}&cols={COLS}&rows={ROWS}",
+        api.base.replacen("http", "ws", 1),
+        api.token
+    )
 }
 
 async fn measure(
     settings: &Settings,
     server: &Server,
-    base: &str,
-    token: &str,
+    api: &Api,
     id: &str,
+    idle: &[String],
 ) -> anyhow::Result<()> {
     let docker = docker(&settings.docker_host).await?;
     let container = format!("sbx-{id}");
-    let ws_base = format!(
-        "{}/ws/terminal/{id}?token={token}&cols={COLS}&rows={ROWS}",
-        base.replacen("http", "ws", 1)
-    );
+    let ws_base = terminal_url(api, id);
 
     eprintln!("==> writing /tmp/big ({BIG_FILE_BYTES} bytes) with a raw exec ...");
     let script = format!(
@@ -140,7 +164,8 @@ async fn measure(
     raw.close().await;
 
     eprintln!("==> {IDLE_TERMINALS} idle terminals, {OPEN_CONCURRENCY} opened at a time ...");
-    let memory = idle_terminals(server, base, &ws_base).await;
+    let idle_urls: Vec<String> = idle.iter().map(|id| terminal_url(api, id)).collect();
+    let memory = idle_terminals(server, &api.base, &idle_urls).await;
 
     report(&echoes, &throughput, &memory);
     record(&echoes, &throughput, &memory)
@@ -496,7 +521,7 @@ impl Sample {
     }
 }
 
-async fn idle_terminals(server: &Server, base: &str, ws_base: &str) -> anyhow::Result<Memory> {
+async fn idle_terminals(server: &Server, base: &str, urls: &[String]) -> anyhow::Result<Memory> {
     let client = reqwest::Client::new();
     // The terminals of the earlier phases are hung up after the grace period.
     let left = wait_for_terminals(&client, base, 0, Duration::from_secs(30)).await?;
@@ -507,11 +532,14 @@ async fn idle_terminals(server: &Server, base: &str, ws_base: &str) -> anyhow::R
     tokio::time::sleep(Duration::from_secs(1)).await;
     let before = Sample::of(server.pid())?;
 
-    let url = format!("{ws_base}&mode=binary");
+    let urls: Vec<String> = urls
+        .iter()
+        .map(|url| format!("{url}&mode=binary"))
+        .collect();
     let cancel = CancellationToken::new();
     let started = Instant::now();
     let opened: Vec<anyhow::Result<Socket>> = futures_util::stream::iter(0..IDLE_TERMINALS)
-        .map(|_| open_idle(&url))
+        .map(|index| open_idle(&urls[index % urls.len()]))
         .buffer_unordered(OPEN_CONCURRENCY)
         .collect()
         .await;
@@ -827,11 +855,13 @@ fn record(
     ));
     match memory {
         Ok(memory) => results.note(format!(
-            "{} of {IDLE_TERMINALS} idle terminals opened; server RSS {:.1} MB before, {:.1} MB \
-             holding them",
+            "{} of {IDLE_TERMINALS} idle terminals opened over {IDLE_ENVIRONMENTS} environments; \
+             server RSS {:.1} MB before, {:.1} MB holding them; {} still held 60 s after their \
+             clients left",
             memory.opened,
             memory.before.mb(),
-            memory.held.mb()
+            memory.held.mb(),
+            memory.left_open
         )),
         Err(err) => results.note(format!("the idle terminals phase failed: {err:#}")),
     }

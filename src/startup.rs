@@ -15,7 +15,7 @@ use crate::admin::seed::{ensure_admin, AdminSeed};
 use crate::admin::Admin;
 use crate::api::{self, errors};
 use crate::auth::rate_limit::RateLimiter;
-use crate::auth::{jwt::JwtKeys, Auth};
+use crate::auth::{jwt::JwtKeys, session_cache::SessionCache, Auth};
 use crate::config::Settings;
 use crate::db;
 use crate::events::EventBus;
@@ -142,11 +142,13 @@ fn build_state(
         catalogue: Arc::new(Catalogue::parse(&settings.images, &settings.registry)?),
         settings: settings.clone(),
     };
+    let sessions = Arc::new(SessionCache::default());
     Ok(AppState {
         auth: Arc::new(Auth {
             pool: pool.clone(),
             keys: JwtKeys::new(&jwt_secret),
             session_ttl: settings.jwt_ttl,
+            sessions: sessions.clone(),
         }),
         limiter: RateLimiter::new(kv.clone()),
         metrics: Arc::new(Metrics::new()),
@@ -160,6 +162,7 @@ fn build_state(
         admin: Admin {
             pool: pool.clone(),
             provisioner: provisioner.clone(),
+            sessions,
         },
         provisioner,
         pool,

@@ -72,7 +72,10 @@ impl Admin {
     pub async fn set_tier(&self, id: &str, tier: &str) -> ApiResult<UserDetail> {
         let uuid = user_id(id)?;
         match db::admin::set_tier(&self.pool, uuid, tier).await {
-            Ok(true) => self.user(id).await,
+            Ok(true) => {
+                self.sessions.forget_user(uuid);
+                self.user(id).await
+            }
             Ok(false) => Err(user_not_found()),
             Err(err) if is_foreign_key_violation(&err, USER_TIER_KEY) => Err(ApiError::not_found(
                 "TIER_NOT_FOUND",
@@ -113,6 +116,7 @@ impl Admin {
             return Err(user_not_found());
         }
         let credentials_revoked = db::admin::revoke_credentials(&self.pool, uuid).await?;
+        self.sessions.forget_user(uuid);
         let environments_stopped = self.provisioner.stop_everything_of(uuid, 1).await?;
         tracing::info!(user_id = %uuid, credentials_revoked, "user disabled");
         Ok(Disabled {

@@ -171,7 +171,10 @@ impl Auth {
 
     pub async fn logout(&self, principal: &Principal) -> ApiResult<()> {
         match principal.credential {
-            Credential::Session(id) => db::sessions::revoke(&self.pool, id).await?,
+            Credential::Session(id) => {
+                db::sessions::revoke(&self.pool, id).await?;
+                self.sessions.forget_session(id);
+            }
             Credential::ApiToken(id) => {
                 db::tokens::revoke(&self.pool, id, principal.id()).await?;
             }

@@ -1,5 +1,6 @@
-//! Turns a bearer credential into a [`Principal`], checking it against Postgres every time so
-//! logout, revocation and account disabling take effect at once.
+//! Turns a bearer credential into a [`Principal`]. API tokens are checked against Postgres every
+//! time; sessions at most once a second (see [`super::session_cache`]). Logout, revocation and
+//! account disabling take effect at once in the process that made them.
 
 use super::{api_token, Auth, Credential, Principal, Scope};
 use crate::db;
@@ -16,9 +17,16 @@ impl Auth {
 
     async fn authenticate_session(&self, jwt: &str) -> ApiResult<Principal> {
         let claims = self.keys.verify(jwt).ok_or_else(invalid)?;
-        let user = db::sessions::principal(&self.pool, claims.sid, claims.sub)
-            .await?
-            .ok_or_else(invalid)?;
+        let user = match self.sessions.get(claims.sid, claims.sub) {
+            Some(user) => user,
+            None => {
+                let user = db::sessions::principal(&self.pool, claims.sid, claims.sub)
+                    .await?
+                    .ok_or_else(invalid)?;
+                self.sessions.remember(claims.sid, &user);
+                user
+            }
+        };
         Ok(Principal {
             scopes: Scope::allowed_for_role(&user.role),
             user,

@@ -9,8 +9,10 @@ pub mod principal;
 pub mod profile;
 pub mod rate_limit;
 pub mod scope;
+pub mod session_cache;
 pub mod tokens;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::PgPool;
@@ -23,4 +25,6 @@ pub struct Auth {
     pub pool: PgPool,
     pub keys: jwt::JwtKeys,
     pub session_ttl: Duration,
+    /// Shared with the admin service, whose changes to a user drop their sessions from it.
+    pub sessions: Arc<session_cache::SessionCache>,
 }

@@ -1,6 +1,6 @@
 //! Reconnecting: the same shell with its recent output replayed, or tmux reattached.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 
@@ -94,4 +94,47 @@ async fn a_terminal_on_a_debian_environment_sees_its_size_through_tput() {
         .type_line("echo cols=$(tput cols)=lines=$(tput lines)=")
         .await;
     terminal.read_until("cols=123=lines=45=").await;
+}
+
+/// The `terminals` gauge: shells the server holds.
+async fn held_shells(app: &crate::helpers::TestApp) -> i64 {
+    let metrics = app.get("/metrics", None).await.text().await.unwrap();
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("sandboxd_terminals "))
+        .and_then(|value| value.trim().parse::<f64>().ok())
+        .expect("a terminals gauge") as i64
+}
+
+#[tokio::test]
+async fn shells_whose_clients_vanish_together_are_all_hung_up() {
+    let app = spawn_app_with(|s| {
+        s.terminal_grace = Duration::from_millis(300);
+        s.terminals_per_environment = 40;
+    })
+    .await;
+    let (token, id) = user_with_environment(&app, "crowd").await;
+    let mut terminals = Vec::new();
+    for index in 0..40 {
+        let mut terminal = Terminal::open(&app, &token, &id, &format!("session=s{index}")).await;
+        terminal.type_line("echo up-$((40+2))").await;
+        terminal.read_until("up-42").await;
+        terminals.push(terminal);
+    }
+    assert_eq!(held_shells(&app).await, 40);
+    // Dropped, not closed: the connections just end, as when a laptop lid shuts.
+    drop(terminals);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut held = held_shells(&app).await;
+    while held > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        held = held_shells(&app).await;
+    }
+    assert_eq!(held, 0, "shells still held 30 s after their clients left");
+    let ps = crate::engine::exec(&app.settings, &format!("sbx-{id}"), "ps -o args");
+    let processes = String::from_utf8_lossy(&ps.stdout);
+    assert!(
+        !processes.lines().any(|line| line.ends_with("sh -l")),
+        "login shells left running: {processes}"
+    );
 }
