@@ -2,7 +2,7 @@
 //!
 //! 1. Provisioning: 50 barebone environments requested at once on a cached image, until all
 //!    are running, against 50 `docker run -d` of the same image started at once, one after
-//!    the other on the same engine.
+//!    the other on the same engine, each burst on an engine holding only the warm-up.
 //! 2. Listing: `GET /api/containers` of that user under 64 keep-alive connections, against
 //!    the engine's own `GET /containers/json` of the same 50 containers over its socket, from
 //!    the same load generator; timed runs alternate.
@@ -31,6 +31,8 @@ const CONNECTIONS: usize = 64;
 const WARMUP: Duration = Duration::from_secs(2);
 const LOAD_ROUNDS: usize = 3;
 const LOAD_RUN: Duration = Duration::from_secs(5);
+/// After removing a burst's containers, how long the engine's storage is left to settle.
+const SETTLE: Duration = Duration::from_secs(5);
 /// How often readiness is polled through GET /api/containers.
 const POLL: Duration = Duration::from_millis(50);
 
@@ -78,11 +80,13 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
     docker_run_all(&host, &image, &label, 1)?;
     remove_labelled(&host, &format!("label={label}"));
 
-    // One burst each and nothing removed in between: removing 50 containers leaves the
-    // engine's storage busy for a while after, which would slow whichever burst came next.
+    // Each burst meets the same engine: docker's 50 go before ours start, and the storage is
+    // given a moment to finish their removal.
     eprintln!("==> {ENVIRONMENTS} x docker run -d at once ...");
     let engine = docker_run_all(&host, &image, &label, ENVIRONMENTS)?;
     eprintln!("    docker {engine:.2} s");
+    remove_labelled(&host, &format!("label={label}"));
+    tokio::time::sleep(SETTLE).await;
     eprintln!("==> {ENVIRONMENTS} x POST /api/containers at once ...");
     let started = Instant::now();
     let ids = api.create_all(&barebone(), ENVIRONMENTS).await?;
@@ -104,7 +108,6 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
                 ready == ENVIRONMENTS && ours / engine <= 1.3,
             ),
     );
-    remove_labelled(&host, &format!("label={label}"));
     api.delete_all(&warm_up).await?;
 
     // The listing is of all fifty; without them it is reported as failed, not skipped.
@@ -129,8 +132,10 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
     results.note(format!(
         "provisioning: one burst per side, docker's first, each starting with one container \
          of the user running (so the user's network exists, as for anyone with an \
-         environment); sandboxd's burst runs beside docker's 50; readiness polled every 50 ms \
+         environment); docker's 50 are removed and the engine left {} s before sandboxd's \
+         burst; readiness polled every 50 ms \
          through GET /api/containers; the server runs its default {} provisioning workers",
+        SETTLE.as_secs(),
         settings.workers
     ));
     results.note(format!(
