@@ -231,7 +231,12 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
              WHERE name = 'free'"
         ))
         .await?;
-    let client = Client::builder().pool_max_idle_per_host(USERS).build()?;
+    // Idle connections are let go before the server's 5 s keep-alive closes them: reusing one
+    // the server is closing fails in the client, and would be counted as an error.
+    let client = Client::builder()
+        .pool_max_idle_per_host(USERS)
+        .pool_idle_timeout(Duration::from_secs(3))
+        .build()?;
     let mut tokens = Vec::with_capacity(USERS);
     for n in 0..USERS {
         tokens.push(sign_up(&client, &server.base, n).await?);
