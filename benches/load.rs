@@ -7,6 +7,7 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -28,10 +29,27 @@ const QUOTA: usize = 2;
 const READY_WITHIN: Duration = Duration::from_secs(90);
 const PASSWORD: &str = "load-test-password";
 
+/// `path` with its ids (UUIDs) replaced by `{id}`, so requests group by route.
+fn route_of(path: &str) -> String {
+    let path = path.split('?').next().unwrap_or(path);
+    path.split('/')
+        .map(|part| {
+            if uuid::Uuid::parse_str(part).is_ok() {
+                "{id}"
+            } else {
+                part
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// What every simulated user reports back.
 #[derive(Default)]
 struct Tally {
     latencies: Vec<Duration>,
+    /// The same latencies by method and route, ids left out.
+    by_route: BTreeMap<String, Vec<Duration>>,
     requests: u64,
     server_errors: Vec<String>,
     quota_violations: Vec<String>,
@@ -73,6 +91,11 @@ impl User {
         let mut tally = self.tally.lock().expect("tally lock");
         tally.requests += 1;
         tally.latencies.push(elapsed);
+        tally
+            .by_route
+            .entry(format!("{method} {}", route_of(path)))
+            .or_default()
+            .push(elapsed);
         if status.is_server_error() {
             tally
                 .server_errors
@@ -304,6 +327,16 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
         ms(percentile(&latencies, 50)),
         ms(percentile(&latencies, 99))
     );
+    for (route, latencies) in &tally.by_route {
+        let mut latencies = latencies.clone();
+        latencies.sort_unstable();
+        println!(
+            "    {route:<38} {:>6} requests, p50 {:>7.1} ms, p99 {:>7.1} ms",
+            latencies.len(),
+            ms(percentile(&latencies, 50)),
+            ms(percentile(&latencies, 99))
+        );
+    }
     println!("  5xx responses          {:>10}", tally.server_errors.len());
     println!(
         "  quota violations       {:>10}  (refusals exactly at the limit: {})",
