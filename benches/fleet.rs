@@ -17,13 +17,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context};
 use common::api::Api;
-use common::database::Database;
 use common::load::{self, Endpoint, Target};
 use common::results::{Figure, Results};
 use common::server::{docker, raise_open_files, remove_labelled, Server};
 use common::stage::{only_listing, Stage};
 use common::stats::{median, ms, percentile};
-use sandboxd::config::Settings;
 use serde_json::{json, Value};
 
 const ENVIRONMENTS: usize = 50;
@@ -48,19 +46,16 @@ async fn main() -> anyhow::Result<()> {
     }
     raise_open_files(65_536)?;
     let stage = Stage::start("fleet", &[]).await?;
-    let outcome = run(&stage.settings, &stage.database, &stage.server).await;
+    let outcome = run(&stage).await;
     let label = format!("label=sandboxd.bench={}", stage.server.prefix);
     remove_labelled(&stage.settings.docker_host, &label);
     stage.finish(outcome).await
 }
 
-async fn run(settings: &Settings, database: &Database, server: &Server) -> anyhow::Result<()> {
+async fn run(stage: &Stage) -> anyhow::Result<()> {
+    let (settings, server) = (&stage.settings, &stage.server);
     server.wait_ready(Duration::from_millis(50)).await?;
-    // The seeded admin's tier allows fewer environments than the benchmark holds.
-    database
-        .execute("UPDATE tiers SET max_containers = 1000 WHERE name = 'enterprise'")
-        .await?;
-    let api = server.admin().await?;
+    let api = stage.admin_with_room().await?;
     let image = format!("{}/sandboxd/debian-barebone:bookworm", settings.registry);
     let label = format!("sandboxd.bench={}", server.prefix);
     let host = settings.docker_host.clone();

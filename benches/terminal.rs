@@ -21,7 +21,6 @@ use bollard::query_parameters::ResizeExecOptions;
 use bollard::{Docker, API_DEFAULT_VERSION};
 use bytes::Bytes;
 use common::api::Api;
-use common::database::Database;
 use common::server::Server;
 use common::stage::{only_listing, Stage};
 use common::stats::{median, ms, percentile};
@@ -71,17 +70,14 @@ async fn main() -> anyhow::Result<()> {
         ("SANDBOXD_TERMINAL_GRACE_SECONDS", "1".to_string()),
     ];
     let stage = Stage::start("terminal", &extra).await?;
-    let outcome = run(&stage.settings, &stage.database, &stage.server).await;
+    let outcome = run(&stage).await;
     stage.finish(outcome).await
 }
 
-async fn run(settings: &Settings, database: &Database, server: &Server) -> anyhow::Result<()> {
+async fn run(stage: &Stage) -> anyhow::Result<()> {
+    let (settings, server) = (&stage.settings, &stage.server);
     server.wait_ready(Duration::from_millis(100)).await?;
-    // The seeded admin's tier allows fewer environments than the benchmark holds.
-    database
-        .execute("UPDATE tiers SET max_containers = 1000 WHERE name = 'enterprise'")
-        .await?;
-    let api = server.admin().await?;
+    let api = stage.admin_with_room().await?;
     eprintln!("==> creating a busybox environment ...");
     let busybox = json!({
         "image": "custom",

@@ -5,11 +5,6 @@ use sandboxd::config::Settings;
 use sandboxd::startup::Application;
 use sandboxd::{db, telemetry};
 
-// Serving a request allocates many small, short-lived buffers (rows, JSON) on several threads
-// at once; mimalloc serves those for markedly less CPU than glibc's malloc.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const USAGE: &str = "usage: sandboxd <command>
 
 commands:

@@ -3,6 +3,7 @@
 
 use sandboxd::config::Settings;
 
+use super::api::Api;
 use super::database::Database;
 use super::server::Server;
 
@@ -35,6 +36,14 @@ impl Stage {
             database,
             server,
         })
+    }
+
+    /// The seeded admin's API, their tier lifted to hold every environment a benchmark makes.
+    pub async fn admin_with_room(&self) -> anyhow::Result<Api> {
+        self.database
+            .execute("UPDATE tiers SET max_containers = 1000 WHERE name = 'enterprise'")
+            .await?;
+        self.server.admin().await
     }
 
     /// Stops the server, drops the database, and passes `outcome` on, naming the server's

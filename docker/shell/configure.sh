@@ -119,12 +119,18 @@ add_line /root/.zshrc ". /etc/sandboxd/zshrc"
 add_line /root/.bashrc ". /etc/sandboxd/bashrc"
 add_line /root/.profile "[ -n \"\${BASH_VERSION:-}\" ] || . /etc/sandboxd/shrc"
 
-if [ "$SHELL_GIT_ALIASES" = 1 ] && has git; then
-    git config --system alias.st status
-    git config --system alias.co checkout
-    git config --system alias.br branch
-    git config --system alias.ci commit
-    git config --system alias.lg "log --oneline --graph --decorate"
+# Written as one block rather than by five `git config` runs: this runs in every new
+# environment before it is ready. /etc/gitconfig is what `git config --system` reads.
+if [ "$SHELL_GIT_ALIASES" = 1 ] && has git && ! grep -qs "# sandboxd aliases" /etc/gitconfig; then
+    cat >>/etc/gitconfig <<'EOF'
+# sandboxd aliases
+[alias]
+	st = status
+	co = checkout
+	br = branch
+	ci = commit
+	lg = log --oneline --graph --decorate
+EOF
 fi
 
 log "configured: shell $login_shell, tmux $use_tmux"
