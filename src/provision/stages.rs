@@ -246,13 +246,16 @@ impl Provisioner {
         let network = network_name(env.user_id);
         // The engine accepts a second network of the same name, after which every start by
         // that name fails as ambiguous: a user's environments provisioned at once must not
-        // both make it.
-        let mut lock = self.pool.begin().await?;
-        db::containers::lock_network(&mut lock, env.user_id).await?;
-        self.runtime
-            .ensure_network(&network, self.labels(env, false))
-            .await?;
-        lock.commit().await?;
+        // both make it. The lock holds a database connection, so it is taken only when the
+        // network is missing, as for a user's first environment.
+        if !self.runtime.network_exists(&network).await? {
+            let mut lock = self.pool.begin().await?;
+            db::containers::lock_network(&mut lock, env.user_id).await?;
+            self.runtime
+                .ensure_network(&network, self.labels(env, false))
+                .await?;
+            lock.commit().await?;
+        }
         let spec = ContainerSpec {
             name: container_name(env.id),
             hostname: env.name.chars().take(63).collect(),

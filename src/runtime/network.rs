@@ -7,6 +7,24 @@ use bollard::Docker;
 use super::{Runtime, RuntimeError};
 
 impl Runtime {
+    /// Whether the network `name` exists; twins left by an earlier race are reduced to one.
+    pub async fn network_exists(&self, name: &str) -> Result<bool, RuntimeError> {
+        let docker = self.client().await?;
+        match docker
+            .inspect_network(name, None::<InspectNetworkOptions>)
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(err) if err.to_string().contains("ambiguous") => {
+                keep_one(&docker, name).await.map(|_| true)
+            }
+            Err(err) => match RuntimeError::from(err) {
+                RuntimeError::NotFound(_) => Ok(false),
+                other => Err(other),
+            },
+        }
+    }
+
     /// Makes sure the bridge network `name` exists. Each user gets one, so one user's
     /// environments cannot reach another's.
     pub async fn ensure_network(
@@ -14,18 +32,10 @@ impl Runtime {
         name: &str,
         labels: HashMap<String, String>,
     ) -> Result<(), RuntimeError> {
-        let docker = self.client().await?;
-        match docker
-            .inspect_network(name, None::<InspectNetworkOptions>)
-            .await
-        {
-            Ok(_) => return Ok(()),
-            // Twins made before provisioning held a lock around this: keep the oldest.
-            Err(err) if err.to_string().contains("ambiguous") => {
-                return keep_one(&docker, name).await
-            }
-            Err(_) => {}
+        if self.network_exists(name).await? {
+            return Ok(());
         }
+        let docker = self.client().await?;
         let request = NetworkCreateRequest {
             name: name.to_string(),
             driver: Some("bridge".into()),

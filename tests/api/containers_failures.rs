@@ -98,12 +98,20 @@ async fn delete_in_the_middle_of_provisioning_leaves_nothing_behind() {
             .delete(&format!("/api/containers/{id}"), Some(&token))
             .await;
         assert_eq!(response.status(), 200, "delete after {delay_ms} ms");
-        // A worker caught inside the engine's create call removes what it made once the call
-        // returns, which on a loaded engine takes seconds.
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-        while !environment_containers(&app, &id).is_empty()
-            && tokio::time::Instant::now() < deadline
-        {
+        // A worker caught inside the engine's create call makes the container after the
+        // delete and removes it once the call returns, which on a loaded engine takes
+        // seconds: nothing may be left once none has been seen for two seconds running.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        let mut empty_since = None;
+        while tokio::time::Instant::now() < deadline {
+            if environment_containers(&app, &id).is_empty() {
+                let since = *empty_since.get_or_insert_with(tokio::time::Instant::now);
+                if since.elapsed() >= Duration::from_secs(2) {
+                    break;
+                }
+            } else {
+                empty_since = None;
+            }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
         assert!(
