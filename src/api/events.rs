@@ -1,6 +1,7 @@
 //! `GET /ws/events`: the caller's events over a WebSocket: provisioning progress first as it
 //! stands now, then as it happens.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -57,18 +58,18 @@ async fn serve(
     if session.text(connected).await.is_err() {
         return;
     }
-    if send_current_stages(&state, &principal, &mut session)
-        .await
-        .is_err()
-    {
+    let Ok(mut snapshot) = send_current_stages(&state, &principal, &mut session).await else {
         return;
-    }
+    };
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     let mut last_heard = Instant::now();
     let close = loop {
         tokio::select! {
             received = subscription.receiver.recv() => match received {
-                Ok(frame) => if session.text(frame.to_string()).await.is_err() { return },
+                Ok(frame) => {
+                    if snapshot.is_stale(&frame) { continue }
+                    if session.text(frame.to_string()).await.is_err() { return }
+                }
                 // A slow client skips events rather than growing a queue without bound.
                 Err(RecvError::Lagged(skipped)) => tracing::debug!(skipped, "events client lagging"),
                 Err(RecvError::Closed) => break None,
@@ -117,14 +118,77 @@ async fn send_current_stages(
     state: &AppState,
     principal: &Principal,
     session: &mut actix_ws::Session,
-) -> Result<(), actix_ws::Closed> {
+) -> Result<Snapshot, actix_ws::Closed> {
+    let mut snapshot = Snapshot::default();
     let Ok(rows) = db::containers::list(&state.pool, principal.id()).await else {
-        return Ok(());
+        return Ok(snapshot);
     };
     for row in rows {
+        snapshot
+            .progress
+            .insert(row.id.to_string(), i64::from(row.progress));
         session
             .text(EventBus::frame(PROGRESS, progress_of(&row)))
             .await?;
     }
-    Ok(())
+    Ok(snapshot)
+}
+
+/// What the first frames said. The subscription starts before the snapshot is read, so events
+/// published in between arrive after it though they are older: those are dropped, so a client
+/// never sees a stage go backwards.
+#[derive(Default)]
+struct Snapshot {
+    progress: HashMap<String, i64>,
+}
+
+impl Snapshot {
+    fn is_stale(&mut self, frame: &str) -> bool {
+        if self.progress.is_empty() {
+            return false;
+        }
+        let Ok(event) = serde_json::from_str::<serde_json::Value>(frame) else {
+            return false;
+        };
+        if event["type"] != PROGRESS {
+            return false;
+        }
+        let Some(id) = event["data"]["id"].as_str() else {
+            return false;
+        };
+        let Some(&seen) = self.progress.get(id) else {
+            return false;
+        };
+        let progress = event["data"]["progress"].as_i64().unwrap_or(0);
+        if progress < seen {
+            return true;
+        }
+        // Caught up: what follows for this environment is live.
+        self.progress.remove(id);
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn progress(id: &str, stage: &str, progress: i64) -> String {
+        EventBus::frame(
+            PROGRESS,
+            json!({"id": id, "stage": stage, "progress": progress}),
+        )
+    }
+
+    #[test]
+    fn events_older_than_the_snapshot_are_dropped_until_it_is_caught_up() {
+        let mut snapshot = Snapshot::default();
+        snapshot.progress.insert("a".into(), 50);
+        assert!(snapshot.is_stale(&progress("a", "validating", 5)));
+        assert!(snapshot.is_stale(&progress("a", "pulling", 45)));
+        assert!(!snapshot.is_stale(&progress("b", "validating", 5)));
+        assert!(!snapshot.is_stale(&progress("a", "creating", 50)));
+        // Once caught up, whatever follows for it passes.
+        assert!(!snapshot.is_stale(&progress("a", "deleted", 0)));
+    }
 }
