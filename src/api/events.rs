@@ -136,15 +136,32 @@ async fn send_current_stages(
 
 /// What the first frames said. The subscription starts before the snapshot is read, so events
 /// published in between arrive after it though they are older: those are dropped, so a client
-/// never sees a stage go backwards.
-#[derive(Default)]
+/// never sees a stage go backwards. Such events arrive within the relay's latency, so the
+/// snapshot is consulted only for [`SNAPSHOT_OVERLAP`]; after that no live frame is parsed.
 struct Snapshot {
     progress: HashMap<String, i64>,
+    until: Instant,
+}
+
+/// Far longer than an event takes from Redis to this connection.
+const SNAPSHOT_OVERLAP: Duration = Duration::from_secs(2);
+
+impl Default for Snapshot {
+    fn default() -> Self {
+        Self {
+            progress: HashMap::new(),
+            until: Instant::now() + SNAPSHOT_OVERLAP,
+        }
+    }
 }
 
 impl Snapshot {
     fn is_stale(&mut self, frame: &str) -> bool {
         if self.progress.is_empty() {
+            return false;
+        }
+        if Instant::now() >= self.until {
+            self.progress = HashMap::new();
             return false;
         }
         let Ok(event) = serde_json::from_str::<serde_json::Value>(frame) else {
@@ -190,5 +207,14 @@ mod tests {
         assert!(!snapshot.is_stale(&progress("a", "creating", 50)));
         // Once caught up, whatever follows for it passes.
         assert!(!snapshot.is_stale(&progress("a", "deleted", 0)));
+    }
+
+    #[test]
+    fn past_its_overlap_the_snapshot_is_let_go() {
+        let mut snapshot = Snapshot::default();
+        snapshot.progress.insert("a".into(), 50);
+        snapshot.until = Instant::now();
+        assert!(!snapshot.is_stale(&progress("a", "validating", 5)));
+        assert!(snapshot.progress.is_empty());
     }
 }
