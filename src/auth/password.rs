@@ -1,52 +1,28 @@
 //! argon2id password hashing. Both calls are CPU- and memory-heavy on purpose (19 MiB each),
-//! so they run on a few threads of their own, one per core: a flood of logins then queues
-//! instead of taking every core, and only those threads' allocator arenas ever hold argon2's
-//! memory (on the shared blocking pool, each of up to hundreds of threads kept its own).
+//! so they run on the blocking pool, at most one per core at a time: a flood of logins queues
+//! instead of taking every core and every blocking thread.
 
-use std::sync::{mpsc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use tokio::sync::Semaphore;
 
-type Work = Box<dyn FnOnce() + Send>;
-
-/// Runs `work` on a hashing thread and waits for its answer without blocking the runtime.
-async fn on_hashing_thread<T: Send + 'static>(
+/// Runs `work` on the blocking pool once a hashing slot is free.
+async fn with_hashing_slot<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> anyhow::Result<T> {
-    static QUEUE: OnceLock<mpsc::Sender<Work>> = OnceLock::new();
-    let queue = QUEUE.get_or_init(|| {
-        let (sender, receiver) = mpsc::channel::<Work>();
-        let receiver = std::sync::Arc::new(Mutex::new(receiver));
-        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-        for n in 0..threads {
-            let receiver = receiver.clone();
-            std::thread::Builder::new()
-                .name(format!("argon2-{n}"))
-                .spawn(move || loop {
-                    let next = receiver.lock().expect("hashing queue lock").recv();
-                    match next {
-                        Ok(work) => work(),
-                        Err(_) => return,
-                    }
-                })
-                .expect("a hashing thread starts");
-        }
-        sender
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    let slots = SLOTS.get_or_init(|| {
+        Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
     });
-    let (answer, answered) = tokio::sync::oneshot::channel();
-    let job: Work = Box::new(move || {
-        let _ = answer.send(work());
-    });
-    queue
-        .send(job)
-        .map_err(|_| anyhow::anyhow!("the hashing threads are gone"))?;
-    Ok(answered.await?)
+    let _slot = slots.acquire().await?;
+    Ok(tokio::task::spawn_blocking(work).await?)
 }
 
 pub async fn hash(password: String) -> anyhow::Result<String> {
-    on_hashing_thread(move || hash_now(&password)).await?
+    with_hashing_slot(move || hash_now(&password)).await?
 }
 
 fn hash_now(password: &str) -> anyhow::Result<String> {
@@ -60,7 +36,7 @@ fn hash_now(password: &str) -> anyhow::Result<String> {
 /// Checks `password` against `stored`. With no stored hash (unknown user, or a guest) it checks
 /// against a throwaway hash, so a wrong user costs the same time as a wrong password.
 pub async fn verify(password: String, stored: Option<String>) -> bool {
-    on_hashing_thread(move || {
+    with_hashing_slot(move || {
         let target = stored.as_deref().unwrap_or_else(|| decoy_hash());
         let matches = PasswordHash::new(target)
             .map(|parsed| {
