@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, ensure};
 use futures_util::future::join_all;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 /// A session token for `login` (an email or a username).
@@ -34,34 +35,39 @@ pub struct Api {
 }
 
 impl Api {
-    pub async fn get(&self, path: &str) -> anyhow::Result<Value> {
-        let response = self
+    /// `method path` as this user, with `body` as JSON when given: the status and the answer
+    /// (null when it is not JSON).
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> anyhow::Result<(StatusCode, Value)> {
+        let mut request = self
             .client
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await?;
-        ensure!(
-            response.status().is_success(),
-            "GET {path}: {}",
-            response.status()
-        );
-        Ok(response.json().await?)
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        Ok((status, response.json().await.unwrap_or(Value::Null)))
+    }
+
+    pub async fn get(&self, path: &str) -> anyhow::Result<Value> {
+        let (status, answer) = self.call(Method::GET, path, None).await?;
+        ensure!(status.is_success(), "GET {path}: {status}");
+        Ok(answer)
     }
 
     /// Asks for one environment; its id.
     pub async fn create(&self, request: &Value) -> anyhow::Result<String> {
-        let response = self
-            .client
-            .post(format!("{}/api/containers", self.base))
-            .bearer_auth(&self.token)
-            .json(request)
-            .send()
+        let (status, created) = self
+            .call(Method::POST, "/api/containers", Some(request))
             .await?;
-        let status = response.status();
-        let created: Value = response.json().await?;
         ensure!(
-            status.as_u16() == 202,
+            status == StatusCode::ACCEPTED,
             "create answered {status}: {created}"
         );
         created["id"]
@@ -124,17 +130,9 @@ impl Api {
     }
 
     pub async fn delete(&self, id: &str) -> anyhow::Result<()> {
-        let response = self
-            .client
-            .delete(format!("{}/api/containers/{id}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await?;
-        ensure!(
-            response.status().is_success(),
-            "delete answered {}",
-            response.status()
-        );
+        let path = format!("/api/containers/{id}");
+        let (status, _) = self.call(Method::DELETE, &path, None).await?;
+        ensure!(status.is_success(), "delete answered {status}");
         Ok(())
     }
 
