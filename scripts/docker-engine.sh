@@ -75,7 +75,7 @@ setup_btrfs() {
       btrfs quota enable "$DATA"
     }
   fi
-  [[ $(cat "$qgroups/mode" 2>/dev/null) == squota ]] || keep_quotas_exact
+  [[ $(cat "$qgroups/mode" 2>/dev/null) == squota ]] || keep_quotas_exact "$qgroups"
 }
 
 # The filesystem's qgroup state in sysfs; the directory exists only while quotas are on.
@@ -100,10 +100,9 @@ EOF
 # drop_subtree_threshold levels deep skips its accounting and marks every qgroup inconsistent,
 # and from then on the disk limits no longer hold (seen: 1.5 GB written under a 1 GB limit after
 # many containers were removed). Account every removal (8 is btrfs's deepest level), and rescan
-# when an earlier removal left them inexact.
+# when an earlier removal left them inexact. Argument: the filesystem's qgroups_dir.
 keep_quotas_exact() {
-  local qgroups
-  qgroups="$(qgroups_dir)"
+  local qgroups=$1
   if [[ -w $qgroups/drop_subtree_threshold ]]; then
     echo 8 >"$qgroups/drop_subtree_threshold"
   fi
@@ -142,7 +141,6 @@ restore_rules() { # RULES-BEFORE-START
   note "restoring $(grep -c '^-I' <<<"$missing") iptables rules of another dockerd"
   iptables-restore --noflush <<<"$missing"
 }
-# Our bridge's isolation rule disappears when another dockerd restarts and flushes the chains.
 # Environments may talk to the internet and to nothing on this host: without this, any host
 # service listening on all interfaces (sandboxd at its default bind, for one) answers on the
 # environment's gateway. Replies to the host's own connections still pass (NEW only).
@@ -154,6 +152,7 @@ guard_host() {
   done
 }
 
+# Our bridge's isolation rule disappears when another dockerd restarts and flushes the chains.
 own_rules_ok() { iptables -C DOCKER-ISOLATION-STAGE-1 -i "$BRIDGE" ! -o "$BRIDGE" -j DOCKER-ISOLATION-STAGE-2 2>/dev/null; }
 
 up() {
