@@ -1,6 +1,6 @@
 #!/bin/sh
-# Applies an environment's role and shell options. sandboxd runs it as root inside the
-# environment at the configuring stage; running it again changes nothing.
+# Applies an environment's role and shell options. boot.sh runs it as root inside the
+# environment on its first boot; running it again changes nothing.
 set -eu
 . /etc/sandboxd/options.env
 
@@ -107,7 +107,7 @@ echo "$login_shell" >/etc/sandboxd/login-shell
 use_tmux=0
 if [ "$SHELL_USE_TMUX" = 1 ] && has tmux; then
     use_tmux=1
-    cp /etc/sandboxd/tmux.conf /etc/tmux.conf
+    cp /usr/lib/sandboxd/tmux.conf /etc/tmux.conf
 fi
 echo "$use_tmux" >/etc/sandboxd/use-tmux
 
@@ -115,9 +115,9 @@ add_line() {
     touch "$1"
     grep -qxF "$2" "$1" || echo "$2" >>"$1"
 }
-add_line /root/.zshrc ". /etc/sandboxd/zshrc"
-add_line /root/.bashrc ". /etc/sandboxd/bashrc"
-add_line /root/.profile "[ -n \"\${BASH_VERSION:-}\" ] || . /etc/sandboxd/shrc"
+add_line /root/.zshrc ". /usr/lib/sandboxd/zshrc"
+add_line /root/.bashrc ". /usr/lib/sandboxd/bashrc"
+add_line /root/.profile "[ -n \"\${BASH_VERSION:-}\" ] || . /usr/lib/sandboxd/shrc"
 
 # Written as one block rather than by five `git config` runs: this runs in every new
 # environment before it is ready. /etc/gitconfig is what `git config --system` reads.

@@ -41,7 +41,7 @@ impl Provisioner {
         let timestamps = request.timestamps.unwrap_or(false);
         let lines = self
             .runtime
-            .logs(&container_name(row.id), tail, follow, timestamps)
+            .logs(&container_name(row.id), Some(tail), follow, timestamps)
             .await;
         let mut lines = match lines {
             Ok(lines) => lines,

@@ -3,6 +3,7 @@
 
 pub mod bulk;
 pub mod catalogue;
+mod configure;
 pub mod create;
 pub mod env_vars;
 pub mod events;
@@ -21,6 +22,7 @@ pub mod stats;
 pub mod view;
 pub mod worker;
 
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use sqlx::PgPool;
@@ -40,6 +42,8 @@ pub struct Provisioner {
     pub events: EventBus,
     pub catalogue: Arc<Catalogue>,
     pub settings: Arc<Settings>,
+    /// Whether the engine has been seen to hold this build's shell scripts.
+    pub scripts_ready: Arc<AtomicBool>,
 }
 
 /// The engine's name for an environment's container: derived from its id, so a retried

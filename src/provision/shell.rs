@@ -1,12 +1,18 @@
-//! What the configuring stage puts into an environment: the scripts of `docker/shell/` and
-//! the environment's options, as a tar archive for the engine to unpack at `/etc/sandboxd`.
+//! What makes an environment's shell: the scripts of `docker/shell/`, shared read-only by every
+//! environment at `/usr/lib/sandboxd`, and the environment's options, given to its first
+//! process (`boot.sh`), which applies them on the first boot and reports how that went.
+
+use sha2::{Digest, Sha256};
 
 use super::request::ShellOptions;
 
-pub const DIRECTORY: &str = "/etc/sandboxd";
-pub const CONFIGURE: &str = "/etc/sandboxd/configure.sh";
+pub const DIRECTORY: &str = "/usr/lib/sandboxd";
+const BOOT: &str = "/usr/lib/sandboxd/boot.sh";
+/// The line boot.sh prints once configuring is over, followed by its exit status.
+const CONFIGURED: &str = "sandboxd-configured ";
 
-const FILES: [(&str, &str); 6] = [
+const FILES: [(&str, &str); 7] = [
+    ("boot.sh", include_str!("../../docker/shell/boot.sh")),
     (
         "configure.sh",
         include_str!("../../docker/shell/configure.sh"),
@@ -18,47 +24,80 @@ const FILES: [(&str, &str); 6] = [
     ("stats.sh", include_str!("../../docker/shell/stats.sh")),
 ];
 
-/// The options as shell variables, for the scripts to read.
-pub fn options_env(role: Option<&str>, shell: &ShellOptions) -> String {
-    let flag = |on: bool| if on { "1" } else { "0" };
-    // The theme is one of a fixed list, so it needs no quoting beyond this.
-    format!(
-        "SANDBOXD_ROLE='{}'\nSHELL_ENHANCED={}\nSHELL_THEME='{}'\nSHELL_AUTOSUGGESTIONS={}\n\
-         SHELL_SYNTAX_HIGHLIGHT={}\nSHELL_HISTORY_SEARCH={}\nSHELL_GIT_ALIASES={}\n\
-         SHELL_SYSTEM_STATS={}\nSHELL_USE_TMUX={}\n",
-        role.unwrap_or(""),
-        flag(shell.enhanced),
-        shell.theme,
-        flag(shell.autosuggestions),
-        flag(shell.syntax_highlight),
-        flag(shell.history_search),
-        flag(shell.git_aliases),
-        flag(shell.system_stats),
-        flag(shell.use_tmux),
-    )
+/// Where the engine keeps one version of the scripts: named after their content, so
+/// environments made by an older build keep theirs and replicas of one build share one.
+pub struct ScriptsHolder {
+    pub container: String,
+    pub image: String,
 }
 
-/// A tar archive holding `sandboxd/` with the scripts and `options.env`, to unpack at `/etc`.
-pub fn archive(role: Option<&str>, shell: &ShellOptions) -> std::io::Result<Vec<u8>> {
+pub fn scripts_holder() -> ScriptsHolder {
+    let mut digest = Sha256::new();
+    for (name, body) in FILES {
+        digest.update(name.as_bytes());
+        digest.update([0]);
+        digest.update(body.as_bytes());
+        digest.update([0]);
+    }
+    let version = &hex::encode(digest.finalize())[..12];
+    ScriptsHolder {
+        container: format!("sandboxd-shell-{version}"),
+        image: format!("sandboxd/shell:{version}"),
+    }
+}
+
+/// The scripts as a root filesystem archive: `usr/lib/sandboxd/*`.
+pub fn scripts_archive() -> std::io::Result<Vec<u8>> {
     let mut builder = tar::Builder::new(Vec::new());
-    let mut directory = tar::Header::new_gnu();
-    directory.set_entry_type(tar::EntryType::Directory);
-    directory.set_mode(0o755);
-    directory.set_size(0);
-    builder.append_data(&mut directory, "sandboxd/", std::io::empty())?;
-    let options = options_env(role, shell);
-    let entries = FILES
-        .iter()
-        .map(|(name, body)| (*name, body.as_bytes()))
-        .chain(std::iter::once(("options.env", options.as_bytes())));
-    for (name, body) in entries {
+    let relative = DIRECTORY.trim_start_matches('/');
+    let mut parent = String::new();
+    for part in relative.split('/') {
+        parent.push_str(part);
+        parent.push('/');
+        let mut directory = tar::Header::new_gnu();
+        directory.set_entry_type(tar::EntryType::Directory);
+        directory.set_mode(0o755);
+        directory.set_size(0);
+        builder.append_data(&mut directory, &parent, std::io::empty())?;
+    }
+    for (name, body) in FILES {
         let mut header = tar::Header::new_gnu();
         header.set_size(body.len() as u64);
         header.set_mode(if name.ends_with(".sh") { 0o755 } else { 0o644 });
         header.set_mtime(0);
-        builder.append_data(&mut header, format!("sandboxd/{name}"), body)?;
+        builder.append_data(&mut header, format!("{parent}{name}"), body.as_bytes())?;
     }
     builder.into_inner()
+}
+
+/// The options as shell assignments, one per argument, for boot.sh to write down and the
+/// scripts to read.
+pub fn options(role: Option<&str>, shell: &ShellOptions) -> Vec<String> {
+    let flag = |on: bool| if on { "1" } else { "0" };
+    // Role and theme are each one of a fixed list, so they need no quoting beyond this.
+    vec![
+        format!("SANDBOXD_ROLE='{}'", role.unwrap_or("")),
+        format!("SHELL_ENHANCED={}", flag(shell.enhanced)),
+        format!("SHELL_THEME='{}'", shell.theme),
+        format!("SHELL_AUTOSUGGESTIONS={}", flag(shell.autosuggestions)),
+        format!("SHELL_SYNTAX_HIGHLIGHT={}", flag(shell.syntax_highlight)),
+        format!("SHELL_HISTORY_SEARCH={}", flag(shell.history_search)),
+        format!("SHELL_GIT_ALIASES={}", flag(shell.git_aliases)),
+        format!("SHELL_SYSTEM_STATS={}", flag(shell.system_stats)),
+        format!("SHELL_USE_TMUX={}", flag(shell.use_tmux)),
+    ]
+}
+
+/// The environment's first process.
+pub fn entrypoint() -> Vec<String> {
+    vec!["/bin/sh".into(), BOOT.into()]
+}
+
+/// The exit status of configuring, when `line` is boot.sh's report of it.
+pub fn configured_status(line: &str) -> Option<i64> {
+    line.trim_end()
+        .strip_prefix(CONFIGURED)
+        .and_then(|status| status.parse().ok())
 }
 
 #[cfg(test)]
@@ -66,21 +105,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_archive_holds_every_script_and_the_options() {
-        let shell = ShellOptions {
-            use_tmux: true,
-            ..ShellOptions::default()
-        };
-        let bytes = archive(Some("python"), &shell).unwrap();
+    fn the_archive_holds_every_script_under_the_shared_directory() {
+        let bytes = scripts_archive().unwrap();
         let mut archive = tar::Archive::new(bytes.as_slice());
         let names: Vec<String> = archive
             .entries()
             .unwrap()
             .map(|entry| entry.unwrap().path().unwrap().display().to_string())
             .collect();
-        assert!(names.contains(&"sandboxd/configure.sh".to_string()));
-        assert!(names.contains(&"sandboxd/options.env".to_string()));
-        let env = options_env(Some("python"), &shell);
-        assert!(env.contains("SANDBOXD_ROLE='python'") && env.contains("SHELL_USE_TMUX=1"));
+        assert!(names.contains(&"usr/lib/sandboxd/boot.sh".to_string()));
+        assert!(names.contains(&"usr/lib/sandboxd/configure.sh".to_string()));
+        assert_eq!(names.len(), FILES.len() + 3, "{names:?}");
+    }
+
+    #[test]
+    fn the_options_name_the_role_and_every_choice() {
+        let shell = ShellOptions {
+            use_tmux: true,
+            ..ShellOptions::default()
+        };
+        let options = options(Some("python"), &shell);
+        assert!(options.contains(&"SANDBOXD_ROLE='python'".to_string()));
+        assert!(options.contains(&"SHELL_USE_TMUX=1".to_string()));
+    }
+
+    #[test]
+    fn only_boot_reports_are_read_as_statuses() {
+        assert_eq!(configured_status("sandboxd-configured 0\n"), Some(0));
+        assert_eq!(configured_status("sandboxd-configured 1"), Some(1));
+        assert_eq!(
+            configured_status("sandboxd: configured: shell /bin/zsh"),
+            None
+        );
+        assert_eq!(configured_status("sandboxd-configured soon"), None);
+    }
+
+    #[test]
+    fn the_holder_changes_with_the_scripts_only() {
+        assert_eq!(scripts_holder().container, scripts_holder().container);
+        assert!(scripts_holder().container.starts_with("sandboxd-shell-"));
     }
 }

@@ -2,7 +2,6 @@
 //! again, so a job taken over from a dead worker resumes at the stage it was in.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use super::request::ShellOptions;
 use super::{container_name, labels, network_name, shell, Provisioner};
@@ -102,8 +101,6 @@ impl From<sqlx::Error> for StageError {
     }
 }
 
-const CONFIGURE_TIMEOUT: Duration = Duration::from_secs(900);
-
 impl Provisioner {
     pub async fn provision(&self, container_id: uuid::Uuid) -> Result<Outcome, StageError> {
         let Some(env) = db::containers::by_id(&self.pool, container_id).await? else {
@@ -113,6 +110,8 @@ impl Provisioner {
             return Ok(Outcome::Abandoned);
         }
         let resume_at = Stage::parse(&env.stage);
+        // The image pulling found, so that creating need not look for it again.
+        let mut image = None;
         for stage in Stage::ALL.into_iter().filter(|stage| *stage >= resume_at) {
             if stage == Stage::Ready {
                 if !db::containers::mark_ready(&self.pool, env.id, stage.message()).await? {
@@ -130,8 +129,11 @@ impl Provisioner {
             }
             let carry_on = match stage {
                 Stage::Validating => self.validate(&env).await?,
-                Stage::Pulling => self.pull(&env).await?,
-                Stage::Creating => self.create_container(&env).await?,
+                Stage::Pulling => {
+                    image = self.pull(&env).await?;
+                    image.is_some()
+                }
+                Stage::Creating => self.create_container(&env, image.take()).await?,
                 Stage::Starting => self.start(&env).await?,
                 Stage::Configuring => self.configure(&env).await?,
                 Stage::Ready => unreachable!("handled above"),
@@ -183,13 +185,16 @@ impl Provisioner {
         candidates
     }
 
-    async fn pull(&self, env: &ContainerRow) -> Result<bool, StageError> {
+    /// The image to create the container from, once it is present; `None` when the
+    /// environment went away meanwhile.
+    async fn pull(&self, env: &ContainerRow) -> Result<Option<String>, StageError> {
         let mut last_error = None;
         for reference in self.candidates(env) {
             if self.runtime.image_present(&reference).await? {
-                self.record(env, Stage::Pulling, 45, "Image already present")
+                let recorded = self
+                    .record(env, Stage::Pulling, 45, "Image already present")
                     .await?;
-                return Ok(true);
+                return Ok(recorded.then_some(reference));
             }
             let mut reported = 0;
             let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<i32>();
@@ -206,14 +211,14 @@ impl Provisioner {
                             reported = progress;
                             let message = format!("Pulling {reference}...");
                             if !self.record(env, Stage::Pulling, progress, &message).await? {
-                                return Ok(false);
+                                return Ok(None);
                             }
                         }
                     }
                 }
             };
             match outcome {
-                Ok(()) => return Ok(true),
+                Ok(()) => return Ok(Some(reference.clone())),
                 Err(RuntimeError::NotFound(message)) => last_error = Some(message),
                 Err(other) => return Err(other.into()),
             }
@@ -225,12 +230,19 @@ impl Provisioner {
         )))
     }
 
-    async fn create_container(&self, env: &ContainerRow) -> Result<bool, StageError> {
-        let mut image = None;
-        for reference in self.candidates(env) {
-            if self.runtime.image_present(&reference).await? {
-                image = Some(reference);
-                break;
+    async fn create_container(
+        &self,
+        env: &ContainerRow,
+        pulled: Option<String>,
+    ) -> Result<bool, StageError> {
+        let mut image = pulled;
+        if image.is_none() {
+            // Resumed after a worker died: what pulling found is not known here.
+            for reference in self.candidates(env) {
+                if self.runtime.image_present(&reference).await? {
+                    image = Some(reference);
+                    break;
+                }
             }
         }
         let image = image.ok_or_else(|| {
@@ -256,10 +268,14 @@ impl Provisioner {
                 .await?;
             lock.commit().await?;
         }
+        let options: ShellOptions = serde_json::from_value(env.shell.clone()).unwrap_or_default();
         let spec = ContainerSpec {
             name: container_name(env.id),
             hostname: env.name.chars().take(63).collect(),
             image,
+            entrypoint: shell::entrypoint(),
+            command: shell::options(env.role.as_deref(), &options),
+            volumes_from: vec![self.scripts_mount().await?],
             labels: self.labels(env, true),
             env: [
                 vec!["TERM=xterm-256color".into(), "LANG=C.UTF-8".into()],
@@ -272,7 +288,14 @@ impl Provisioner {
             disk_mb: self.settings.disk_quota.then_some(env.disk_mb.into()),
             pids_limit: self.settings.pids_limit,
         };
-        let docker_id = self.runtime.create_container(&spec).await?;
+        let docker_id = match self.runtime.create_container(&spec).await {
+            Ok(id) => id,
+            Err(err) if self.scripts_gone(&err) => {
+                self.scripts_mount().await?;
+                self.runtime.create_container(&spec).await?
+            }
+            Err(err) => return Err(err.into()),
+        };
         if !db::containers::record_docker_id(&self.pool, env.id, &docker_id).await? {
             // Deleted while the engine was creating it: nobody else will remove it.
             self.runtime.remove_container(&docker_id).await?;
@@ -282,39 +305,16 @@ impl Provisioner {
     }
 
     async fn start(&self, env: &ContainerRow) -> Result<bool, StageError> {
-        let name = container_name(env.id);
-        self.runtime.start_container(&name).await?;
-        if !self.runtime.is_running(&name).await? {
-            return Err(StageError::Permanent(
-                "the container stopped right after starting; does the image have /bin/sh?".into(),
-            ));
-        }
+        self.runtime
+            .start_container(&container_name(env.id))
+            .await?;
         Ok(true)
     }
 
+    /// The container's first process applies the role and shell options as it boots; this
+    /// waits for its report.
     async fn configure(&self, env: &ContainerRow) -> Result<bool, StageError> {
-        let name = container_name(env.id);
-        let options: ShellOptions = serde_json::from_value(env.shell.clone()).unwrap_or_default();
-        let archive = shell::archive(env.role.as_deref(), &options)
-            .map_err(|err| StageError::Permanent(format!("building the configuration: {err}")))?;
-        self.runtime.upload(&name, "/etc", archive).await?;
-        let output = self
-            .runtime
-            .exec(
-                &name,
-                vec!["/bin/sh".into(), shell::CONFIGURE.into()],
-                vec![],
-                CONFIGURE_TIMEOUT,
-            )
-            .await?;
-        if output.exit_code != 0 {
-            let reason = last_line(&output.stderr).or_else(|| last_line(&output.stdout));
-            return Err(StageError::Permanent(format!(
-                "configuring failed (exit {}): {}",
-                output.exit_code,
-                reason.unwrap_or("no output")
-            )));
-        }
+        self.wait_configured(&container_name(env.id)).await?;
         Ok(true)
     }
 
@@ -333,11 +333,4 @@ impl Provisioner {
         }
         labels
     }
-}
-
-fn last_line(text: &str) -> Option<&str> {
-    text.lines()
-        .rev()
-        .map(str::trim)
-        .find(|line| !line.is_empty())
 }

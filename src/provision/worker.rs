@@ -238,6 +238,14 @@ impl Provisioner {
         if count == 0 {
             return handles;
         }
+        // The first environment should not wait for the shared scripts to be made; a failure
+        // here (the engine still starting) is retried by that environment's own stage.
+        let warm = self.clone();
+        handles.push(tokio::spawn(async move {
+            if let Err(err) = warm.scripts_mount().await {
+                tracing::debug!("shell scripts not made in advance: {err}");
+            }
+        }));
         for index in 0..count {
             let worker = Worker::new(self.clone(), index);
             handles.push(tokio::spawn(worker.run(shutdown.clone())));

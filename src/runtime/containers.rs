@@ -14,6 +14,11 @@ pub struct ContainerSpec {
     pub name: String,
     pub hostname: String,
     pub image: String,
+    /// The first process and its arguments.
+    pub entrypoint: Vec<String>,
+    pub command: Vec<String>,
+    /// Containers whose volumes this one mounts, as `name:ro` or `name:rw`.
+    pub volumes_from: Vec<String>,
     pub labels: HashMap<String, String>,
     pub env: Vec<String>,
     pub network: String,
@@ -39,16 +44,10 @@ const CAPABILITIES: [&str; 11] = [
     "AUDIT_WRITE",
 ];
 
-/// PID 1 of every environment: sleeps, and exits at once on SIGTERM so stops are quick.
-const KEEPALIVE: &str = "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done";
-
 impl Runtime {
     /// Creates the container, or returns the one a previous attempt already made under the
     /// same name: a retried stage never makes a second container.
     pub async fn create_container(&self, spec: &ContainerSpec) -> Result<String, RuntimeError> {
-        if let Some(id) = self.container_id(&spec.name).await? {
-            return Ok(id);
-        }
         let docker = self.client().await?;
         let options = CreateContainerOptions {
             name: Some(spec.name.clone()),
@@ -78,14 +77,6 @@ impl Runtime {
                 other => Err(other),
             },
         }
-    }
-
-    pub async fn is_running(&self, name_or_id: &str) -> Result<bool, RuntimeError> {
-        let docker = self.client().await?;
-        let found = docker
-            .inspect_container(name_or_id, None::<InspectContainerOptions>)
-            .await?;
-        Ok(found.state.and_then(|state| state.running).unwrap_or(false))
     }
 
     /// Starts the container; one already running counts as started.
@@ -150,8 +141,8 @@ fn body(spec: &ContainerSpec) -> ContainerCreateBody {
     ContainerCreateBody {
         image: Some(spec.image.clone()),
         hostname: Some(spec.hostname.clone()),
-        entrypoint: Some(vec!["/bin/sh".into(), "-c".into(), KEEPALIVE.into()]),
-        cmd: Some(vec![]),
+        entrypoint: Some(spec.entrypoint.clone()),
+        cmd: Some(spec.command.clone()),
         env: Some(spec.env.clone()),
         labels: Some(spec.labels.clone()),
         working_dir: Some("/root".into()),
@@ -166,6 +157,7 @@ fn body(spec: &ContainerSpec) -> ContainerCreateBody {
             cap_add: Some(CAPABILITIES.iter().map(|c| c.to_string()).collect()),
             security_opt: Some(vec!["no-new-privileges:true".into()]),
             network_mode: Some(spec.network.clone()),
+            volumes_from: Some(spec.volumes_from.clone()),
             restart_policy: Some(RestartPolicy {
                 name: Some(RestartPolicyNameEnum::UNLESS_STOPPED),
                 maximum_retry_count: None,

@@ -2,7 +2,6 @@ use std::time::Duration;
 
 use bollard::container::LogOutput;
 use bollard::exec::{CreateExecOptions, StartExecResults};
-use bytes::Bytes;
 use futures_util::StreamExt;
 
 use super::{Runtime, RuntimeError};
@@ -91,28 +90,6 @@ impl Runtime {
         let inspected = docker.inspect_exec(&created.id).await?;
         output.exit_code = inspected.exit_code.unwrap_or(-1);
         Ok(output)
-    }
-
-    /// Writes a tar archive into the container, unpacked at `path`.
-    pub async fn upload(
-        &self,
-        container: &str,
-        path: &str,
-        tar: Vec<u8>,
-    ) -> Result<(), RuntimeError> {
-        let docker = self.client().await?;
-        let options = bollard::query_parameters::UploadToContainerOptions {
-            path: path.to_string(),
-            ..Default::default()
-        };
-        docker
-            .upload_to_container(
-                container,
-                Some(options),
-                bollard::body_full(Bytes::from(tar)),
-            )
-            .await?;
-        Ok(())
     }
 }
 

@@ -27,11 +27,12 @@ impl LogStream {
 pub type LogLines = Pin<Box<dyn Stream<Item = Result<(LogStream, Bytes), RuntimeError>> + Send>>;
 
 impl Runtime {
-    /// The last `tail` lines, then (with `follow`) new ones until the container stops.
+    /// The last `tail` lines (all without it), then (with `follow`) new ones until the
+    /// container stops.
     pub async fn logs(
         &self,
         name: &str,
-        tail: u32,
+        tail: Option<u32>,
         follow: bool,
         timestamps: bool,
     ) -> Result<LogLines, RuntimeError> {
@@ -41,7 +42,7 @@ impl Runtime {
             stdout: true,
             stderr: true,
             timestamps,
-            tail: tail.to_string(),
+            tail: tail.map_or_else(|| "all".to_string(), |lines| lines.to_string()),
             ..Default::default()
         };
         let lines = docker

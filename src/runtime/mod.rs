@@ -10,6 +10,7 @@ mod inspect;
 mod logs;
 mod network;
 mod power;
+mod shared_files;
 mod stats;
 mod tty;
 
@@ -20,6 +21,7 @@ pub use exec::{ExecOutput, ExecSpec};
 pub use images::split_reference;
 pub use inspect::{Described, Mount};
 pub use logs::{LogLines, LogStream};
+pub use shared_files::SharedFiles;
 pub use stats::StatsSample;
 pub use tty::{Tty, TtyInput, TtyOutput};
 

@@ -194,3 +194,35 @@ async fn a_job_lost_with_a_flushed_redis_is_found_again_in_postgres() {
         .await;
     assert_eq!(env["status"], "running", "{env}");
 }
+
+#[tokio::test]
+async fn shell_scripts_removed_from_the_engine_are_made_again() {
+    let app = spawn_app().await;
+    let token = app.user_token("pruned").await;
+    let first = app.create_busybox(&token, json!({})).await;
+    let first = app
+        .wait_running(&token, first["id"].as_str().unwrap(), SETTLE_WITHIN)
+        .await;
+    // A `docker container prune` takes the never-started holder of the shared scripts.
+    let holders = engine::docker(
+        &app.settings,
+        &["ps", "-aq", "--filter", "name=^sandboxd-shell-"],
+    );
+    let holders = String::from_utf8_lossy(&holders.stdout).to_string();
+    assert!(!holders.trim().is_empty(), "no holder of the shell scripts");
+    for holder in holders.split_whitespace() {
+        engine::docker(&app.settings, &["rm", "-f", holder]);
+    }
+    let second = app.create_busybox(&token, json!({})).await;
+    let second = app
+        .wait_running(&token, second["id"].as_str().unwrap(), SETTLE_WITHIN)
+        .await;
+    for env in [&first, &second] {
+        let check = engine::exec(
+            &app.settings,
+            env["docker_id"].as_str().unwrap(),
+            "test -x /usr/lib/sandboxd/boot.sh && cat /etc/sandboxd/login-shell",
+        );
+        assert!(check.status.success(), "{env} {check:?}");
+    }
+}

@@ -75,7 +75,7 @@ async fn barebone_on_debian_goes_through_every_stage_to_a_sandboxed_container() 
         .any(|m| m["Source"].as_str().unwrap_or("").contains("docker.sock")));
 
     // The shell options were applied: zsh with sandboxd's rc, git aliases, the stats banner.
-    let shell = engine::exec(&app.settings, docker_id, "cat /etc/sandboxd/login-shell; grep -c sandboxd /root/.zshrc; git config --system alias.st; sh /etc/sandboxd/stats.sh");
+    let shell = engine::exec(&app.settings, docker_id, "cat /etc/sandboxd/login-shell; grep -c sandboxd /root/.zshrc; git config --system alias.st; sh /usr/lib/sandboxd/stats.sh");
     let output = String::from_utf8_lossy(&shell.stdout);
     assert!(
         shell.status.success(),

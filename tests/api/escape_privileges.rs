@@ -120,5 +120,8 @@ async fn an_environment_sees_only_its_own_processes() {
     );
     // PID 1 is the environment's own init.
     let init = sandbox.run("tr '\\0' ' ' < /proc/1/cmdline").await.stdout;
-    assert!(init.starts_with("/bin/sh -c"), "{init}");
+    assert!(
+        init.starts_with("/bin/sh /usr/lib/sandboxd/boot.sh"),
+        "{init}"
+    );
 }

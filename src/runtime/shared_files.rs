@@ -1,0 +1,83 @@
+//! A read-only directory of files that many containers mount: an image imported from a tar
+//! archive, and a never-started container of it whose volume the others take. The engine
+//! copies the image's files into that volume when the holder is made, so a new container gets
+//! them by a mount alone, without an archive unpacked or a process run for each.
+
+use std::collections::HashMap;
+
+use bollard::models::ContainerCreateBody;
+use bollard::query_parameters::{CreateContainerOptions, CreateImageOptions};
+use bytes::Bytes;
+use futures_util::StreamExt;
+
+use super::{split_reference, Runtime, RuntimeError};
+
+/// What to make: `holder` (a container name) holding `archive`'s files, which lie under
+/// `directory`, through the image `image`.
+pub struct SharedFiles<'a> {
+    pub holder: &'a str,
+    pub image: &'a str,
+    pub directory: &'a str,
+    pub archive: Vec<u8>,
+    pub labels: HashMap<String, String>,
+}
+
+impl Runtime {
+    /// Makes the holder unless it exists; another process making it at the same time is fine.
+    pub async fn ensure_shared_files(&self, files: SharedFiles<'_>) -> Result<(), RuntimeError> {
+        if self.container_id(files.holder).await?.is_some() {
+            return Ok(());
+        }
+        if !self.image_present(files.image).await? {
+            self.import_image(files.image, files.archive).await?;
+        }
+        let docker = self.client().await?;
+        let options = CreateContainerOptions {
+            name: Some(files.holder.to_string()),
+            ..Default::default()
+        };
+        let body = ContainerCreateBody {
+            image: Some(files.image.to_string()),
+            // Never run: an imported image has no command, and the engine wants one.
+            cmd: Some(vec!["none".into()]),
+            volumes: Some(HashMap::from([(
+                files.directory.to_string(),
+                HashMap::new(),
+            )])),
+            labels: Some(files.labels),
+            network_disabled: Some(true),
+            ..Default::default()
+        };
+        match docker.create_container(Some(options), body).await {
+            Ok(_) => Ok(()),
+            Err(err) => match RuntimeError::from(err) {
+                RuntimeError::Rejected(message) if message.contains("is already in use") => Ok(()),
+                other => Err(other),
+            },
+        }
+    }
+
+    /// Makes `reference` an image whose filesystem is `archive`.
+    async fn import_image(&self, reference: &str, archive: Vec<u8>) -> Result<(), RuntimeError> {
+        let (repository, tag) = split_reference(reference);
+        let options = CreateImageOptions {
+            from_src: Some("-".into()),
+            repo: Some(repository.to_string()),
+            tag: Some(tag.to_string()),
+            ..Default::default()
+        };
+        let docker = self.client().await?;
+        let mut progress = docker.create_image(
+            Some(options),
+            Some(bollard::body_full(Bytes::from(archive))),
+            None,
+        );
+        while let Some(item) = progress.next().await {
+            let info = item?;
+            if let Some(message) = info.error_detail.and_then(|detail| detail.message) {
+                return Err(RuntimeError::Rejected(message));
+            }
+        }
+        Ok(())
+    }
+}
