@@ -1,16 +1,14 @@
 //! `/api/containers`: create, list, read and delete one's environments.
 
 use actix_web::{web, HttpResponse};
-use serde::Serialize;
 use serde_json::json;
-use utoipa::ToSchema;
 
 use super::extract::{Creator, Operator};
 use super::openapi::ErrorBody;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiResult;
 use crate::provision::request::CreateContainerRequest;
-use crate::provision::view::{ContainerView, CreatedView};
+use crate::provision::view::{ContainerList, ContainerView, CreatedView};
 use crate::state::AppState;
 
 /// Accepts an environment; workers provision it in the background.
@@ -37,12 +35,6 @@ pub async fn create(
     Ok(HttpResponse::Accepted().json(CreatedView::from(row)))
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct ContainerList {
-    pub count: usize,
-    pub containers: Vec<ContainerView>,
-}
-
 /// The caller's environments, newest first.
 #[utoipa::path(get, path = "/api/containers", tag = "containers", security(("bearer" = [])),
     responses(
@@ -52,17 +44,10 @@ pub struct ContainerList {
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn list(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;
-    let containers: Vec<ContainerView> = state
-        .provisioner
-        .list(&principal)
-        .await?
-        .into_iter()
-        .map(ContainerView::from)
-        .collect();
-    Ok(HttpResponse::Ok().json(ContainerList {
-        count: containers.len(),
-        containers,
-    }))
+    let body = state.provisioner.listing(&principal).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(body))
 }
 
 /// One environment by id, docker id or name.

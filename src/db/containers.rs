@@ -114,6 +114,14 @@ pub async fn list(pool: &PgPool, user_id: Uuid) -> Result<Vec<ContainerRow>, sql
         .await
 }
 
+/// The counter of changes to `user_id`'s environments; 0 before the first.
+pub async fn listing_version(pool: &PgPool, user_id: Uuid) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(include_str!("../../sql/containers/listing_version.sql"))
+        .bind(user_id)
+        .fetch_one(pool)
+        .await
+}
+
 /// Records that `stage` has begun. False when the environment is no longer being created
 /// (deleted, or failed), which tells the worker to stop.
 pub async fn record_stage(

@@ -10,6 +10,7 @@ pub mod events;
 pub mod exec;
 pub mod export;
 pub mod lifecycle;
+pub mod listing;
 pub mod logs;
 pub mod manage;
 pub mod offer;
@@ -44,6 +45,7 @@ pub struct Provisioner {
     pub settings: Arc<Settings>,
     /// Whether the engine has been seen to hold this build's shell scripts.
     pub scripts_ready: Arc<AtomicBool>,
+    pub listings: Arc<listing::ListingCache>,
 }
 
 /// The engine's name for an environment's container: derived from its id, so a retried

@@ -63,6 +63,12 @@ impl From<ContainerRow> for ContainerView {
     }
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct ContainerList {
+    pub count: usize,
+    pub containers: Vec<ContainerView>,
+}
+
 /// The 202 body of a create, as Rexec gives it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedView {

@@ -304,3 +304,47 @@ async fn a_users_first_environments_made_at_once_share_one_network_and_all_start
         assert_eq!(settled["status"], "running", "{settled}");
     }
 }
+
+async fn listed(replica: &crate::helpers::TestApp, token: &str) -> Value {
+    let response = replica.get("/api/containers", Some(token)).await;
+    response.json().await.unwrap()
+}
+
+/// A listing is remembered between changes; no change, whichever process or statement made
+/// it, may leave a later listing behind.
+#[tokio::test]
+async fn a_listing_shows_every_change_at_once_whoever_made_it() {
+    let app = spawn_app().await;
+    let other = crate::helpers::spawn_app_beside(&app, |_| {}).await;
+    let token = app.user_token("lister").await;
+    for count in 0..3 {
+        assert_eq!(listed(&other, &token).await["count"], count);
+        // Made through the first replica, listed at once through the second.
+        app.create_busybox(&token, json!({})).await;
+        assert_eq!(listed(&other, &token).await["count"], count + 1);
+    }
+    // A statement outside sandboxd altogether.
+    let pool = sqlx::PgPool::connect(&app.settings.database_url)
+        .await
+        .unwrap();
+    let first = listed(&other, &token).await;
+    let id = first["containers"][0]["id"].as_str().unwrap().to_string();
+    sqlx::query("UPDATE containers SET message = 'changed by hand' WHERE id = $1::uuid")
+        .bind(&id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let after = listed(&other, &token).await;
+    let changed = after["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|env| env["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(changed["message"], "changed by hand", "{after}");
+    // The same answer for the same state, from either replica.
+    assert_eq!(
+        listed(&app, &token).await["containers"],
+        after["containers"]
+    );
+}
