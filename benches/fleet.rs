@@ -20,6 +20,7 @@ use common::api::Api;
 use common::load::{self, Endpoint, Target};
 use common::results::{Figure, Results};
 use common::server::{docker, raise_open_files, remove_labelled, Server};
+use common::settle::settle_engine;
 use common::stage::{only_listing, Stage};
 use common::stats::{median, ms, percentile};
 use serde_json::{json, Value};
@@ -29,8 +30,6 @@ const CONNECTIONS: usize = 64;
 const WARMUP: Duration = Duration::from_secs(2);
 const LOAD_ROUNDS: usize = 3;
 const LOAD_RUN: Duration = Duration::from_secs(5);
-/// After removing a burst's containers, how long the engine's storage is left to settle.
-const SETTLE: Duration = Duration::from_secs(5);
 /// How often readiness is polled through GET /api/containers.
 const POLL: Duration = Duration::from_millis(50);
 
@@ -74,6 +73,7 @@ async fn run(stage: &Stage) -> anyhow::Result<()> {
         .await?;
     docker_run_all(&host, &image, &label, 1)?;
     remove_labelled(&host, &format!("label={label}"));
+    let mut settled = vec![settle_engine(&host)];
 
     // Each burst meets the same engine: docker's 50 go before ours start, and the storage is
     // given a moment to finish their removal.
@@ -81,7 +81,7 @@ async fn run(stage: &Stage) -> anyhow::Result<()> {
     let engine = docker_run_all(&host, &image, &label, ENVIRONMENTS)?;
     eprintln!("    docker {engine:.2} s");
     remove_labelled(&host, &format!("label={label}"));
-    tokio::time::sleep(SETTLE).await;
+    settled.push(settle_engine(&host));
     eprintln!("==> {ENVIRONMENTS} x POST /api/containers at once ...");
     let started = Instant::now();
     let ids = api.create_all(&barebone(), ENVIRONMENTS).await?;
@@ -127,10 +127,15 @@ async fn run(stage: &Stage) -> anyhow::Result<()> {
     results.note(format!(
         "provisioning: one burst per side, docker's first, each starting with one container \
          of the user running (so the user's network exists, as for anyone with an \
-         environment); docker's 50 are removed and the engine left {} s before sandboxd's \
-         burst; readiness polled every 50 ms \
-         through GET /api/containers; the server runs its default {} provisioning workers",
-        SETTLE.as_secs(),
+         environment); docker's 50 are removed before sandboxd's burst; before each burst the \
+         engine's deleted subvolumes are cleaned and the host left quiet for 2 s (waits: \
+         {}); readiness polled every 50 ms through GET /api/containers; the server runs its \
+         default {} provisioning workers",
+        settled
+            .iter()
+            .map(|wait| format!("{:.1} s", wait.as_secs_f64()))
+            .collect::<Vec<_>>()
+            .join(", "),
         settings.workers
     ));
     results.note(format!(

@@ -10,5 +10,6 @@ pub mod database;
 pub mod load;
 pub mod results;
 pub mod server;
+pub mod settle;
 pub mod stage;
 pub mod stats;
