@@ -1,6 +1,8 @@
 use std::collections::HashMap;
 
-use bollard::models::{ContainerCreateBody, HostConfig, RestartPolicy, RestartPolicyNameEnum};
+use bollard::models::{
+    ContainerCreateBody, HostConfig, HostConfigLogConfig, RestartPolicy, RestartPolicyNameEnum,
+};
 use bollard::query_parameters::{
     CreateContainerOptions, InspectContainerOptions, ListContainersOptions, RemoveContainerOptions,
     StartContainerOptions,
@@ -158,6 +160,16 @@ fn body(spec: &ContainerSpec) -> ContainerCreateBody {
             security_opt: Some(vec!["no-new-privileges:true".into()]),
             network_mode: Some(spec.network.clone()),
             volumes_from: Some(spec.volumes_from.clone()),
+            // Readable whatever the engine's default driver is (provisioning reads the first
+            // process's report from it, users read their logs), and bounded: output to PID 1
+            // is the user's to make.
+            log_config: Some(HostConfigLogConfig {
+                typ: Some("json-file".into()),
+                config: Some(HashMap::from([
+                    ("max-size".to_string(), "10m".to_string()),
+                    ("max-file".to_string(), "2".to_string()),
+                ])),
+            }),
             restart_policy: Some(RestartPolicy {
                 name: Some(RestartPolicyNameEnum::UNLESS_STOPPED),
                 maximum_retry_count: None,
