@@ -329,7 +329,8 @@ async fn a_listing_shows_every_change_at_once_whoever_made_it() {
         .unwrap();
     let first = listed(&other, &token).await;
     let id = first["containers"][0]["id"].as_str().unwrap().to_string();
-    sqlx::query("UPDATE containers SET message = 'changed by hand' WHERE id = $1::uuid")
+    // The name, which no worker touches while it provisions.
+    sqlx::query("UPDATE containers SET name = 'renamed-by-hand' WHERE id = $1::uuid")
         .bind(&id)
         .execute(&pool)
         .await
@@ -341,7 +342,7 @@ async fn a_listing_shows_every_change_at_once_whoever_made_it() {
         .iter()
         .find(|env| env["id"] == id.as_str())
         .unwrap();
-    assert_eq!(changed["message"], "changed by hand", "{after}");
+    assert_eq!(changed["name"], "renamed-by-hand", "{after}");
     // The same answer for the same state, from either replica.
     assert_eq!(
         listed(&app, &token).await["containers"],
