@@ -142,7 +142,11 @@ async fn run(stage: &Stage) -> anyhow::Result<()> {
         "listing: {CONNECTIONS} keep-alive HTTP/1.1 connections, closed loop, {LOAD_ROUNDS} \
          alternating {}-second runs per side after a {}-second warm-up each; requests/s is the \
          median run, latencies pooled over the runs; the engine's list is filtered by label to \
-         exactly the same 50 containers",
+         exactly the same 50 containers; while the 50 do not change, sandboxd answers with \
+         the listing it remembered for their owner after one query of the owner's change \
+         counter (an answer is reused for at most 1 s; any change to a listed column, by any \
+         process, makes the next answer a fresh one); rebuilding every answer, as sandboxd \
+         did before, gave 2,966 req/s with p99 41 ms here",
         LOAD_RUN.as_secs(),
         WARMUP.as_secs()
     ));

@@ -93,6 +93,16 @@ pub fn entrypoint() -> Vec<String> {
     vec!["/bin/sh".into(), BOOT.into()]
 }
 
+/// A first process that needs nothing from sandboxd: sleeps, and exits at once when stopped.
+/// For environments taken elsewhere (a Compose export), where the shared scripts are not.
+pub fn portable_entrypoint() -> Vec<String> {
+    vec![
+        "/bin/sh".into(),
+        "-c".into(),
+        "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done".into(),
+    ]
+}
+
 /// The exit status of configuring, when `line` is boot.sh's report of it.
 pub fn configured_status(line: &str) -> Option<i64> {
     line.trim_end()

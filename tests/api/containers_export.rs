@@ -73,6 +73,9 @@ async fn an_export_is_valid_compose_with_secrets_replaced_by_placeholders() {
     assert!(content.contains("\"EDITOR=vi\""));
     assert!(content.contains("mem_limit: \"512m\""));
     assert!(content.contains("\nnetworks:\n"));
+    // It runs on any engine: no mount of sandboxd's own scripts, a plain sleeping first process.
+    assert!(!content.contains("/usr/lib/sandboxd"), "{content}");
+    assert!(content.contains("sleep 3600"), "{content}");
     let resolved = compose_config(content, view["env_content"].as_str().unwrap());
     assert!(
         resolved.contains("DB_PASSWORD: your_password_here"),

@@ -10,7 +10,7 @@ use actix_web::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{container_name, Provisioner};
+use super::{container_name, shell, Provisioner};
 use crate::auth::Principal;
 use crate::db::containers::ContainerRow;
 use crate::error::{ApiError, ApiResult};
@@ -202,7 +202,12 @@ impl<'a> Stack<'a> {
         }
         let (mut volumes, mut named_volumes) = (Vec::new(), Vec::new());
         if self.options.include_volumes {
-            for mount in &described.mounts {
+            // The shared scripts exist only on sandboxd's engine.
+            let portable = described
+                .mounts
+                .iter()
+                .filter(|mount| mount.target != shell::DIRECTORY);
+            for mount in portable {
                 let suffix = if mount.read_only { ":ro" } else { "" };
                 volumes.push(format!("{}:{}{suffix}", mount.source, mount.target));
                 if mount.kind == "volume" {
@@ -214,7 +219,13 @@ impl<'a> Stack<'a> {
             name: row.name.clone(),
             image: described.image,
             hostname: described.hostname,
-            entrypoint: described.entrypoint,
+            // boot.sh lives in those scripts; the configuration it made is in the image
+            // layer the export does not carry anyway.
+            entrypoint: if described.entrypoint == shell::entrypoint() {
+                shell::portable_entrypoint()
+            } else {
+                described.entrypoint
+            },
             working_dir: described.working_dir,
             environment,
             memory_bytes: described.memory_bytes,
