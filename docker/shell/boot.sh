@@ -7,14 +7,14 @@
 # nothing has to be copied in or run from outside before the shell is usable.
 trap 'exit 0' TERM INT
 if [ ! -f /etc/sandboxd/configured ]; then
-    mkdir -p /etc/sandboxd
+    [ -d /etc/sandboxd ] || mkdir -p /etc/sandboxd
     printf '%s\n' "$@" >/etc/sandboxd/options.env
     # In the background, so that a stop during a long package install is answered at once;
     # one stream, so that the reason for a failure comes before the report of it.
     sh /usr/lib/sandboxd/configure.sh 2>&1 &
     wait $!
     status=$?
-    if [ "$status" = 0 ]; then touch /etc/sandboxd/configured; fi
+    if [ "$status" = 0 ]; then : >/etc/sandboxd/configured; fi
     echo "sandboxd-configured $status"
 fi
 while :; do sleep 3600 & wait $!; done

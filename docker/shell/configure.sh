@@ -111,26 +111,27 @@ if [ "$SHELL_USE_TMUX" = 1 ] && has tmux; then
 fi
 echo "$use_tmux" >/etc/sandboxd/use-tmux
 
+# Shell builtins only, here and below: this runs in every new environment before it is
+# ready, where each program started costs a few milliseconds of a busy host.
+has_line() {
+    [ -f "$1" ] || return 1
+    while IFS= read -r line || [ -n "$line" ]; do
+        [ "$line" = "$2" ] && return 0
+    done <"$1"
+    return 1
+}
 add_line() {
-    touch "$1"
-    grep -qxF "$2" "$1" || echo "$2" >>"$1"
+    has_line "$1" "$2" || printf '%s\n' "$2" >>"$1"
 }
 add_line /root/.zshrc ". /usr/lib/sandboxd/zshrc"
 add_line /root/.bashrc ". /usr/lib/sandboxd/bashrc"
 add_line /root/.profile "[ -n \"\${BASH_VERSION:-}\" ] || . /usr/lib/sandboxd/shrc"
 
-# Written as one block rather than by five `git config` runs: this runs in every new
-# environment before it is ready. /etc/gitconfig is what `git config --system` reads.
-if [ "$SHELL_GIT_ALIASES" = 1 ] && has git && ! grep -qs "# sandboxd aliases" /etc/gitconfig; then
-    cat >>/etc/gitconfig <<'EOF'
-# sandboxd aliases
-[alias]
-	st = status
-	co = checkout
-	br = branch
-	ci = commit
-	lg = log --oneline --graph --decorate
-EOF
+# Written as one block rather than by five `git config` runs. /etc/gitconfig is what
+# `git config --system` reads.
+if [ "$SHELL_GIT_ALIASES" = 1 ] && has git && ! has_line /etc/gitconfig "# sandboxd aliases"; then
+    printf '%s\n' "# sandboxd aliases" "[alias]" "	st = status" "	co = checkout" \
+        "	br = branch" "	ci = commit" "	lg = log --oneline --graph --decorate" >>/etc/gitconfig
 fi
 
 log "configured: shell $login_shell, tmux $use_tmux"

@@ -161,11 +161,8 @@ impl Provisioner {
         Ok(recorded)
     }
 
+    /// An engine that is down shows at the first call of the next stage, as transient.
     async fn validate(&self, env: &ContainerRow) -> Result<bool, StageError> {
-        self.runtime
-            .ping()
-            .await
-            .map_err(|err| StageError::Transient(err.to_string()))?;
         if !crate::provision::catalogue::is_valid_reference(&env.image_ref) {
             return Err(StageError::Permanent(format!(
                 "{:?} is not a valid image reference",
@@ -255,19 +252,7 @@ impl Provisioner {
             .await
             .map_err(|err| StageError::Transient(err.to_string()))?
             * 1000;
-        let network = network_name(env.user_id);
-        // The engine accepts a second network of the same name, after which every start by
-        // that name fails as ambiguous: a user's environments provisioned at once must not
-        // both make it. The lock holds a database connection, so it is taken only when the
-        // network is missing, as for a user's first environment.
-        if !self.runtime.network_exists(&network).await? {
-            let mut lock = self.pool.begin().await?;
-            db::containers::lock_network(&mut lock, env.user_id).await?;
-            self.runtime
-                .ensure_network(&network, self.labels(env, false))
-                .await?;
-            lock.commit().await?;
-        }
+        let network = self.user_network(env).await?;
         let options: ShellOptions = serde_json::from_value(env.shell.clone()).unwrap_or_default();
         let spec = ContainerSpec {
             name: container_name(env.id),
@@ -288,6 +273,8 @@ impl Provisioner {
             disk_mb: self.settings.disk_quota.then_some(env.disk_mb.into()),
             pids_limit: self.settings.pids_limit,
         };
+        // The holder this process has seen made may have been removed by someone else since:
+        // made again once, in place.
         let docker_id = match self.runtime.create_container(&spec).await {
             Ok(id) => id,
             Err(err) if self.scripts_gone(&err) => {
@@ -304,10 +291,38 @@ impl Provisioner {
         Ok(true)
     }
 
+    /// The user's own network, made with their first environment.
+    async fn user_network(&self, env: &ContainerRow) -> Result<String, StageError> {
+        let network = network_name(env.user_id);
+        // The engine accepts a second network of the same name, after which every start by
+        // that name fails as ambiguous: a user's environments provisioned at once must not
+        // both make it. The lock holds a database connection, so it is taken only when the
+        // network is missing, as for a user's first environment.
+        if !self.runtime.network_exists(&network).await? {
+            let mut lock = self.pool.begin().await?;
+            db::containers::lock_network(&mut lock, env.user_id).await?;
+            self.runtime
+                .ensure_network(&network, self.labels(env, false))
+                .await?;
+            lock.commit().await?;
+        }
+        Ok(network)
+    }
+
     async fn start(&self, env: &ContainerRow) -> Result<bool, StageError> {
-        self.runtime
-            .start_container(&container_name(env.id))
-            .await?;
+        let name = container_name(env.id);
+        let network = network_name(env.user_id);
+        match self.runtime.start_container(&name).await {
+            Ok(()) => {}
+            // The engine checks the network only here. One this process has seen may have
+            // been removed by someone else since: made again once, in place.
+            Err(err) if err.to_string().contains(&network) => {
+                self.runtime.forget_network(&network);
+                self.user_network(env).await?;
+                self.runtime.start_container(&name).await?;
+            }
+            Err(err) => return Err(err.into()),
+        }
         Ok(true)
     }
 

@@ -25,7 +25,8 @@ pub use shared_files::SharedFiles;
 pub use stats::StatsSample;
 pub use tty::{Tty, TtyInput, TtyOutput};
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bollard::{Docker, API_DEFAULT_VERSION};
@@ -39,6 +40,8 @@ pub struct Runtime {
     host: Arc<str>,
     client: Arc<OnceCell<Docker>>,
     cpus: Arc<OnceCell<i64>>,
+    /// Networks seen to exist: sandboxd never removes one, so each is looked up once.
+    networks_seen: Arc<Mutex<HashSet<String>>>,
 }
 
 impl Runtime {
@@ -47,6 +50,7 @@ impl Runtime {
             host: host.into(),
             client: Arc::new(OnceCell::new()),
             cpus: Arc::new(OnceCell::new()),
+            networks_seen: Arc::default(),
         }
     }
 

@@ -8,21 +8,39 @@ use super::{Runtime, RuntimeError};
 
 impl Runtime {
     /// Whether the network `name` exists; twins left by an earlier race are reduced to one.
+    /// Asks the engine only about networks not seen yet: see [`Runtime::forget_network`].
     pub async fn network_exists(&self, name: &str) -> Result<bool, RuntimeError> {
+        if self.seen_networks().contains(name) {
+            return Ok(true);
+        }
         let docker = self.client().await?;
-        match docker
+        let exists = match docker
             .inspect_network(name, None::<InspectNetworkOptions>)
             .await
         {
-            Ok(_) => Ok(true),
+            Ok(_) => true,
             Err(err) if err.to_string().contains("ambiguous") => {
-                keep_one(&docker, name).await.map(|_| true)
+                keep_one(&docker, name).await?;
+                true
             }
             Err(err) => match RuntimeError::from(err) {
-                RuntimeError::NotFound(_) => Ok(false),
-                other => Err(other),
+                RuntimeError::NotFound(_) => false,
+                other => return Err(other),
             },
+        };
+        if exists {
+            self.seen_networks().insert(name.to_string());
         }
+        Ok(exists)
+    }
+
+    /// For a network someone else removed: the next check asks the engine again.
+    pub fn forget_network(&self, name: &str) {
+        self.seen_networks().remove(name);
+    }
+
+    fn seen_networks(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<String>> {
+        self.networks_seen.lock().expect("networks seen lock")
     }
 
     /// Makes sure the bridge network `name` exists. Each user gets one, so one user's
@@ -49,13 +67,15 @@ impl Runtime {
             ..Default::default()
         };
         match docker.create_network(request).await {
-            Ok(_) => Ok(()),
+            Ok(_) => {}
             // Made meanwhile by another sandboxd sharing this engine.
             Err(err) => match RuntimeError::from(err) {
-                RuntimeError::Rejected(message) if message.contains("already exists") => Ok(()),
-                other => Err(other),
+                RuntimeError::Rejected(message) if message.contains("already exists") => {}
+                other => return Err(other),
             },
         }
+        self.seen_networks().insert(name.to_string());
+        Ok(())
     }
 }
 

@@ -226,3 +226,37 @@ async fn shell_scripts_removed_from_the_engine_are_made_again() {
         assert!(check.status.success(), "{env} {check:?}");
     }
 }
+
+#[tokio::test]
+async fn a_users_network_removed_from_the_engine_is_made_again() {
+    let app = spawn_app().await;
+    let token = app.user_token("unnetworked").await;
+    let first = app.create_busybox(&token, json!({})).await;
+    let first = app
+        .wait_running(&token, first["id"].as_str().unwrap(), SETTLE_WITHIN)
+        .await;
+    let response = app
+        .delete(
+            &format!("/api/containers/{}", first["id"].as_str().unwrap()),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    // A `docker network prune` once the user has no environment left.
+    let network = format!(
+        "sbx-net-{}",
+        first["user_id"].as_str().unwrap().replace('-', "")
+    );
+    let removed = engine::docker(&app.settings, &["network", "rm", &network]);
+    assert!(removed.status.success(), "{removed:?}");
+    let second = app.create_busybox(&token, json!({})).await;
+    let second = app
+        .wait_running(&token, second["id"].as_str().unwrap(), SETTLE_WITHIN)
+        .await;
+    let check = engine::exec(
+        &app.settings,
+        second["docker_id"].as_str().unwrap(),
+        "cat /etc/sandboxd/login-shell",
+    );
+    assert!(check.status.success(), "{second} {check:?}");
+}
