@@ -3,6 +3,7 @@
 
 mod expiry;
 mod idle;
+mod old_scripts;
 mod reconcile;
 
 use std::sync::Arc;
@@ -42,6 +43,7 @@ impl Housekeeper {
         self.expire().await;
         self.stop_idle().await;
         self.reconcile().await;
+        self.remove_old_scripts().await;
     }
 
     /// Counts a repair and logs it.

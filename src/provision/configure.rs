@@ -30,7 +30,11 @@ impl Provisioner {
                     image: &holder.image,
                     directory: shell::DIRECTORY,
                     archive,
-                    labels: [(labels::MANAGED.to_string(), "true".to_string())].into(),
+                    labels: [
+                        (labels::MANAGED.to_string(), "true".to_string()),
+                        (labels::SHELL_SCRIPTS.to_string(), holder.version.clone()),
+                    ]
+                    .into(),
                 })
                 .await?;
             self.scripts_ready.store(true, Ordering::Release);

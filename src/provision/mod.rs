@@ -65,4 +65,6 @@ pub mod labels {
     pub const ENVIRONMENT: &str = "sandboxd.environment";
     pub const OWNER: &str = "sandboxd.owner";
     pub const NAME: &str = "sandboxd.name";
+    /// On the holder of the shared shell scripts: their version.
+    pub const SHELL_SCRIPTS: &str = "sandboxd.shell-scripts";
 }

@@ -27,6 +27,7 @@ const FILES: [(&str, &str); 7] = [
 /// Where the engine keeps one version of the scripts: named after their content, so
 /// environments made by an older build keep theirs and replicas of one build share one.
 pub struct ScriptsHolder {
+    pub version: String,
     pub container: String,
     pub image: String,
 }
@@ -39,11 +40,17 @@ pub fn scripts_holder() -> ScriptsHolder {
         digest.update(body.as_bytes());
         digest.update([0]);
     }
-    let version = &hex::encode(digest.finalize())[..12];
+    let version = hex::encode(digest.finalize())[..12].to_string();
     ScriptsHolder {
         container: format!("sandboxd-shell-{version}"),
-        image: format!("sandboxd/shell:{version}"),
+        image: scripts_image(&version),
+        version,
     }
+}
+
+/// The image that carries one version of the scripts.
+pub fn scripts_image(version: &str) -> String {
+    format!("sandboxd/shell:{version}")
 }
 
 /// The scripts as a root filesystem archive: `usr/lib/sandboxd/*`.

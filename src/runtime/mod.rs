@@ -21,7 +21,7 @@ pub use exec::{ExecOutput, ExecSpec};
 pub use images::split_reference;
 pub use inspect::{Described, Mount};
 pub use logs::{LogLines, LogStream};
-pub use shared_files::SharedFiles;
+pub use shared_files::{Holder, SharedFiles};
 pub use stats::StatsSample;
 pub use tty::{Tty, TtyInput, TtyOutput};
 

@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 
 use bollard::models::ContainerCreateBody;
-use bollard::query_parameters::{CreateContainerOptions, CreateImageOptions};
+use bollard::query_parameters::{
+    CreateContainerOptions, CreateImageOptions, ListContainersOptions, RemoveImageOptions,
+};
 use bytes::Bytes;
 use futures_util::StreamExt;
 
@@ -79,5 +81,78 @@ impl Runtime {
             }
         }
         Ok(())
+    }
+}
+
+/// A holder, as housekeeping finds it.
+pub struct Holder {
+    pub id: String,
+    /// The value of the label it was found by.
+    pub version: String,
+}
+
+impl Runtime {
+    /// Holders labelled `key`, except those whose value is `keep`, that no other container
+    /// mounts from any more.
+    pub async fn unused_holders(&self, key: &str, keep: &str) -> Result<Vec<Holder>, RuntimeError> {
+        let docker = self.client().await?;
+        let options = ListContainersOptions {
+            all: true,
+            filters: Some(HashMap::from([(
+                "label".to_string(),
+                vec![key.to_string()],
+            )])),
+            ..Default::default()
+        };
+        let mut unused = Vec::new();
+        for found in docker.list_containers(Some(options)).await? {
+            let (Some(id), Some(version)) =
+                (found.id, found.labels.and_then(|mut l| l.remove(key)))
+            else {
+                continue;
+            };
+            if version == keep {
+                continue;
+            }
+            let volumes: Vec<String> = found
+                .mounts
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|mount| mount.name)
+                .collect();
+            let mut in_use = false;
+            for volume in volumes {
+                let options = ListContainersOptions {
+                    all: true,
+                    filters: Some(HashMap::from([("volume".to_string(), vec![volume])])),
+                    ..Default::default()
+                };
+                let users = docker.list_containers(Some(options)).await?;
+                in_use |= users
+                    .iter()
+                    .any(|user| user.id.as_deref() != Some(id.as_str()));
+            }
+            if !in_use {
+                unused.push(Holder { id, version });
+            }
+        }
+        Ok(unused)
+    }
+
+    /// Removes a holder with its volume, then `image` unless something else still uses it.
+    pub async fn remove_holder(&self, holder: &Holder, image: &str) -> Result<(), RuntimeError> {
+        self.remove_container(&holder.id).await?;
+        let docker = self.client().await?;
+        match docker
+            .remove_image(image, None::<RemoveImageOptions>, None)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(err) => match RuntimeError::from(err) {
+                // Gone already, or another holder of the same version made meanwhile uses it.
+                RuntimeError::NotFound(_) | RuntimeError::Rejected(_) => Ok(()),
+                other => Err(other),
+            },
+        }
     }
 }

@@ -243,3 +243,83 @@ async fn the_reconciler_repairs_drift_made_by_hand() {
         );
     }
 }
+
+#[tokio::test]
+async fn shell_scripts_of_another_build_are_removed_once_nothing_mounts_them() {
+    let app = fast_app().await;
+    let image = crate::provisioning_helpers::busybox(&app);
+    let holder = |tag: &str| {
+        let name = format!(
+            "sandboxd-shell-test-{tag}-{}",
+            uuid::Uuid::new_v4().simple()
+        );
+        let made = engine::docker(
+            &app.settings,
+            &[
+                "create",
+                "--name",
+                &name,
+                "--label",
+                &format!("sandboxd.shell-scripts=test-{}", uuid::Uuid::new_v4()),
+                "--label",
+                "sandboxd-test:housekeeping=1",
+                "-v",
+                "/usr/lib/sandboxd",
+                &image,
+                "none",
+            ],
+        );
+        assert!(made.status.success(), "{made:?}");
+        name
+    };
+    let exists = |name: &str| {
+        engine::docker(&app.settings, &["inspect", "--type", "container", name])
+            .status
+            .success()
+    };
+    let unused = holder("unused");
+    let mounted = holder("mounted");
+    let user = format!("sandboxd-test-mounts-{}", uuid::Uuid::new_v4().simple());
+    let run = engine::docker(
+        &app.settings,
+        &[
+            "run",
+            "-d",
+            "--name",
+            &user,
+            "--label",
+            "sandboxd-test:housekeeping=1",
+            "--volumes-from",
+            &format!("{mounted}:ro"),
+            &image,
+            "sleep",
+            "300",
+        ],
+    );
+    assert!(run.status.success(), "{run:?}");
+
+    let deadline = Instant::now() + ENGINE_SLACK;
+    while exists(&unused) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(!exists(&unused), "an unused holder of older scripts stayed");
+    assert!(exists(&mounted), "a holder still mounted was removed");
+    // This build's own holder is never taken.
+    let current = sandboxd::provision::shell::scripts_holder().container;
+    let created = app
+        .create_busybox(&app.user_token("scripts-user").await, json!({}))
+        .await;
+    assert_eq!(created["status"], "creating");
+
+    engine::docker(&app.settings, &["rm", "-f", &user]);
+    let deadline = Instant::now() + ENGINE_SLACK;
+    while exists(&mounted) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(
+        !exists(&mounted),
+        "the holder stayed after its last user went"
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(exists(&current), "this build's holder was removed");
+}
