@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use crate::engine;
 use crate::helpers::{assert_error, spawn_app};
 use crate::terminal_client::READY_WITHIN;
 
@@ -21,6 +22,10 @@ async fn stats_show_the_environments_real_limits_and_leave_stopped_ones_out_of_t
         app.wait_running(&token, &id, READY_WITHIN).await;
         ids.push(id);
     }
+    // A spinning shell uses all of its half core, so the reading must show real CPU use.
+    let name = format!("sbx-{}", ids[0]);
+    let spin = ["exec", "-d", &name, "/bin/sh", "-c", "while :; do :; done"];
+    assert!(engine::docker(&app.settings, &spin).status.success());
 
     let response = app
         .get(&format!("/api/containers/{}/stats", ids[0]), Some(&token))
@@ -36,7 +41,8 @@ async fn stats_show_the_environments_real_limits_and_leave_stopped_ones_out_of_t
         512 * 1024 * 1024 - used
     );
     assert_eq!(stats["cpu"]["totalCores"], 0.5);
-    assert!(stats["cpu"]["usage"].as_f64().unwrap() >= 0.0);
+    let usage = stats["cpu"]["usage"].as_f64().unwrap();
+    assert!(usage > 20.0 && usage <= 150.0, "{stats}");
     assert!(stats["network"]["rx"].is_u64() && stats["network"]["tx"].is_u64());
     assert!(stats["timestamp"].as_i64().unwrap() > 0);
 
