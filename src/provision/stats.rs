@@ -11,7 +11,7 @@ use crate::db::containers::ContainerRow;
 use crate::error::{ApiError, ApiResult};
 use crate::runtime::StatsSample;
 
-/// Readings taken at once for the batch: each spans two engine calls and the CPU window.
+/// Readings taken at once for the batch: each takes the engine about a second.
 const CONCURRENT_READINGS: usize = 5;
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -3,11 +3,10 @@
 use bollard::models::ContainerStatsResponse;
 use bollard::query_parameters::StatsOptions;
 use futures_util::StreamExt;
-use std::time::Duration;
 
 use super::{Runtime, RuntimeError};
 
-/// One reading. CPU times are deltas over [`CPU_WINDOW`].
+/// One reading. CPU times are deltas over the engine's sampling interval (about a second).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct StatsSample {
     pub cpu_delta_ns: u64,
@@ -20,38 +19,26 @@ pub struct StatsSample {
     pub tx_bytes: u64,
 }
 
-/// Between the two readings CPU use is measured over. The engine's own two-sample answer
-/// waits for its next collection, a second or more on a busy host; two one-shot readings
-/// this far apart answer in a third of that.
-const CPU_WINDOW: Duration = Duration::from_millis(300);
-
 impl Runtime {
-    /// Takes one reading: two one-shot readings [`CPU_WINDOW`] apart, for the CPU delta.
+    /// Takes one reading; the engine samples twice, about a second apart, for the CPU delta.
     pub async fn stats(&self, name: &str) -> Result<StatsSample, RuntimeError> {
-        let before = self.one_shot_stats(name).await?;
-        tokio::time::sleep(CPU_WINDOW).await;
-        let after = self.one_shot_stats(name).await?;
-        Ok(sample(&before, &after))
-    }
-
-    async fn one_shot_stats(&self, name: &str) -> Result<ContainerStatsResponse, RuntimeError> {
         let docker = self.client().await?;
         let options = StatsOptions {
             stream: false,
-            one_shot: true,
+            one_shot: false,
         };
-        docker
+        let response = docker
             .stats(name, Some(options))
             .next()
             .await
-            .ok_or_else(|| RuntimeError::Unavailable("the engine sent no stats".into()))?
-            .map_err(RuntimeError::from)
+            .ok_or_else(|| RuntimeError::Unavailable("the engine sent no stats".into()))??;
+        Ok(sample(&response))
     }
 }
 
-fn sample(before: &ContainerStatsResponse, response: &ContainerStatsResponse) -> StatsSample {
+fn sample(response: &ContainerStatsResponse) -> StatsSample {
     let cpu = response.cpu_stats.as_ref();
-    let precpu = before.cpu_stats.as_ref();
+    let precpu = response.precpu_stats.as_ref();
     let total = |stats: Option<&bollard::models::ContainerCpuStats>| {
         stats
             .and_then(|s| s.cpu_usage.as_ref())
