@@ -42,6 +42,7 @@ pub struct Runtime {
     cpus: Arc<OnceCell<i64>>,
     /// Networks seen to exist: sandboxd never removes one, so each is looked up once.
     networks_seen: Arc<Mutex<HashSet<String>>>,
+    cpu_counters: Arc<Mutex<stats::CpuCountersByContainer>>,
 }
 
 impl Runtime {
@@ -51,6 +52,7 @@ impl Runtime {
             client: Arc::new(OnceCell::new()),
             cpus: Arc::new(OnceCell::new()),
             networks_seen: Arc::default(),
+            cpu_counters: Arc::default(),
         }
     }
 

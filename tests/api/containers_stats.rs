@@ -43,6 +43,15 @@ async fn stats_show_the_environments_real_limits_and_leave_stopped_ones_out_of_t
     assert_eq!(stats["cpu"]["totalCores"], 0.5);
     let usage = stats["cpu"]["usage"].as_f64().unwrap();
     assert!(usage > 20.0 && usage <= 150.0, "{stats}");
+    // The next reading is measured against this one's counters: still the spinning shell's.
+    let again: Value = app
+        .get(&format!("/api/containers/{}/stats", ids[0]), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let usage = again["cpu"]["usage"].as_f64().unwrap();
+    assert!(usage > 20.0 && usage <= 150.0, "{again}");
     assert!(stats["network"]["rx"].is_u64() && stats["network"]["tx"].is_u64());
     assert!(stats["timestamp"].as_i64().unwrap() > 0);
 
