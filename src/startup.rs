@@ -142,6 +142,7 @@ fn build_state(
         catalogue: Arc::new(Catalogue::parse(&settings.images, &settings.registry)?),
         settings: settings.clone(),
         scripts_ready: Default::default(),
+        scripts_making: Default::default(),
         listings: Default::default(),
     };
     let sessions = Arc::new(SessionCache::default());

@@ -8,17 +8,14 @@ use crate::provision::{labels, shell};
 impl Housekeeper {
     pub async fn remove_old_scripts(&self) {
         let runtime = &self.provisioner.runtime;
-        let current = shell::scripts_holder().version;
-        let unused = match runtime
-            .unused_holders(labels::SHELL_SCRIPTS, &current)
-            .await
-        {
+        let current = &shell::scripts_holder().version;
+        let unused = match runtime.unused_holders(labels::SHELL_SCRIPTS, current).await {
             Ok(unused) => unused,
             Err(err) => return tracing::debug!(error = %err, "old scripts: engine unreachable"),
         };
         for holder in unused {
-            let image = shell::scripts_image(&holder.version);
-            match runtime.remove_holder(&holder, &image).await {
+            let images = shell::scripts_images(&holder.version);
+            match runtime.remove_holder(&holder, &images).await {
                 Ok(()) => self.repaired("old_scripts_removed", &holder.version),
                 Err(err) => tracing::warn!(error = %err, "could not remove old shell scripts"),
             }

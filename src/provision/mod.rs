@@ -45,6 +45,8 @@ pub struct Provisioner {
     pub settings: Arc<Settings>,
     /// Whether the engine has been seen to hold this build's shell scripts.
     pub scripts_ready: Arc<AtomicBool>,
+    /// Held while this process makes the holder.
+    pub scripts_making: Arc<tokio::sync::Mutex<()>>,
     pub listings: Arc<listing::ListingCache>,
 }
 

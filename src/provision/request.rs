@@ -5,6 +5,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::catalogue::{self, Catalogue, CUSTOM};
+use super::shell;
 use crate::db::tiers::TierRow;
 use crate::error::{ApiError, ApiResult};
 
@@ -191,6 +192,12 @@ fn image_reference(
             return Err(ApiError::bad_request(
                 "INVALID_CUSTOM_IMAGE",
                 format!("{reference:?} is not a valid image reference"),
+            ));
+        }
+        if crate::runtime::split_reference(reference).0 == shell::SCRIPTS_REPOSITORY {
+            return Err(ApiError::bad_request(
+                "INVALID_CUSTOM_IMAGE",
+                format!("{reference:?} holds sandboxd's own scripts, not an environment"),
             ));
         }
         return Ok(reference.to_string());

@@ -2,6 +2,8 @@
 //! environment at `/usr/lib/sandboxd`, and the environment's options, given to its first
 //! process (`boot.sh`), which applies them on the first boot and reports how that went.
 
+use std::sync::OnceLock;
+
 use sha2::{Digest, Sha256};
 
 use super::request::ShellOptions;
@@ -24,40 +26,53 @@ const FILES: [(&str, &str); 7] = [
     ("stats.sh", include_str!("../../docker/shell/stats.sh")),
 ];
 
-/// Where the engine keeps one version of the scripts: named after their content, so
+/// The scripts' image repository. `.invalid` never resolves (RFC 2606), so no pull, such as a
+/// user's custom image, can put an image of someone else's under this name.
+pub const SCRIPTS_REPOSITORY: &str = "sandboxd.invalid/shell";
+
+/// Where builds before [`SCRIPTS_REPOSITORY`] kept their scripts' images.
+const EARLIER_SCRIPTS_REPOSITORY: &str = "sandboxd/shell";
+
+/// The names a build with scripts of `version` may have given their image.
+pub fn scripts_images(version: &str) -> Vec<String> {
+    [SCRIPTS_REPOSITORY, EARLIER_SCRIPTS_REPOSITORY]
+        .map(|repository| format!("{repository}:{version}"))
+        .to_vec()
+}
+
+/// Where the engine keeps one version of the scripts: named after the archive's digest, so
 /// environments made by an older build keep theirs and replicas of one build share one.
 pub struct ScriptsHolder {
     pub version: String,
     pub container: String,
     pub image: String,
+    /// The image's whole filesystem.
+    pub archive: Vec<u8>,
 }
 
-pub fn scripts_holder() -> ScriptsHolder {
-    let mut digest = Sha256::new();
-    for (name, body) in FILES {
-        digest.update(name.as_bytes());
-        digest.update([0]);
-        digest.update(body.as_bytes());
-        digest.update([0]);
-    }
-    let version = hex::encode(digest.finalize())[..12].to_string();
-    ScriptsHolder {
-        container: format!("sandboxd-shell-{version}"),
-        image: scripts_image(&version),
-        version,
-    }
+/// This build's scripts, packed once per process.
+pub fn scripts_holder() -> &'static ScriptsHolder {
+    static HOLDER: OnceLock<ScriptsHolder> = OnceLock::new();
+    HOLDER.get_or_init(|| {
+        let archive = scripts_archive();
+        let version = hex::encode(Sha256::digest(&archive))[..12].to_string();
+        ScriptsHolder {
+            container: format!("sandboxd-shell-{version}"),
+            image: format!("{SCRIPTS_REPOSITORY}:{version}"),
+            version,
+            archive,
+        }
+    })
 }
 
-/// The image that carries one version of the scripts.
-pub fn scripts_image(version: &str) -> String {
-    format!("sandboxd/shell:{version}")
-}
-
-/// The scripts as a root filesystem archive: `usr/lib/sandboxd/*`.
-pub fn scripts_archive() -> std::io::Result<Vec<u8>> {
+/// The scripts as a root filesystem archive: `usr/lib/sandboxd/*`, the same bytes on every
+/// build of the same scripts (no times, owners or order that vary).
+fn scripts_archive() -> Vec<u8> {
     let mut builder = tar::Builder::new(Vec::new());
     let relative = DIRECTORY.trim_start_matches('/');
     let mut parent = String::new();
+    // Writing to memory cannot fail.
+    let written = "appending to an in-memory archive";
     for part in relative.split('/') {
         parent.push_str(part);
         parent.push('/');
@@ -65,16 +80,21 @@ pub fn scripts_archive() -> std::io::Result<Vec<u8>> {
         directory.set_entry_type(tar::EntryType::Directory);
         directory.set_mode(0o755);
         directory.set_size(0);
-        builder.append_data(&mut directory, &parent, std::io::empty())?;
+        directory.set_mtime(0);
+        builder
+            .append_data(&mut directory, &parent, std::io::empty())
+            .expect(written);
     }
     for (name, body) in FILES {
         let mut header = tar::Header::new_gnu();
         header.set_size(body.len() as u64);
         header.set_mode(if name.ends_with(".sh") { 0o755 } else { 0o644 });
         header.set_mtime(0);
-        builder.append_data(&mut header, format!("{parent}{name}"), body.as_bytes())?;
+        builder
+            .append_data(&mut header, format!("{parent}{name}"), body.as_bytes())
+            .expect(written);
     }
-    builder.into_inner()
+    builder.into_inner().expect(written)
 }
 
 /// The options as shell assignments, one per argument, for boot.sh to write down and the
@@ -123,7 +143,7 @@ mod tests {
 
     #[test]
     fn the_archive_holds_every_script_under_the_shared_directory() {
-        let bytes = scripts_archive().unwrap();
+        let bytes = scripts_archive();
         let mut archive = tar::Archive::new(bytes.as_slice());
         let names: Vec<String> = archive
             .entries()
@@ -133,6 +153,12 @@ mod tests {
         assert!(names.contains(&"usr/lib/sandboxd/boot.sh".to_string()));
         assert!(names.contains(&"usr/lib/sandboxd/configure.sh".to_string()));
         assert_eq!(names.len(), FILES.len() + 3, "{names:?}");
+        assert_eq!(
+            bytes,
+            scripts_archive(),
+            "the same scripts make the same bytes"
+        );
+        assert!(scripts_holder().image.starts_with(SCRIPTS_REPOSITORY));
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub struct Described {
     pub networks: Vec<String>,
     pub mounts: Vec<Mount>,
     pub restart: Option<String>,
+    /// Running, or about to run again under its restart policy.
+    pub running_or_restarting: bool,
 }
 
 impl Runtime {
@@ -37,6 +39,7 @@ impl Runtime {
         let found = docker
             .inspect_container(name, None::<InspectContainerOptions>)
             .await?;
+        let state = found.state.unwrap_or_default();
         let config = found.config.unwrap_or_default();
         let host = found.host_config.unwrap_or_default();
         let networks = found
@@ -73,6 +76,7 @@ impl Runtime {
                 .and_then(|policy| policy.name)
                 .map(|name| name.to_string())
                 .filter(|name| !name.is_empty() && name != "no"),
+            running_or_restarting: state.running == Some(true) || state.restarting == Some(true),
         })
     }
 }

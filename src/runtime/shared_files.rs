@@ -31,8 +31,21 @@ impl Runtime {
             return Ok(());
         }
         if !self.image_present(files.image).await? {
-            self.import_image(files.image, files.archive).await?;
+            self.import_image(files.image, files.archive.clone())
+                .await?;
         }
+        match self.create_holder(&files).await {
+            // Removed between the look and the use (an older build's housekeeping, say).
+            Err(RuntimeError::NotFound(_)) => {
+                self.import_image(files.image, files.archive.clone())
+                    .await?;
+                self.create_holder(&files).await
+            }
+            outcome => outcome,
+        }
+    }
+
+    async fn create_holder(&self, files: &SharedFiles<'_>) -> Result<(), RuntimeError> {
         let docker = self.client().await?;
         let options = CreateContainerOptions {
             name: Some(files.holder.to_string()),
@@ -46,7 +59,7 @@ impl Runtime {
                 files.directory.to_string(),
                 HashMap::new(),
             )])),
-            labels: Some(files.labels),
+            labels: Some(files.labels.clone()),
             network_disabled: Some(true),
             ..Default::default()
         };
@@ -139,20 +152,27 @@ impl Runtime {
         Ok(unused)
     }
 
-    /// Removes a holder with its volume, then `image` unless something else still uses it.
-    pub async fn remove_holder(&self, holder: &Holder, image: &str) -> Result<(), RuntimeError> {
+    /// Removes a holder with its volume, then those of `images` nothing else uses.
+    pub async fn remove_holder(
+        &self,
+        holder: &Holder,
+        images: &[String],
+    ) -> Result<(), RuntimeError> {
         self.remove_container(&holder.id).await?;
         let docker = self.client().await?;
-        match docker
-            .remove_image(image, None::<RemoveImageOptions>, None)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(err) => match RuntimeError::from(err) {
-                // Gone already, or another holder of the same version made meanwhile uses it.
-                RuntimeError::NotFound(_) | RuntimeError::Rejected(_) => Ok(()),
-                other => Err(other),
-            },
+        for image in images {
+            match docker
+                .remove_image(image, None::<RemoveImageOptions>, None)
+                .await
+            {
+                Ok(_) => {}
+                Err(err) => match RuntimeError::from(err) {
+                    // Never made, gone already, or used by another holder made meanwhile.
+                    RuntimeError::NotFound(_) | RuntimeError::Rejected(_) => {}
+                    other => return Err(other),
+                },
+            }
         }
+        Ok(())
     }
 }

@@ -77,6 +77,10 @@ async fn bad_requests_get_their_error_codes() {
             "INVALID_CUSTOM_IMAGE",
         ),
         (
+            json!({"image": "custom", "custom_image": "sandboxd.invalid/shell:latest"}),
+            "INVALID_CUSTOM_IMAGE",
+        ),
+        (
             json!({"image": "debian:bookworm", "role": "cobol"}),
             "INVALID_ROLE",
         ),

@@ -7,6 +7,7 @@ mod containers_events;
 mod containers_exec;
 mod containers_export;
 mod containers_failures;
+mod containers_images;
 mod containers_lifecycle;
 mod containers_limits;
 mod containers_logs;
