@@ -1,8 +1,11 @@
 //! Housekeeping, every few seconds in each process, one process at a time (a Redis lock):
-//! expiry warnings and expiry, idle stops, and reconciling Postgres with the engine.
+//! expiry warnings and expiry, idle stops, reconciling Postgres with the engine, and removing
+//! what nothing uses any more (older builds' scripts, the networks of users with no
+//! environment).
 
 mod expiry;
 mod idle;
+mod networks;
 mod old_scripts;
 mod reconcile;
 
@@ -44,6 +47,7 @@ impl Housekeeper {
         self.stop_idle().await;
         self.reconcile().await;
         self.remove_old_scripts().await;
+        self.remove_unused_networks().await;
     }
 
     /// Counts a repair and logs it.

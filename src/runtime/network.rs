@@ -79,6 +79,43 @@ impl Runtime {
     }
 }
 
+impl Runtime {
+    /// Networks carrying the label `filter` (`key=value`): each one's name and its value of
+    /// the label `key`.
+    pub async fn networks_labelled(
+        &self,
+        filter: &str,
+        key: &str,
+    ) -> Result<Vec<(String, String)>, RuntimeError> {
+        let docker = self.client().await?;
+        let filters = HashMap::from([("label", vec![filter])]);
+        let options = ListNetworksOptionsBuilder::new().filters(&filters).build();
+        Ok(docker
+            .list_networks(Some(options))
+            .await?
+            .into_iter()
+            .filter_map(|network| {
+                let value = network.labels?.remove(key)?;
+                Some((network.name?, value))
+            })
+            .collect())
+    }
+
+    /// Removes the network `name` unless a container is attached to it; whether it went.
+    pub async fn remove_network(&self, name: &str) -> Result<bool, RuntimeError> {
+        self.forget_network(name);
+        let docker = self.client().await?;
+        match docker.remove_network(name).await {
+            Ok(()) => Ok(true),
+            Err(err) => match RuntimeError::from(err) {
+                // Gone already, or in use ("has active endpoints").
+                RuntimeError::NotFound(_) | RuntimeError::Rejected(_) => Ok(false),
+                other => Err(other),
+            },
+        }
+    }
+}
+
 /// Removes all but the oldest network named `name`. Every racing create picks the same
 /// survivor (oldest, then lowest id), so they agree without talking to each other.
 async fn keep_one(docker: &Docker, name: &str) -> Result<(), RuntimeError> {

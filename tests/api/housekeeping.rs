@@ -13,7 +13,7 @@ use crate::ws;
 /// engine's answer can lag by tens of seconds when the whole suite runs on two cores.
 const ENGINE_SLACK: Duration = Duration::from_secs(60);
 
-async fn fast_app() -> TestApp {
+pub async fn fast_app() -> TestApp {
     spawn_app_with(|s| s.housekeeping_every = Duration::from_millis(300)).await
 }
 

@@ -25,6 +25,7 @@ mod fuzz_schema;
 mod health;
 mod helpers;
 mod housekeeping;
+mod housekeeping_networks;
 mod isolation_events;
 mod isolation_matrix;
 mod isolation_probe;
