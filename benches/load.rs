@@ -55,6 +55,16 @@ struct Tally {
     quota_violations: Vec<String>,
     refusals_at_quota: u64,
     cycles: u64,
+    /// Environments that ended in `error`, with their messages.
+    failed_environments: Vec<String>,
+    /// Environments not running within READY_WITHIN (a slow engine; not a failure by itself).
+    late_environments: u64,
+}
+
+enum Readiness {
+    Running,
+    Failed(String),
+    Late,
 }
 
 struct User {
@@ -132,19 +142,19 @@ impl User {
         }
     }
 
-    async fn wait_running(&self, id: &str) -> bool {
+    async fn wait_running(&self, id: &str) -> Readiness {
         let deadline = Instant::now() + READY_WITHIN;
         while Instant::now() < deadline {
             let (_, value) = self
                 .call(Method::GET, &format!("/api/containers/{id}"), None)
                 .await;
             match value["status"].as_str() {
-                Some("running") => return true,
-                Some("error") => return false,
+                Some("running") => return Readiness::Running,
+                Some("error") => return Readiness::Failed(value["message"].to_string()),
                 _ => tokio::time::sleep(Duration::from_millis(500)).await,
             }
         }
-        false
+        Readiness::Late
     }
 
     async fn work_in(&self, id: &str) {
@@ -170,8 +180,15 @@ impl User {
             }
             self.create(&mut held).await; // at the limit: must be refused
             if let Some(id) = held.first().cloned() {
-                if self.wait_running(&id).await {
-                    self.work_in(&id).await;
+                match self.wait_running(&id).await {
+                    Readiness::Running => self.work_in(&id).await,
+                    Readiness::Failed(message) => {
+                        let mut tally = self.tally.lock().expect("tally lock");
+                        tally.failed_environments.push(message);
+                    }
+                    Readiness::Late => {
+                        self.tally.lock().expect("tally lock").late_environments += 1
+                    }
                 }
                 let (status, _) = self
                     .call(Method::DELETE, &format!("/api/containers/{id}"), None)
@@ -343,6 +360,12 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
         tally.quota_violations.len(),
         tally.refusals_at_quota
     );
+    println!(
+        "  environments in error  {:>10}  (not ready within {} s: {})",
+        tally.failed_environments.len(),
+        READY_WITHIN.as_secs(),
+        tally.late_environments
+    );
     println!("  leaked containers      {:>10}", leaked_containers);
     println!(
         "  leaked rows            {:>10}  environments, {} provisioning jobs",
@@ -355,12 +378,20 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
     for violation in tally.quota_violations.iter().take(10) {
         println!("  quota: {violation}");
     }
+    for failure in tally.failed_environments.iter().take(10) {
+        println!("  error: {failure}");
+    }
     ensure!(
         tally.server_errors.is_empty(),
         "{} responses were 5xx",
         tally.server_errors.len()
     );
     ensure!(tally.quota_violations.is_empty(), "the quota did not hold");
+    ensure!(
+        tally.failed_environments.is_empty(),
+        "{} environments ended in error",
+        tally.failed_environments.len()
+    );
     ensure!(
         tally.refusals_at_quota > 0,
         "no create was ever refused at the limit"

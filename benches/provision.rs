@@ -46,6 +46,8 @@ async fn main() -> anyhow::Result<()> {
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     let outcome = measure(&settings, &base).await;
     remove_labelled(&settings.docker_host, "label=sandboxd.bench=1");
+    let instance = format!("label=sandboxd.instance={}", settings.redis_prefix);
+    remove_labelled(&settings.docker_host, &instance);
     database.drop().await;
     outcome
 }

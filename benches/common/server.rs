@@ -127,14 +127,6 @@ impl Server {
         }
         let label = format!("label=sandboxd.instance={}", self.prefix);
         remove_labelled(&self.docker_host, &label);
-        if let Ok(listed) = docker(
-            &self.docker_host,
-            &["network", "ls", "-q", "--filter", &label],
-        ) {
-            for network in String::from_utf8_lossy(&listed.stdout).split_whitespace() {
-                let _ = docker(&self.docker_host, &["network", "rm", network]);
-            }
-        }
     }
 }
 
@@ -153,15 +145,20 @@ pub fn docker(host: &str, args: &[&str]) -> std::io::Result<Output> {
         .output()
 }
 
-/// Removes every container, running or not, that matches a `label=...` filter.
+/// Removes every container, running or not, then every network, that matches a `label=...`
+/// filter: a server stopped before its housekeeping ran leaves its users' networks.
 pub fn remove_labelled(host: &str, filter: &str) {
-    if let Ok(listed) = docker(host, &["ps", "-aq", "--no-trunc", "--filter", filter]) {
+    for (list, remove) in [
+        (["ps", "-aq", "--no-trunc"], ["rm", "-f", "-v"].as_slice()),
+        (["network", "ls", "-q"], ["network", "rm"].as_slice()),
+    ] {
+        let Ok(listed) = docker(host, &[&list[..], &["--filter", filter]].concat()) else {
+            continue;
+        };
         let ids = String::from_utf8_lossy(&listed.stdout).to_string();
         let ids: Vec<&str> = ids.split_whitespace().collect();
         if !ids.is_empty() {
-            let mut args = vec!["rm", "-f", "-v"];
-            args.extend(ids);
-            let _ = docker(host, &args);
+            let _ = docker(host, &[remove, &ids].concat());
         }
     }
 }
