@@ -50,6 +50,12 @@ impl Housekeeper {
         self.remove_unused_networks().await;
     }
 
+    /// The label filter (`key=value`) of what this instance made in the engine.
+    fn instance_label(&self) -> String {
+        let prefix = &self.provisioner.settings.redis_prefix;
+        format!("{}={prefix}", crate::provision::labels::INSTANCE)
+    }
+
     /// Counts a repair and logs it.
     fn repaired(&self, kind: &str, detail: &str) {
         self.metrics.repairs.with_label_values(&[kind]).inc();

@@ -12,11 +12,7 @@ use crate::provision::labels;
 
 impl Housekeeper {
     pub async fn remove_unused_networks(&self) {
-        let instance = format!(
-            "{}={}",
-            labels::INSTANCE,
-            self.provisioner.settings.redis_prefix
-        );
+        let instance = self.instance_label();
         let networks = match self
             .provisioner
             .runtime

@@ -15,11 +15,7 @@ const SETTLED_FOR: Duration = Duration::from_secs(5);
 
 impl Housekeeper {
     pub async fn reconcile(&self) {
-        let instance = format!(
-            "{}={}",
-            labels::INSTANCE,
-            self.provisioner.settings.redis_prefix
-        );
+        let instance = self.instance_label();
         let listed = match self
             .provisioner
             .runtime
