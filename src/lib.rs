@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod events;
+pub mod fresh_map;
 pub mod housekeeping;
 pub mod kv;
 pub mod metrics;

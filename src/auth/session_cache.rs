@@ -4,71 +4,52 @@
 //! at once; a revocation made by another replica is seen when the entry ages out, within
 //! [`FRESH_FOR`].
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use uuid::Uuid;
 
 use crate::db::users::UserRow;
+use crate::fresh_map::FreshMap;
 
 pub const FRESH_FOR: Duration = Duration::from_secs(1);
 /// Past this many sessions, stale entries are swept before another is added.
 const CAPACITY: usize = 10_000;
 
-#[derive(Default)]
 pub struct SessionCache {
-    entries: Mutex<HashMap<Uuid, Entry>>,
+    entries: FreshMap<Uuid, UserRow>,
 }
 
-struct Entry {
-    user: UserRow,
-    checked: Instant,
+impl Default for SessionCache {
+    fn default() -> Self {
+        Self {
+            entries: FreshMap::new(FRESH_FOR, CAPACITY),
+        }
+    }
 }
 
 impl SessionCache {
     /// The user behind `session`, if Postgres vouched for it within [`FRESH_FOR`].
     pub fn get(&self, session: Uuid, user_id: Uuid) -> Option<UserRow> {
-        let entries = self.entries.lock().expect("session cache lock");
-        let entry = entries.get(&session)?;
-        (entry.user.id == user_id && entry.checked.elapsed() < FRESH_FOR)
-            .then(|| entry.user.clone())
+        self.entries.get(&session).filter(|user| user.id == user_id)
     }
 
     pub fn remember(&self, session: Uuid, user: &UserRow) {
-        let mut entries = self.entries.lock().expect("session cache lock");
-        if entries.len() >= CAPACITY {
-            entries.retain(|_, entry| entry.checked.elapsed() < FRESH_FOR);
-        }
-        if entries.len() < CAPACITY {
-            let user = user.clone();
-            entries.insert(
-                session,
-                Entry {
-                    user,
-                    checked: Instant::now(),
-                },
-            );
-        }
+        self.entries.insert(session, user.clone());
     }
 
     pub fn forget_session(&self, session: Uuid) {
-        self.entries
-            .lock()
-            .expect("session cache lock")
-            .remove(&session);
+        self.entries.remove(&session);
     }
 
     pub fn forget_user(&self, user_id: Uuid) {
-        self.entries
-            .lock()
-            .expect("session cache lock")
-            .retain(|_, entry| entry.user.id != user_id);
+        self.entries.retain(|_, user| user.id != user_id);
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Instant;
+
     use chrono::Utc;
 
     use super::*;
@@ -115,14 +96,9 @@ mod tests {
     fn an_entry_older_than_its_freshness_is_not_used() {
         let cache = SessionCache::default();
         let (session, owner) = (Uuid::new_v4(), user());
-        cache.remember(session, &owner);
         cache
             .entries
-            .lock()
-            .unwrap()
-            .get_mut(&session)
-            .unwrap()
-            .checked -= FRESH_FOR;
+            .insert_made(session, owner.clone(), Instant::now() - FRESH_FOR);
         assert!(cache.get(session, owner.id).is_none());
     }
 }

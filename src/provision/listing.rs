@@ -4,8 +4,6 @@
 //! instead of fetching, decoding and encoding every row; any change, by any process, moves the
 //! counter in its own transaction, so an answer is never older than the request.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -16,6 +14,7 @@ use super::Provisioner;
 use crate::auth::Principal;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
+use crate::fresh_map::FreshMap;
 
 /// The listing counts the seconds left before each environment expires: a remembered answer
 /// is used for at most this long, so that count stays true to the second.
@@ -23,39 +22,27 @@ const FRESH_FOR: Duration = Duration::from_secs(1);
 /// Past this many owners, stale answers are swept before another is kept.
 const CAPACITY: usize = 1_000;
 
-#[derive(Default)]
+/// Per owner: the counter an answer was made under, and the answer.
 pub struct ListingCache {
-    entries: Mutex<HashMap<Uuid, Entry>>,
+    entries: FreshMap<Uuid, (i64, Bytes)>,
 }
 
-struct Entry {
-    version: i64,
-    body: Bytes,
-    made: Instant,
+impl Default for ListingCache {
+    fn default() -> Self {
+        Self {
+            entries: FreshMap::new(FRESH_FOR, CAPACITY),
+        }
+    }
 }
 
 impl ListingCache {
     fn get(&self, owner: Uuid, version: i64) -> Option<Bytes> {
-        let entries = self.entries.lock().expect("listing cache lock");
-        let entry = entries.get(&owner)?;
-        (entry.version == version && entry.made.elapsed() < FRESH_FOR).then(|| entry.body.clone())
+        let (made_under, body) = self.entries.get(&owner)?;
+        (made_under == version).then_some(body)
     }
 
     fn remember(&self, owner: Uuid, version: i64, body: Bytes, made: Instant) {
-        let mut entries = self.entries.lock().expect("listing cache lock");
-        if entries.len() >= CAPACITY && !entries.contains_key(&owner) {
-            entries.retain(|_, entry| entry.made.elapsed() < FRESH_FOR);
-        }
-        if entries.len() < CAPACITY || entries.contains_key(&owner) {
-            entries.insert(
-                owner,
-                Entry {
-                    version,
-                    body,
-                    made,
-                },
-            );
-        }
+        self.entries.insert_made(owner, (version, body), made);
     }
 }
 
@@ -119,6 +106,6 @@ mod tests {
         let owner = Uuid::new_v4();
         cache.remember(owner, 1, body("new"), Instant::now());
         assert_eq!(cache.get(owner, 1), Some(body("new")));
-        assert_eq!(cache.entries.lock().unwrap().len(), 1);
+        assert_eq!(cache.entries.len(), 1);
     }
 }

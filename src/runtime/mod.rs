@@ -30,6 +30,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bollard::{Docker, API_DEFAULT_VERSION};
+
+use crate::fresh_map::FreshMap;
 use tokio::sync::OnceCell;
 
 const REQUEST_TIMEOUT_SECONDS: u64 = 120;
@@ -40,9 +42,10 @@ pub struct Runtime {
     host: Arc<str>,
     client: Arc<OnceCell<Docker>>,
     cpus: Arc<OnceCell<i64>>,
-    /// Networks seen to exist: sandboxd never removes one, so each is looked up once.
+    /// Networks seen to exist, each looked up once: one removed since (by housekeeping or by
+    /// hand) shows when a start names it missing, and is forgotten then.
     networks_seen: Arc<Mutex<HashSet<String>>>,
-    cpu_counters: Arc<Mutex<stats::CpuCountersByContainer>>,
+    cpu_counters: Arc<FreshMap<String, stats::CpuCounters>>,
 }
 
 impl Runtime {
@@ -52,7 +55,7 @@ impl Runtime {
             client: Arc::new(OnceCell::new()),
             cpus: Arc::new(OnceCell::new()),
             networks_seen: Arc::default(),
-            cpu_counters: Arc::default(),
+            cpu_counters: Arc::new(stats::cpu_counters_memory()),
         }
     }
 

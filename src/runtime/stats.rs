@@ -4,7 +4,6 @@
 //! answer, which carries the CPU counters of the tick before, waits for two. So the counters of
 //! each container's last reading are kept, and a later reading needs one tick only.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use bollard::models::{ContainerCpuStats, ContainerStatsResponse};
@@ -12,6 +11,7 @@ use bollard::query_parameters::StatsOptions;
 use futures_util::StreamExt;
 
 use super::{Runtime, RuntimeError};
+use crate::fresh_map::FreshMap;
 
 /// One reading. CPU times are deltas since the container's previous reading (at most
 /// [`LAST_READING_KEPT`] before) or over the engine's own second.
@@ -29,7 +29,7 @@ pub struct StatsSample {
 
 /// A CPU figure averaged over a longer span says little about now.
 const LAST_READING_KEPT: Duration = Duration::from_secs(30);
-/// Beyond this many containers, counters past [`LAST_READING_KEPT`] are dropped.
+/// At most this many containers' counters are kept.
 const REMEMBERED_CONTAINERS: usize = 10_000;
 
 /// CPU counters of one reading: the container's and the whole host's, both cumulative.
@@ -40,7 +40,10 @@ pub(super) struct CpuCounters {
     taken: Instant,
 }
 
-pub(super) type CpuCountersByContainer = HashMap<String, CpuCounters>;
+/// Each container's last counters, by name.
+pub(super) fn cpu_counters_memory() -> FreshMap<String, CpuCounters> {
+    FreshMap::new(LAST_READING_KEPT, REMEMBERED_CONTAINERS)
+}
 
 impl CpuCounters {
     fn of(stats: Option<&ContainerCpuStats>) -> Self {
@@ -67,18 +70,18 @@ impl Runtime {
     /// Takes one reading: a single tick's against the container's last counters when they are
     /// recent, else the engine's two-sample reading.
     pub async fn stats(&self, name: &str) -> Result<StatsSample, RuntimeError> {
-        if let Some(previous) = self.last_cpu_counters(name) {
+        if let Some(previous) = self.cpu_counters.get(name) {
             let response = self.read_stats(name, true).await?;
             let current = CpuCounters::of(response.cpu_stats.as_ref());
             if previous.precede(&current) {
-                self.remember_cpu_counters(name, current);
+                self.cpu_counters.insert(name.to_string(), current);
                 return Ok(sample(&response, previous, current));
             }
         }
         let response = self.read_stats(name, false).await?;
         let before = CpuCounters::of(response.precpu_stats.as_ref());
         let current = CpuCounters::of(response.cpu_stats.as_ref());
-        self.remember_cpu_counters(name, current);
+        self.cpu_counters.insert(name.to_string(), current);
         Ok(sample(&response, before, current))
     }
 
@@ -98,21 +101,6 @@ impl Runtime {
             .await
             .ok_or_else(|| RuntimeError::Unavailable("the engine sent no stats".into()))?
             .map_err(RuntimeError::from)
-    }
-
-    fn last_cpu_counters(&self, name: &str) -> Option<CpuCounters> {
-        let counters = self.cpu_counters.lock().expect("cpu counters lock");
-        counters.get(name).copied()
-    }
-
-    fn remember_cpu_counters(&self, name: &str, current: CpuCounters) {
-        let mut counters = self.cpu_counters.lock().expect("cpu counters lock");
-        if counters.len() >= REMEMBERED_CONTAINERS {
-            counters.retain(|_, kept| kept.taken.elapsed() <= LAST_READING_KEPT);
-        }
-        if counters.len() < REMEMBERED_CONTAINERS || counters.contains_key(name) {
-            counters.insert(name.to_string(), current);
-        }
     }
 }
 
