@@ -141,8 +141,7 @@ fn build_state(
         events: EventBus::new(kv.clone()),
         catalogue: Arc::new(Catalogue::parse(&settings.images, &settings.registry)?),
         settings: settings.clone(),
-        scripts_ready: Default::default(),
-        scripts_making: Default::default(),
+        scripts_made: Default::default(),
         listings: Default::default(),
     };
     let sessions = Arc::new(SessionCache::default());

@@ -2,7 +2,6 @@
 //! per engine, and the wait for an environment's first process to report that it applied them.
 
 use std::collections::VecDeque;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -10,6 +9,12 @@ use futures_util::StreamExt;
 use super::stages::StageError;
 use super::{labels, shell, Provisioner};
 use crate::runtime::{RuntimeError, SharedFiles};
+
+/// Whether `err` names the scripts' holder: the engine's wording and status for a missing one
+/// vary with its version; the name does not.
+pub(super) fn names_scripts_holder(err: &RuntimeError) -> bool {
+    err.to_string().contains(&shell::scripts_holder().container)
+}
 
 /// Long enough for a role's toolchain to be installed from the distribution's mirror.
 const CONFIGURE_TIMEOUT: Duration = Duration::from_secs(900);
@@ -26,38 +31,30 @@ impl Provisioner {
     /// when this process has not seen it yet.
     pub(crate) async fn scripts_mount(&self) -> Result<String, StageError> {
         let holder = shell::scripts_holder();
-        if !self.scripts_ready.load(Ordering::Acquire) {
-            // One maker per process: workers starting together would import the image twice.
-            let _making = self.scripts_making.lock().await;
-            if !self.scripts_ready.load(Ordering::Acquire) {
-                self.runtime
-                    .ensure_shared_files(SharedFiles {
-                        holder: &holder.container,
-                        image: &holder.image,
-                        directory: shell::DIRECTORY,
-                        archive: holder.archive.clone(),
-                        labels: [
-                            (labels::MANAGED.to_string(), "true".to_string()),
-                            (labels::SHELL_SCRIPTS.to_string(), holder.version.clone()),
-                        ]
-                        .into(),
-                    })
-                    .await?;
-                self.scripts_ready.store(true, Ordering::Release);
-            }
+        // Held while the holder is made: workers starting together make it once.
+        let mut made = self.scripts_made.lock().await;
+        if !*made {
+            self.runtime
+                .ensure_shared_files(SharedFiles {
+                    holder: &holder.container,
+                    image: &holder.image,
+                    directory: shell::DIRECTORY,
+                    archive: &holder.archive,
+                    labels: [
+                        (labels::MANAGED.to_string(), "true".to_string()),
+                        (labels::SHELL_SCRIPTS.to_string(), holder.version.clone()),
+                    ]
+                    .into(),
+                })
+                .await?;
+            *made = true;
         }
         Ok(format!("{}:ro", holder.container))
     }
 
-    /// Whether `err` says the holder was removed since it was made; if so, the next
-    /// `scripts_mount` makes it again.
-    pub(super) fn scripts_gone(&self, err: &RuntimeError) -> bool {
-        // The engine's wording and status for it vary with its version; the name does not.
-        let gone = err.to_string().contains(&shell::scripts_holder().container);
-        if gone {
-            self.scripts_ready.store(false, Ordering::Release);
-        }
-        gone
+    /// For a holder removed since it was made: the next `scripts_mount` makes it again.
+    pub(super) async fn forget_scripts(&self) {
+        *self.scripts_made.lock().await = false;
     }
 
     /// Follows the container's output, from its start, until boot.sh reports configuring done.

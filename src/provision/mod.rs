@@ -23,7 +23,6 @@ pub mod stats;
 pub mod view;
 pub mod worker;
 
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use sqlx::PgPool;
@@ -44,9 +43,7 @@ pub struct Provisioner {
     pub catalogue: Arc<Catalogue>,
     pub settings: Arc<Settings>,
     /// Whether the engine has been seen to hold this build's shell scripts.
-    pub scripts_ready: Arc<AtomicBool>,
-    /// Held while this process makes the holder.
-    pub scripts_making: Arc<tokio::sync::Mutex<()>>,
+    pub scripts_made: Arc<tokio::sync::Mutex<bool>>,
     pub listings: Arc<listing::ListingCache>,
 }
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::request::ShellOptions;
-use super::{container_name, labels, network_name, shell, Provisioner};
+use super::{configure, container_name, labels, network_name, shell, Provisioner};
 use crate::db::{self, containers::ContainerRow};
 use crate::runtime::{ContainerSpec, RuntimeError};
 
@@ -277,7 +277,8 @@ impl Provisioner {
         // made again once, in place.
         let docker_id = match self.runtime.create_container(&spec).await {
             Ok(id) => id,
-            Err(err) if self.scripts_gone(&err) => {
+            Err(err) if configure::names_scripts_holder(&err) => {
+                self.forget_scripts().await;
                 self.scripts_mount().await?;
                 self.runtime.create_container(&spec).await?
             }

@@ -20,31 +20,25 @@ pub struct SharedFiles<'a> {
     pub holder: &'a str,
     pub image: &'a str,
     pub directory: &'a str,
-    pub archive: Vec<u8>,
+    pub archive: &'a [u8],
     pub labels: HashMap<String, String>,
 }
 
 impl Runtime {
     /// Makes the holder unless it exists; another process making it at the same time is fine.
     pub async fn ensure_shared_files(&self, files: SharedFiles<'_>) -> Result<(), RuntimeError> {
-        if self.container_id(files.holder).await?.is_some() {
-            return Ok(());
-        }
-        if !self.image_present(files.image).await? {
-            self.import_image(files.image, files.archive.clone())
-                .await?;
-        }
         match self.create_holder(&files).await {
-            // Removed between the look and the use (an older build's housekeeping, say).
+            // The image is imported when first needed, and again if it was removed (by an
+            // older build's housekeeping, say).
             Err(RuntimeError::NotFound(_)) => {
-                self.import_image(files.image, files.archive.clone())
-                    .await?;
+                self.import_image(files.image, files.archive).await?;
                 self.create_holder(&files).await
             }
             outcome => outcome,
         }
     }
 
+    /// Creates the holder; one of that name already there counts as made.
     async fn create_holder(&self, files: &SharedFiles<'_>) -> Result<(), RuntimeError> {
         let docker = self.client().await?;
         let options = CreateContainerOptions {
@@ -73,7 +67,7 @@ impl Runtime {
     }
 
     /// Makes `reference` an image whose filesystem is `archive`.
-    async fn import_image(&self, reference: &str, archive: Vec<u8>) -> Result<(), RuntimeError> {
+    async fn import_image(&self, reference: &str, archive: &[u8]) -> Result<(), RuntimeError> {
         let (repository, tag) = split_reference(reference);
         let options = CreateImageOptions {
             from_src: Some("-".into()),
@@ -84,7 +78,7 @@ impl Runtime {
         let docker = self.client().await?;
         let mut progress = docker.create_image(
             Some(options),
-            Some(bollard::body_full(Bytes::from(archive))),
+            Some(bollard::body_full(Bytes::copy_from_slice(archive))),
             None,
         );
         while let Some(item) = progress.next().await {

@@ -203,7 +203,8 @@ async fn shell_scripts_removed_from_the_engine_are_made_again() {
     let first = app
         .wait_running(&token, first["id"].as_str().unwrap(), SETTLE_WITHIN)
         .await;
-    // A `docker container prune` takes the never-started holder of the shared scripts.
+    // A `docker system prune --all` takes the never-started holder of the shared scripts,
+    // then their image.
     let holders = engine::docker(
         &app.settings,
         &["ps", "-aq", "--filter", "name=^sandboxd-shell-"],
@@ -213,6 +214,9 @@ async fn shell_scripts_removed_from_the_engine_are_made_again() {
     for holder in holders.split_whitespace() {
         engine::docker(&app.settings, &["rm", "-f", holder]);
     }
+    let image = &sandboxd::provision::shell::scripts_holder().image;
+    let removed = engine::docker(&app.settings, &["rmi", image]);
+    assert!(removed.status.success(), "{removed:?}");
     let second = app.create_busybox(&token, json!({})).await;
     let second = app
         .wait_running(&token, second["id"].as_str().unwrap(), SETTLE_WITHIN)
