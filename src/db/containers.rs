@@ -67,24 +67,16 @@ pub async fn lock_network(tx: &mut PgConnection, user_id: Uuid) -> Result<(), sq
         .map(|_| ())
 }
 
-/// Whether `user_id` has any environment; asked under [`lock_network`] before removing theirs.
-pub async fn has_environments(tx: &mut PgConnection, user_id: Uuid) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(include_str!("../../sql/containers/has_environments.sql"))
-        .bind(user_id)
-        .fetch_one(tx)
-        .await
-}
-
 /// Of `users`, those with any environment.
-pub async fn owners_with_environments(
-    pool: &PgPool,
+pub async fn owners_with_environments<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
     users: &[Uuid],
 ) -> Result<Vec<Uuid>, sqlx::Error> {
     sqlx::query_scalar(include_str!(
         "../../sql/containers/owners_with_environments.sql"
     ))
     .bind(users)
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await
 }
 

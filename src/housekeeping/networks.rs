@@ -46,7 +46,8 @@ impl Housekeeper {
     async fn remove_if_unused(&self, network: &str, owner: Uuid) -> anyhow::Result<bool> {
         let mut lock = self.provisioner.pool.begin().await?;
         db::containers::lock_network(&mut lock, owner).await?;
-        if db::containers::has_environments(&mut lock, owner).await? {
+        let owners = db::containers::owners_with_environments(&mut *lock, &[owner]).await?;
+        if !owners.is_empty() {
             return Ok(false);
         }
         let removed = self.provisioner.runtime.remove_network(network).await?;
