@@ -233,7 +233,9 @@ async fn shell_scripts_removed_from_the_engine_are_made_again() {
 
 #[tokio::test]
 async fn a_users_network_removed_from_the_engine_is_made_again() {
-    let app = spawn_app().await;
+    // Housekeeping would remove the network itself once the user has no environment; here
+    // someone else must, with sandboxd still remembering it.
+    let app = spawn_app_with(|s| s.housekeeping_every = Duration::from_secs(3600)).await;
     let token = app.user_token("unnetworked").await;
     let first = app.create_busybox(&token, json!({})).await;
     let first = app
@@ -247,10 +249,7 @@ async fn a_users_network_removed_from_the_engine_is_made_again() {
         .await;
     assert_eq!(response.status(), 200);
     // A `docker network prune` once the user has no environment left.
-    let network = format!(
-        "sbx-net-{}",
-        first["user_id"].as_str().unwrap().replace('-', "")
-    );
+    let network = engine::user_network(&first);
     let removed = engine::docker(&app.settings, &["network", "rm", &network]);
     assert!(removed.status.success(), "{removed:?}");
     let second = app.create_busybox(&token, json!({})).await;

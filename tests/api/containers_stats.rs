@@ -71,11 +71,8 @@ async fn stats_show_the_environments_real_limits_and_leave_stopped_ones_out_of_t
         )
         .await;
     assert_eq!(stop.status(), 202);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while app.container(&token, &ids[1]).await.1["status"] != "stopped" {
-        assert!(tokio::time::Instant::now() < deadline, "never stopped");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    app.wait_status(&token, &ids[1], "stopped", Duration::from_secs(30))
+        .await;
     let response = app
         .get(&format!("/api/containers/{}/stats", ids[1]), Some(&token))
         .await;

@@ -47,6 +47,12 @@ pub fn inspect(settings: &Settings, id: &str) -> Value {
     all[0].take()
 }
 
+/// The engine's name for the network of `environment`'s owner.
+pub fn user_network(environment: &Value) -> String {
+    let owner = environment["user_id"].as_str().unwrap().replace('-', "");
+    format!("sbx-net-{owner}")
+}
+
 /// Runs `script` with /bin/sh inside the environment's container.
 pub fn exec(settings: &Settings, container: &str, script: &str) -> Output {
     docker(settings, &["exec", container, "/bin/sh", "-c", script])

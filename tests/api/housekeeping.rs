@@ -11,7 +11,7 @@ use crate::ws;
 
 /// How long one stop or removal may take on a busy engine: the sweeps act at once, but the
 /// engine's answer can lag by tens of seconds when the whole suite runs on two cores.
-const ENGINE_SLACK: Duration = Duration::from_secs(60);
+pub const ENGINE_SLACK: Duration = Duration::from_secs(60);
 
 pub async fn fast_app() -> TestApp {
     spawn_app_with(|s| s.housekeeping_every = Duration::from_millis(300)).await

@@ -7,28 +7,13 @@ use serde_json::{json, Value};
 
 use crate::engine;
 use crate::helpers::TestApp;
-use crate::housekeeping::fast_app;
+use crate::housekeeping::{fast_app, ENGINE_SLACK};
 use crate::terminal_client::READY_WITHIN;
-
-const ENGINE_SLACK: Duration = Duration::from_secs(60);
-
-fn network_of(environment: &Value) -> String {
-    let owner = environment["user_id"].as_str().unwrap().replace('-', "");
-    format!("sbx-net-{owner}")
-}
 
 fn network_exists(app: &TestApp, name: &str) -> bool {
     engine::docker(&app.settings, &["network", "inspect", name])
         .status
         .success()
-}
-
-async fn wait_status(app: &TestApp, token: &str, id: &str, status: &str) {
-    let deadline = Instant::now() + ENGINE_SLACK;
-    while app.container(token, id).await.1["status"] != status {
-        assert!(Instant::now() < deadline, "never {status}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }
 
 #[tokio::test]
@@ -53,8 +38,9 @@ async fn a_users_network_goes_with_their_last_environment_and_comes_back_with_th
         )
         .await;
     assert_eq!(stop.status(), 202);
-    wait_status(&app, &keeper, kept_id, "stopped").await;
-    let (leavers, keepers) = (network_of(&left), network_of(&kept));
+    app.wait_status(&keeper, kept_id, "stopped", ENGINE_SLACK)
+        .await;
+    let (leavers, keepers) = (engine::user_network(&left), engine::user_network(&kept));
     assert!(network_exists(&app, &leavers) && network_exists(&app, &keepers));
 
     let deleted = app
@@ -92,5 +78,6 @@ async fn a_users_network_goes_with_their_last_environment_and_comes_back_with_th
         )
         .await;
     assert_eq!(start.status(), 202);
-    wait_status(&app, &keeper, kept_id, "running").await;
+    app.wait_status(&keeper, kept_id, "running", ENGINE_SLACK)
+        .await;
 }

@@ -60,6 +60,15 @@ impl TestApp {
         body
     }
 
+    /// Polls until the environment's status is `status`.
+    pub async fn wait_status(&self, token: &str, id: &str, status: &str, within: Duration) {
+        let deadline = Instant::now() + within;
+        while self.container(token, id).await.1["status"] != status {
+            assert!(Instant::now() < deadline, "{id} never {status}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     pub async fn usage(&self, token: &str) -> i64 {
         let me: Value = self.get("/api/me", Some(token)).await.json().await.unwrap();
         me["usage"]["containers_used"].as_i64().unwrap()
