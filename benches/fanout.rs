@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, ensure};
 use common::results::{Figure, Results};
 use common::server::{raise_open_files, Server};
+use common::sockets::open_many;
 use common::stage::{only_listing, Stage};
 use common::stats::{median, ms, percentile, rss_mb};
 use futures_util::StreamExt;
@@ -71,21 +72,14 @@ async fn run(settings: &Settings, server: &Server) -> anyhow::Result<()> {
     let before = rss_mb(server.pid())?;
     eprintln!("==> opening {SUBSCRIBERS} subscribers, {OPEN_CONCURRENCY} at a time ...");
     let (sender, mut receipts) = mpsc::unbounded_channel();
-    let started = Instant::now();
-    let opened: Vec<anyhow::Result<Socket>> = futures_util::stream::iter(0..SUBSCRIBERS)
-        .map(|_| async { connect(&url).await.map(|(socket, _)| socket) })
-        .buffer_unordered(OPEN_CONCURRENCY)
-        .collect()
-        .await;
-    let open_time = started.elapsed();
-    let mut holders = Vec::new();
-    let mut failures = Vec::new();
-    for outcome in opened {
-        match outcome {
-            Ok(socket) => holders.push(tokio::spawn(hold(socket, sender.clone()))),
-            Err(err) => failures.push(format!("{err:#}")),
-        }
-    }
+    let (sockets, failures, open_time) = open_many(SUBSCRIBERS, OPEN_CONCURRENCY, |_| async {
+        connect(&url).await.map(|(socket, _)| socket)
+    })
+    .await;
+    let holders: Vec<_> = sockets
+        .into_iter()
+        .map(|socket| tokio::spawn(hold(socket, sender.clone())))
+        .collect();
     let held = holders.len();
     eprintln!(
         "    {held} open in {:.1} s, {} failed{}",

@@ -11,5 +11,6 @@ pub mod load;
 pub mod results;
 pub mod server;
 pub mod settle;
+pub mod sockets;
 pub mod stage;
 pub mod stats;

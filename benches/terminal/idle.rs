@@ -8,6 +8,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
 
 use crate::common::server::Server;
+use crate::common::sockets::open_many;
 use crate::term::{open_websocket, Socket};
 use crate::{IDLE_TERMINALS, OPEN_CONCURRENCY, OUTPUT_WITHIN};
 
@@ -77,22 +78,15 @@ pub async fn idle_terminals(
         .map(|url| format!("{url}&mode=binary"))
         .collect();
     let cancel = CancellationToken::new();
-    let started = Instant::now();
-    let opened: Vec<anyhow::Result<Socket>> = futures_util::stream::iter(0..IDLE_TERMINALS)
-        .map(|index| open_idle(&urls[index % urls.len()]))
-        .buffer_unordered(OPEN_CONCURRENCY)
-        .collect()
-        .await;
-    let open_time = started.elapsed();
-    let mut holders = Vec::new();
-    let mut failures = Vec::new();
-    for outcome in opened {
-        match outcome {
-            // Held by a task that keeps reading, so the server's pings are answered.
-            Ok(socket) => holders.push(tokio::spawn(hold(socket, cancel.clone()))),
-            Err(err) => failures.push(format!("{err:#}")),
-        }
-    }
+    let (sockets, failures, open_time) = open_many(IDLE_TERMINALS, OPEN_CONCURRENCY, |index| {
+        open_idle(&urls[index % urls.len()])
+    })
+    .await;
+    // Each held by a task that keeps reading, so the server's pings are answered.
+    let holders: Vec<_> = sockets
+        .into_iter()
+        .map(|socket| tokio::spawn(hold(socket, cancel.clone())))
+        .collect();
     let count = holders.len();
     if let Some(first) = failures.first() {
         eprintln!(
