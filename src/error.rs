@@ -1,13 +1,24 @@
 //! The one error body of the API: `{"error", "code", "details"}`, plus the top-level fields
 //! Rexec puts beside them on some errors (`current`, `limit`, `tier`, `supported_images`).
+//! It knows no web framework: the edge (`api::error`) sends it, with its HTTP status.
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{HttpResponse, ResponseError};
 use serde_json::{json, Map, Value};
+
+/// HTTP statuses by name, so that no layer below the edge needs a web framework's type.
+pub mod status {
+    pub const BAD_REQUEST: u16 = 400;
+    pub const UNAUTHORIZED: u16 = 401;
+    pub const FORBIDDEN: u16 = 403;
+    pub const NOT_FOUND: u16 = 404;
+    pub const CONFLICT: u16 = 409;
+    pub const TOO_MANY_REQUESTS: u16 = 429;
+    pub const INTERNAL_SERVER_ERROR: u16 = 500;
+    pub const SERVICE_UNAVAILABLE: u16 = 503;
+}
 
 #[derive(Debug)]
 pub struct ApiError {
-    pub status: StatusCode,
+    pub status: u16,
     pub code: &'static str,
     pub message: String,
     pub details: Option<Value>,
@@ -16,9 +27,9 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: impl Into<u16>, code: &'static str, message: impl Into<String>) -> Self {
         Self {
-            status,
+            status: status.into(),
             code,
             message: message.into(),
             details: None,
@@ -45,28 +56,28 @@ impl ApiError {
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, message)
+        Self::new(status::BAD_REQUEST, code, message)
     }
 
     pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", message)
+        Self::new(status::UNAUTHORIZED, "UNAUTHORIZED", message)
     }
 
     pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, code, message)
+        Self::new(status::FORBIDDEN, code, message)
     }
 
     pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, code, message)
+        Self::new(status::NOT_FOUND, code, message)
     }
 
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, message)
+        Self::new(status::CONFLICT, code, message)
     }
 
     pub fn too_many_requests(retry_after_seconds: u64) -> Self {
         let mut err = Self::new(
-            StatusCode::TOO_MANY_REQUESTS,
+            status::TOO_MANY_REQUESTS,
             "RATE_LIMITED",
             format!("too many requests, retry in {retry_after_seconds} s"),
         );
@@ -75,7 +86,7 @@ impl ApiError {
     }
 
     pub fn unavailable(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, code, message)
+        Self::new(status::SERVICE_UNAVAILABLE, code, message)
     }
 
     /// The container engine cannot be reached: the same answer from every operation on it.
@@ -90,7 +101,7 @@ impl ApiError {
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
         Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
+            status::INTERNAL_SERVER_ERROR,
             "INTERNAL_ERROR",
             "internal server error",
         )
@@ -111,20 +122,6 @@ impl ApiError {
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} ({})", self.message, self.code)
-    }
-}
-
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        self.status
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        let mut response = HttpResponse::build(self.status);
-        if let Some(seconds) = self.retry_after_seconds {
-            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
-        }
-        response.json(self.body())
     }
 }
 
@@ -190,26 +187,6 @@ fn first_message(messages: &Value) -> String {
         .and_then(Value::as_str)
         .unwrap_or("invalid")
         .to_string()
-}
-
-/// True when `err` is a unique-constraint violation on the named index.
-pub fn is_unique_violation(err: &sqlx::Error, constraint: &str) -> bool {
-    match err {
-        sqlx::Error::Database(db) => {
-            db.code().as_deref() == Some("23505") && db.constraint() == Some(constraint)
-        }
-        _ => false,
-    }
-}
-
-/// Whether `err` is Postgres refusing to break a foreign key, e.g. deleting a row in use.
-pub fn is_foreign_key_violation(err: &sqlx::Error, constraint: &str) -> bool {
-    match err {
-        sqlx::Error::Database(db) => {
-            db.code().as_deref() == Some("23503") && db.constraint() == Some(constraint)
-        }
-        _ => false,
-    }
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,23 +1,34 @@
 //! sandboxd: a self-hostable backend for sandboxed Linux dev environments.
 //!
-//! Data flows downward: `api` (the HTTP edge) calls the services (`auth`, `admin`), which call
-//! the adapters (`db` for Postgres, `kv` for Redis, `runtime` for Docker).
+//! Data flows downward: the edge (`api`, HTTP and WebSocket) calls the services, which call
+//! the adapters. Only the edge knows actix. The API says "container" where the code says
+//! "environment".
 
-pub mod admin;
-pub mod api;
-pub mod auth;
-pub mod config;
-pub mod db;
-pub mod error;
-pub mod events;
-pub mod fresh_map;
-pub mod housekeeping;
-pub mod kv;
-pub mod metrics;
-pub mod provision;
-pub mod queue;
-pub mod runtime;
-pub mod startup;
-pub mod state;
-pub mod telemetry;
-pub mod terminal;
+// The edge.
+pub mod api; // HTTP and WebSocket handlers, the OpenAPI document, the one error body
+pub mod startup; // builds the services, binds the server, spawns workers and housekeeping
+pub mod state; // what every handler may reach: the services
+
+// Services.
+pub mod admin; // tiers, users, every environment, the audit log, admin statistics
+pub mod auth; // accounts, passwords, JWTs, API tokens, scopes, rate limits
+pub mod environments; // what the API asks of an environment: create, view, lifecycle, exec, ...
+pub mod housekeeping; // expiry, idle stops, reconciling the engine with Postgres, sweeps
+pub mod provisioning; // the workers and their stages, shell scripts, the image catalogue
+pub mod terminal; // interactive shells over a TTY exec, with replay and reattach
+
+// The shared model.
+pub mod model; // Environment, Status, Stage, typed ids, the progress event, engine names
+
+// Adapters.
+pub mod broker; // Redis: connection, work queue (Streams), event fan-out (pub/sub)
+pub mod db; // Postgres: one module per table family, SQL in sql/
+pub mod runtime; // the Docker engine: containers, exec, TTYs, images, networks, stats
+
+// Cross-cutting.
+pub mod config; // settings from SANDBOXD_* variables
+pub mod error; // the one HTTP error body
+pub mod expiring_map; // a bounded map whose entries expire (the caches' building block)
+pub mod health; // readiness of Postgres, Redis and the engine
+pub mod metrics; // Prometheus counters and gauges
+pub mod telemetry; // tracing output

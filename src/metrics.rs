@@ -1,6 +1,7 @@
 //! Prometheus metrics. Each application owns its registry, so several instances in one
 //! process (as in the tests) never share counters.
 
+use crate::model::Status;
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
     TextEncoder,
@@ -94,13 +95,15 @@ impl Metrics {
     }
 
     /// Sets the environment gauges; statuses absent from `counts` read zero.
-    pub fn set_environments(&self, counts: &[(String, i64)]) {
-        for status in ["creating", "running", "stopped", "error", "deleting"] {
+    pub fn set_environments(&self, counts: &[(Status, i64)]) {
+        for status in Status::ALL {
             let count = counts
                 .iter()
                 .find(|(s, _)| s == status)
                 .map_or(0, |(_, n)| *n);
-            self.environments.with_label_values(&[status]).set(count);
+            self.environments
+                .with_label_values(&[status.as_str()])
+                .set(count);
         }
     }
 

@@ -16,15 +16,17 @@ use crate::admin::Admin;
 use crate::api::{self, errors};
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::{jwt::JwtKeys, session_cache::SessionCache, Auth};
+use crate::broker::events::EventBus;
+use crate::broker::kv::Kv;
+use crate::broker::queue::JobQueue;
 use crate::config::Settings;
 use crate::db;
-use crate::events::EventBus;
+use crate::environments::Environments;
+use crate::health::Health;
 use crate::housekeeping::Housekeeper;
-use crate::kv::Kv;
 use crate::metrics::Metrics;
-use crate::provision::catalogue::Catalogue;
-use crate::provision::Provisioner;
-use crate::queue::JobQueue;
+use crate::provisioning::catalogue::Catalogue;
+use crate::provisioning::Provisioner;
 use crate::runtime::Runtime;
 use crate::state::AppState;
 use crate::terminal::Terminals;
@@ -44,12 +46,13 @@ impl Application {
         db::migrate(&pool, MIGRATION_PATIENCE).await?;
         let jwt_secret = jwt_secret(&pool, &settings).await?;
         let admin_seed = ensure_admin(&pool, &settings).await?;
-        let state = build_state(settings, pool, jwt_secret)?;
-        tokio::spawn(state.provisioner.events.clone().run(state.shutdown.clone()));
-        state
+        let parts = build(settings, pool, jwt_secret)?;
+        tokio::spawn(parts.events.clone().run(parts.state.shutdown.clone()));
+        parts
             .provisioner
-            .spawn_workers(state.settings.workers, &state.shutdown);
-        tokio::spawn(housekeeper(&state).run(state.shutdown.clone()));
+            .spawn_workers(parts.state.settings.workers, &parts.state.shutdown);
+        tokio::spawn(parts.housekeeper.run(parts.state.shutdown.clone()));
+        let state = parts.state;
         let listener = TcpListener::bind(&state.settings.bind)
             .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", state.settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -116,36 +119,50 @@ fn http_server(state: AppState, listener: TcpListener) -> anyhow::Result<Server>
     Ok(server)
 }
 
-fn housekeeper(state: &AppState) -> Housekeeper {
-    Housekeeper {
-        provisioner: state.provisioner.clone(),
-        metrics: state.metrics.clone(),
-        kv: state.kv.clone(),
-        every: state.settings.housekeeping_every,
-    }
+/// The application state and what runs beside the handlers.
+struct Parts {
+    state: AppState,
+    provisioner: Provisioner,
+    housekeeper: Housekeeper,
+    events: EventBus,
 }
 
-/// Adapters and services, shared by the HTTP server and the workers.
-fn build_state(
-    settings: Settings,
-    pool: sqlx::PgPool,
-    jwt_secret: Vec<u8>,
-) -> anyhow::Result<AppState> {
+fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow::Result<Parts> {
     let kv = Kv::new(&settings.redis_url, &settings.redis_prefix)?;
     let settings = Arc::new(settings);
     let runtime = Runtime::new(&settings.docker_host);
-    let provisioner = Provisioner {
+    let queue = JobQueue::new(kv.clone());
+    let events = EventBus::new(kv.clone());
+    let catalogue = Arc::new(Catalogue::parse(&settings.images, &settings.registry)?);
+    let provisioner = Provisioner::new(
+        pool.clone(),
+        runtime.clone(),
+        queue.clone(),
+        events.clone(),
+        catalogue.clone(),
+        settings.clone(),
+    );
+    let environments = Environments::new(
+        pool.clone(),
+        runtime.clone(),
+        queue,
+        events.clone(),
+        catalogue.clone(),
+        settings.clone(),
+    );
+    let metrics = Arc::new(Metrics::new());
+    let housekeeper = Housekeeper {
         pool: pool.clone(),
         runtime: runtime.clone(),
-        queue: JobQueue::new(kv.clone()),
-        events: EventBus::new(kv.clone()),
-        catalogue: Arc::new(Catalogue::parse(&settings.images, &settings.registry)?),
+        environments: environments.clone(),
         settings: settings.clone(),
-        scripts_made: Default::default(),
-        listings: Default::default(),
+        events: events.clone(),
+        metrics: metrics.clone(),
+        kv: kv.clone(),
+        every: settings.housekeeping_every,
     };
     let sessions = Arc::new(SessionCache::default());
-    Ok(AppState {
+    let state = AppState {
         auth: Arc::new(Auth {
             pool: pool.clone(),
             keys: JwtKeys::new(&jwt_secret),
@@ -153,27 +170,32 @@ fn build_state(
             sessions: sessions.clone(),
         }),
         limiter: RateLimiter::new(kv.clone()),
-        metrics: Arc::new(Metrics::new()),
+        metrics,
         shutdown: CancellationToken::new(),
         terminals: Terminals::new(
             runtime.clone(),
             settings.terminal_grace,
             settings.terminals_per_environment,
         ),
-        runtime,
-        admin: Admin {
-            pool: pool.clone(),
-            provisioner: provisioner.clone(),
+        admin: Admin::new(
+            pool.clone(),
+            environments.clone(),
+            runtime.clone(),
+            catalogue,
             sessions,
-        },
-        provisioner,
-        pool,
-        kv,
+        ),
+        health: Health::new(pool, kv, runtime),
+        environments,
         settings,
+    };
+    Ok(Parts {
+        state,
+        provisioner,
+        housekeeper,
+        events,
     })
 }
 
-/// `sandboxd worker`: provisioning workers alone, without the HTTP server, until `shutdown`.
 pub async fn run_workers(
     settings: Settings,
     shutdown: impl Future<Output = ()>,
@@ -182,12 +204,13 @@ pub async fn run_workers(
     db::migrate(&pool, MIGRATION_PATIENCE).await?;
     let jwt_secret = jwt_secret(&pool, &settings).await?;
     let count = settings.workers.max(1);
-    let state = build_state(settings, pool, jwt_secret)?;
-    let handles = state.provisioner.spawn_workers(count, &state.shutdown);
-    tokio::spawn(housekeeper(&state).run(state.shutdown.clone()));
+    let parts = build(settings, pool, jwt_secret)?;
+    let stop = parts.state.shutdown.clone();
+    let handles = parts.provisioner.spawn_workers(count, &stop);
+    tokio::spawn(parts.housekeeper.run(stop.clone()));
     shutdown.await;
     tracing::info!("shutdown requested: stopping workers");
-    state.shutdown.cancel();
+    stop.cancel();
     for handle in handles {
         let _ = handle.await;
     }

@@ -6,11 +6,11 @@ use uuid::Uuid;
 
 use super::users::MAX_PAGE;
 use super::Admin;
+use crate::db;
 use crate::db::admin::{EnvironmentFilter, EnvironmentSummary};
-use crate::db::{self, containers::ContainerRow};
-use crate::error::{ApiError, ApiResult};
-use crate::provision::lifecycle::Action;
-use crate::provision::manage::Deletion;
+use crate::environments::{Action, Deletion};
+use crate::error::{status, ApiError, ApiResult};
+use crate::model::{Environment, Status};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EnvironmentPage {
@@ -30,20 +30,21 @@ impl Admin {
     }
 
     /// Stops an environment at once (one second's grace), and waits until it has.
-    pub async fn force_stop(&self, id: &str) -> ApiResult<ContainerRow> {
+    pub async fn force_stop(&self, id: &str) -> ApiResult<Environment> {
         let row = self.environment(id).await?;
-        if row.status != "running" {
+        if row.status != Status::Running {
             return Err(ApiError::conflict(
                 "CONTAINER_ALREADY_STOPPED",
                 format!("the environment is {}, not running", row.status),
             ));
         }
-        self.provisioner
+        self.environments
+            .lifecycle()
             .apply(row.clone(), Action::Stop, 1)
             .await
             .map_err(|message| {
                 ApiError::new(
-                    actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    status::INTERNAL_SERVER_ERROR,
                     "CONTAINER_STOP_FAILED",
                     message,
                 )
@@ -53,13 +54,13 @@ impl Admin {
 
     pub async fn delete_environment(&self, id: &str) -> ApiResult<Deletion> {
         let row = self.environment(id).await?;
-        self.provisioner.delete_by_id(row.id).await
+        Ok(self.environments.records().delete_by_id(row.id).await?)
     }
 
-    async fn environment(&self, id: &str) -> ApiResult<ContainerRow> {
+    async fn environment(&self, id: &str) -> ApiResult<Environment> {
         let not_found = || ApiError::not_found("CONTAINER_NOT_FOUND", "Container not found");
         let id = Uuid::parse_str(id).map_err(|_| not_found())?;
-        db::containers::by_id(&self.pool, id)
+        db::containers::by_id(&self.pool, id.into())
             .await?
             .ok_or_else(not_found)
     }

@@ -1,6 +1,7 @@
 //! Administration: the seeded admin account, tiers, users and their limits, and every
 //! environment whoever owns it.
 
+mod audit;
 pub mod environments;
 pub mod seed;
 pub mod stats;
@@ -12,12 +13,34 @@ use std::sync::Arc;
 use sqlx::PgPool;
 
 use crate::auth::session_cache::SessionCache;
-use crate::provision::Provisioner;
+use crate::environments::Environments;
+use crate::provisioning::catalogue::Catalogue;
+use crate::runtime::Runtime;
 
 #[derive(Clone)]
 pub struct Admin {
-    pub pool: PgPool,
-    pub provisioner: Provisioner,
+    pool: PgPool,
+    environments: Environments,
+    runtime: Runtime,
+    catalogue: Arc<Catalogue>,
     /// Sessions the auth service remembers; a user changed here is dropped from it.
-    pub sessions: Arc<SessionCache>,
+    sessions: Arc<SessionCache>,
+}
+
+impl Admin {
+    pub fn new(
+        pool: PgPool,
+        environments: Environments,
+        runtime: Runtime,
+        catalogue: Arc<Catalogue>,
+        sessions: Arc<SessionCache>,
+    ) -> Self {
+        Self {
+            pool,
+            environments,
+            runtime,
+            catalogue,
+            sessions,
+        }
+    }
 }

@@ -7,8 +7,8 @@ use sqlx::PgPool;
 
 use crate::auth::password;
 use crate::config::Settings;
+use crate::db::is_unique_violation;
 use crate::db::{self, users::NewUser};
-use crate::error::is_unique_violation;
 
 pub enum AdminSeed {
     AlreadyThere,

@@ -39,7 +39,7 @@ impl Admin {
         let by_tier = db::admin::counts_by_tier(&self.pool).await?;
         let (memory_mb, cpu_millicores, disk_mb) = db::admin::allocated(&self.pool).await?;
         // The counts from Postgres should not wait on an engine that does not answer.
-        let usage = tokio::time::timeout(ENGINE_WITHIN, self.provisioner.runtime.usage()).await;
+        let usage = tokio::time::timeout(ENGINE_WITHIN, self.runtime.usage()).await;
         let (engine, engine_error) = match usage {
             Ok(Ok(usage)) => (Some(usage), None),
             Ok(Err(err)) => (None, Some(err.to_string())),
@@ -52,7 +52,10 @@ impl Admin {
             ),
         };
         Ok(AdminStats {
-            environments_by_status: by_status.into_iter().collect(),
+            environments_by_status: by_status
+                .into_iter()
+                .map(|(status, count)| (status.to_string(), count))
+                .collect(),
             environments_by_tier: by_tier.into_iter().collect(),
             allocated: Allocated {
                 memory_mb,

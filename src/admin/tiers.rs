@@ -3,7 +3,8 @@
 
 use super::Admin;
 use crate::db::{self, tiers::TierRow};
-use crate::error::{is_foreign_key_violation, is_unique_violation, ApiError, ApiResult};
+use crate::db::{is_foreign_key_violation, is_unique_violation};
+use crate::error::{ApiError, ApiResult};
 
 impl Admin {
     pub async fn tiers(&self) -> ApiResult<Vec<TierRow>> {
@@ -107,9 +108,9 @@ impl Admin {
                 )));
             }
         }
-        let supported = self.provisioner.catalogue.supported();
+        let supported = self.catalogue.supported();
         for image in tier.allowed_images.iter().flatten() {
-            if image != crate::provision::catalogue::CUSTOM && !supported.contains(image) {
+            if image != crate::provisioning::catalogue::CUSTOM && !supported.contains(image) {
                 return Err(invalid(format!("{image:?} is not in the image catalogue")));
             }
         }

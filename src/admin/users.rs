@@ -6,9 +6,10 @@ use uuid::Uuid;
 
 use super::Admin;
 use crate::db::admin::{LimitOverrides, UserSummary, USER_TIER_KEY};
+use crate::db::is_foreign_key_violation;
 use crate::db::{self, tiers::TierRow};
-use crate::error::{is_foreign_key_violation, ApiError, ApiResult};
-use crate::provision::bulk::BulkOutcome;
+use crate::environments::BulkOutcome;
+use crate::error::{ApiError, ApiResult};
 
 pub const MAX_PAGE: i64 = 200;
 
@@ -117,7 +118,11 @@ impl Admin {
         }
         let credentials_revoked = db::admin::revoke_credentials(&self.pool, uuid).await?;
         self.sessions.forget_user(uuid);
-        let environments_stopped = self.provisioner.stop_everything_of(uuid, 1).await?;
+        let environments_stopped = self
+            .environments
+            .lifecycle()
+            .stop_everything_of(uuid.into(), 1)
+            .await?;
         tracing::info!(user_id = %uuid, credentials_revoked, "user disabled");
         Ok(Disabled {
             user: self.summary(uuid).await?,

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::error::ErrorBody;
 use super::extract::{client_ip, AdminCaller};
-use super::openapi::ErrorBody;
 use crate::auth::{Principal, Scope};
 use crate::db::{self, audit::AuditEntry};
 use crate::error::{ApiError, ApiResult, DATABASE_UNAVAILABLE};
@@ -69,7 +69,7 @@ pub async fn audit<B: MessageBody + 'static>(
         ip: &ip,
         status: response.status().as_u16(),
     };
-    if let Err(err) = db::audit::insert(&state.pool, entry).await {
+    if let Err(err) = state.admin.record(entry).await {
         tracing::error!(error = %err, action, "could not write the audit log");
     }
     Ok(response)
@@ -130,8 +130,10 @@ async fn page(
 ) -> ApiResult<HttpResponse> {
     let limit = query.limit.unwrap_or(50).clamp(1, 200);
     let offset = query.offset.unwrap_or(0).max(0);
-    let entries =
-        db::audit::page(&state.pool, actor, query.action.as_deref(), limit, offset).await?;
+    let entries = state
+        .admin
+        .audit_page(actor, query.action.as_deref(), limit, offset)
+        .await?;
     Ok(HttpResponse::Ok().json(AuditPage {
         total: entries.first().map_or(0, |e| e.total),
         entries,

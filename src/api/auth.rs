@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::error::ErrorBody;
 use super::extract::client_ip;
-use super::openapi::ErrorBody;
 use crate::auth::accounts::{LoginRequest, RegisterRequest, SessionView, UserView};
 use crate::auth::rate_limit::Limit;
 use crate::auth::Principal;

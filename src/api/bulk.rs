@@ -4,13 +4,13 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::error::ErrorBody;
 use super::extract::Operator;
 use super::lifecycle::TimeoutQuery;
-use super::openapi::ErrorBody;
 use crate::auth::{Principal, Scope};
+use crate::environments::lifecycle::{stop_timeout, Action};
+use crate::environments::BulkOutcome;
 use crate::error::ApiResult;
-use crate::provision::bulk::BulkOutcome;
-use crate::provision::lifecycle::{stop_timeout, Action};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -79,7 +79,8 @@ pub async fn batch(
     let action = Action::parse(&body.action)?;
     let timeout = stop_timeout(body.timeout)?;
     let outcome = state
-        .provisioner
+        .environments
+        .lifecycle()
         .power_batch(&principal, &body.container_ids, action, timeout)
         .await?;
     Ok(HttpResponse::Ok().json(outcome))
@@ -94,7 +95,8 @@ async fn all(
     principal.require(Scope::Write)?;
     let timeout = stop_timeout(timeout)?;
     let outcome = state
-        .provisioner
+        .environments
+        .lifecycle()
         .power_all(principal, action, timeout)
         .await?;
     Ok(HttpResponse::Ok().json(outcome))

@@ -3,12 +3,12 @@
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
+use super::error::ErrorBody;
 use super::extract::{Creator, Operator};
-use super::openapi::ErrorBody;
 use crate::auth::{Principal, Scope};
+use crate::environments::request::CreateContainerRequest;
+use crate::environments::view::{ContainerList, ContainerView, CreatedView};
 use crate::error::ApiResult;
-use crate::provision::request::CreateContainerRequest;
-use crate::provision::view::{ContainerList, ContainerView, CreatedView};
 use crate::state::AppState;
 
 /// Accepts an environment; workers provision it in the background.
@@ -29,7 +29,8 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Write)?;
     let row = state
-        .provisioner
+        .environments
+        .intake()
         .create(&principal, body.into_inner())
         .await?;
     Ok(HttpResponse::Accepted().json(CreatedView::from(row)))
@@ -44,7 +45,7 @@ pub async fn create(
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn list(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;
-    let body = state.provisioner.listing(&principal).await?;
+    let body = state.environments.records().listing(&principal).await?;
     Ok(HttpResponse::Ok()
         .content_type(actix_web::http::header::ContentType::json())
         .body(body))
@@ -65,7 +66,7 @@ pub async fn get(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;
-    let row = state.provisioner.find(&principal, &id).await?;
+    let row = state.environments.records().find(&principal, &id).await?;
     Ok(HttpResponse::Ok().json(ContainerView::from(row)))
 }
 
@@ -85,7 +86,7 @@ pub async fn delete(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Write)?;
-    let deletion = state.provisioner.delete(&principal, &id).await?;
+    let deletion = state.environments.records().delete(&principal, &id).await?;
     let row = deletion.row;
     if !deletion.finished {
         return Ok(HttpResponse::Accepted().json(json!({

@@ -10,12 +10,11 @@ use futures_util::StreamExt;
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::error::ErrorBody;
 use super::log_subscriptions::LogSubscriptions;
-use super::openapi::ErrorBody;
 use crate::auth::{Principal, Scope};
-use crate::db;
-use crate::events::EventBus;
-use crate::provision::events::{progress_of, PROGRESS};
+use crate::broker::events::{Event, EventBus};
+use crate::model::{EnvironmentId, PROGRESS};
 use crate::state::AppState;
 
 const HEARTBEAT: Duration = Duration::from_secs(20);
@@ -52,9 +51,9 @@ async fn serve(
     mut session: actix_ws::Session,
     mut messages: actix_ws::MessageStream,
 ) {
-    let mut subscription = state.provisioner.events.subscribe(principal.id());
+    let mut subscription = state.environments.subscribe(principal.user_id());
     let (mut logs, mut log_frames) = LogSubscriptions::new(state.clone(), principal.clone());
-    let connected = EventBus::frame("connected", json!({ "user_id": principal.id() }));
+    let connected = EventBus::frame("connected", &json!({ "user_id": principal.id() }));
     if session.text(connected).await.is_err() {
         return;
     }
@@ -66,9 +65,9 @@ async fn serve(
     let close = loop {
         tokio::select! {
             received = subscription.receiver.recv() => match received {
-                Ok(frame) => {
-                    if snapshot.is_stale(&frame) { continue }
-                    if session.text(frame.to_string()).await.is_err() { return }
+                Ok(event) => {
+                    if snapshot.is_stale(&event) { continue }
+                    if session.text(&*event.frame).await.is_err() { return }
                 }
                 // A slow client skips events rather than growing a queue without bound.
                 Err(RecvError::Lagged(skipped)) => tracing::debug!(skipped, "events client lagging"),
@@ -83,7 +82,7 @@ async fn serve(
                 Some(Ok(Message::Text(text))) => {
                     last_heard = Instant::now();
                     let reply = if is_ping(&text) {
-                        Some(EventBus::frame("pong", json!({})))
+                        Some(EventBus::frame("pong", &json!({})))
                     } else {
                         logs.handle(&text).await
                     };
@@ -120,16 +119,16 @@ async fn send_current_stages(
     session: &mut actix_ws::Session,
 ) -> Result<Snapshot, actix_ws::Closed> {
     let mut snapshot = Snapshot::default();
-    let Ok(rows) = db::containers::list(&state.pool, principal.id()).await else {
+    let Ok(current) = state
+        .environments
+        .current_progress(principal.user_id())
+        .await
+    else {
         return Ok(snapshot);
     };
-    for row in rows {
-        snapshot
-            .progress
-            .insert(row.id.to_string(), i64::from(row.progress));
-        session
-            .text(EventBus::frame(PROGRESS, progress_of(&row)))
-            .await?;
+    for event in current {
+        snapshot.progress.insert(event.id, event.progress);
+        session.text(EventBus::frame(PROGRESS, &event)).await?;
     }
     Ok(snapshot)
 }
@@ -139,7 +138,7 @@ async fn send_current_stages(
 /// never sees a stage go backwards. Such events arrive within the relay's latency, so the
 /// snapshot is consulted only for [`SNAPSHOT_OVERLAP`]; after that no live frame is parsed.
 struct Snapshot {
-    progress: HashMap<String, i64>,
+    progress: HashMap<EnvironmentId, i32>,
     until: Instant,
 }
 
@@ -156,7 +155,7 @@ impl Default for Snapshot {
 }
 
 impl Snapshot {
-    fn is_stale(&mut self, frame: &str) -> bool {
+    fn is_stale(&mut self, event: &Event) -> bool {
         if self.progress.is_empty() {
             return false;
         }
@@ -164,24 +163,17 @@ impl Snapshot {
             self.progress = HashMap::new();
             return false;
         }
-        let Ok(event) = serde_json::from_str::<serde_json::Value>(frame) else {
+        let Some(mark) = event.progress else {
             return false;
         };
-        if event["type"] != PROGRESS {
-            return false;
-        }
-        let Some(id) = event["data"]["id"].as_str() else {
+        let Some(&seen) = self.progress.get(&mark.environment) else {
             return false;
         };
-        let Some(&seen) = self.progress.get(id) else {
-            return false;
-        };
-        let progress = event["data"]["progress"].as_i64().unwrap_or(0);
-        if progress < seen {
+        if mark.progress < seen {
             return true;
         }
         // Caught up: what follows for this environment is live.
-        self.progress.remove(id);
+        self.progress.remove(&mark.environment);
         false
     }
 }
@@ -189,32 +181,49 @@ impl Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::broker::events::ProgressMark;
 
-    fn progress(id: &str, stage: &str, progress: i64) -> String {
-        EventBus::frame(
-            PROGRESS,
-            json!({"id": id, "stage": stage, "progress": progress}),
-        )
+    fn progress(id: EnvironmentId, progress: i32) -> Event {
+        Event {
+            frame: "{}".into(),
+            progress: Some(ProgressMark {
+                environment: id,
+                progress,
+            }),
+        }
     }
 
     #[test]
     fn events_older_than_the_snapshot_are_dropped_until_it_is_caught_up() {
+        let (a, b) = (EnvironmentId::random(), EnvironmentId::random());
         let mut snapshot = Snapshot::default();
-        snapshot.progress.insert("a".into(), 50);
-        assert!(snapshot.is_stale(&progress("a", "validating", 5)));
-        assert!(snapshot.is_stale(&progress("a", "pulling", 45)));
-        assert!(!snapshot.is_stale(&progress("b", "validating", 5)));
-        assert!(!snapshot.is_stale(&progress("a", "creating", 50)));
+        snapshot.progress.insert(a, 50);
+        assert!(snapshot.is_stale(&progress(a, 5)));
+        assert!(snapshot.is_stale(&progress(a, 45)));
+        assert!(!snapshot.is_stale(&progress(b, 5)));
+        assert!(!snapshot.is_stale(&progress(a, 50)));
         // Once caught up, whatever follows for it passes.
-        assert!(!snapshot.is_stale(&progress("a", "deleted", 0)));
+        assert!(!snapshot.is_stale(&progress(a, 0)));
     }
 
     #[test]
     fn past_its_overlap_the_snapshot_is_let_go() {
+        let a = EnvironmentId::random();
         let mut snapshot = Snapshot::default();
-        snapshot.progress.insert("a".into(), 50);
+        snapshot.progress.insert(a, 50);
         snapshot.until = Instant::now();
-        assert!(!snapshot.is_stale(&progress("a", "validating", 5)));
+        assert!(!snapshot.is_stale(&progress(a, 5)));
         assert!(snapshot.progress.is_empty());
+    }
+
+    #[test]
+    fn events_without_progress_are_never_stale() {
+        let mut snapshot = Snapshot::default();
+        snapshot.progress.insert(EnvironmentId::random(), 50);
+        let lifecycle = Event {
+            frame: "{}".into(),
+            progress: None,
+        };
+        assert!(!snapshot.is_stale(&lifecycle));
     }
 }

@@ -2,11 +2,11 @@
 
 use actix_web::{web, HttpResponse};
 
+use super::error::ErrorBody;
 use super::extract::Operator;
-use super::openapi::ErrorBody;
 use crate::auth::{Principal, Scope};
+use crate::environments::exec::{ExecJob, ExecRequest, JobView};
 use crate::error::ApiResult;
-use crate::provision::exec::{ExecJob, ExecRequest, JobView};
 use crate::state::AppState;
 
 /// Runs a command in the environment to completion (or its timeout) and records it as a
@@ -31,8 +31,9 @@ pub async fn exec(
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Exec)?;
     let job = state
-        .provisioner
-        .exec(&principal, &id, body.into_inner())
+        .environments
+        .exec()
+        .run(&principal, &id, body.into_inner())
         .await?;
     Ok(HttpResponse::Accepted().json(job))
 }
@@ -51,5 +52,5 @@ pub async fn job(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;
-    Ok(HttpResponse::Ok().json(state.provisioner.job(&principal, &id).await?))
+    Ok(HttpResponse::Ok().json(state.environments.exec().job(&principal, &id).await?))
 }

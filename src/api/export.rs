@@ -6,11 +6,11 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::error::ErrorBody;
 use super::extract::Operator;
-use super::openapi::ErrorBody;
 use crate::auth::Scope;
+use crate::environments::export::{self, BatchExportRequest, ExportOptions, ExportView};
 use crate::error::{ApiError, ApiResult};
-use crate::provision::export::{self, BatchExportRequest, ExportOptions, ExportView};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -39,7 +39,11 @@ pub async fn one(
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;
     let options = options(&body)?;
-    let view = state.provisioner.export(&principal, &id, &options).await?;
+    let view = state
+        .environments
+        .export()
+        .one(&principal, &id, &options)
+        .await?;
     respond(view, query.format.as_deref(), true, false)
 }
 
@@ -62,7 +66,11 @@ pub async fn one_preview(
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;
     let options = options(&body)?;
-    let view = state.provisioner.export(&principal, &id, &options).await?;
+    let view = state
+        .environments
+        .export()
+        .one(&principal, &id, &options)
+        .await?;
     respond(view, None, false, false)
 }
 
@@ -83,7 +91,7 @@ pub async fn batch(
     body: web::Json<BatchExportRequest>,
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;
-    let exported = state.provisioner.export_batch(&principal, &body).await?;
+    let exported = state.environments.export().batch(&principal, &body).await?;
     respond(
         exported.view,
         query.format.as_deref(),
@@ -106,7 +114,7 @@ pub async fn batch_preview(
     body: web::Json<BatchExportRequest>,
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;
-    let exported = state.provisioner.export_batch(&principal, &body).await?;
+    let exported = state.environments.export().batch(&principal, &body).await?;
     respond(exported.view, None, false, exported.partial)
 }
 

@@ -15,26 +15,13 @@ pub async fn healthz() -> HttpResponse {
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses(
         (status = 200, description = "Every dependency answers"),
-        (status = 503, description = "Names each dependency that is down", body = crate::api::openapi::ErrorBody),
+        (status = 503, description = "Names each dependency that is down", body = crate::api::error::ErrorBody),
     ))]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let timeout = std::time::Duration::from_secs(2);
-    let postgres = async {
-        tokio::time::timeout(timeout, sqlx::query("SELECT 1").execute(&state.pool))
-            .await
-            .map_err(|_| anyhow::anyhow!("timed out"))?
-            .map(|_| ())
-            .map_err(anyhow::Error::from)
-    };
-    let redis = async {
-        tokio::time::timeout(timeout, state.kv.ping())
-            .await
-            .map_err(|_| anyhow::anyhow!("timed out"))?
-    };
-    let (postgres, redis, docker) = tokio::join!(postgres, redis, state.runtime.ping());
+    let outcomes = state.health.check().await;
     let mut checks = Map::new();
     let mut down = Vec::new();
-    for (name, outcome) in [("postgres", postgres), ("redis", redis), ("docker", docker)] {
+    for (name, outcome) in outcomes {
         let verdict = match outcome {
             Ok(()) => "ok".to_string(),
             Err(err) => {

@@ -5,11 +5,11 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::error::ErrorBody;
 use super::extract::Operator;
-use super::openapi::ErrorBody;
 use crate::auth::{Principal, Scope};
+use crate::environments::lifecycle::{stop_timeout, Accepted, Action};
 use crate::error::ApiResult;
-use crate::provision::lifecycle::{stop_timeout, Accepted, Action};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -83,7 +83,8 @@ async fn act(
     principal.require(Scope::Write)?;
     let timeout = stop_timeout(timeout)?;
     let accepted = state
-        .provisioner
+        .environments
+        .lifecycle()
         .power(principal, id, action, timeout)
         .await?;
     Ok(HttpResponse::Accepted().json(accepted))

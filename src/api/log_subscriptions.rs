@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::{Principal, Scope};
-use crate::provision::logs::{error_frame, LogRequest};
+use crate::environments::logs::{error_frame, LogRequest};
 use crate::state::AppState;
 
 /// Log frames waiting for the connection to send them.
@@ -71,7 +71,8 @@ impl LogSubscriptions {
         }
         let found = self
             .state
-            .provisioner
+            .environments
+            .records()
             .find(&self.principal, &request.container_id)
             .await;
         let Ok(row) = found else {
@@ -88,11 +89,9 @@ impl LogSubscriptions {
         if subscribe {
             let cancel = self.connection.child_token();
             self.running.insert(key, cancel.clone());
-            let provisioner = self.state.provisioner.clone();
+            let logs = self.state.environments.logs();
             let frames = self.frames.clone();
-            tokio::spawn(
-                async move { provisioner.stream_logs(row, request, frames, cancel).await },
-            );
+            tokio::spawn(async move { logs.stream(row, request, frames, cancel).await });
         }
         None
     }

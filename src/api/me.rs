@@ -1,10 +1,10 @@
 use actix_web::{web, HttpResponse};
 
-use super::openapi::ErrorBody;
+use super::error::ErrorBody;
 use crate::auth::profile::ProfileView;
 use crate::auth::{Principal, Scope};
+use crate::environments::Offer;
 use crate::error::ApiResult;
-use crate::provision::offer::Offer;
 use crate::state::AppState;
 
 /// The caller, their tier with its limits, and their usage.
@@ -30,5 +30,5 @@ pub async fn me(state: web::Data<AppState>, principal: Principal) -> ApiResult<H
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
 pub async fn images(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;
-    Ok(HttpResponse::Ok().json(state.provisioner.offer(&principal).await?))
+    Ok(HttpResponse::Ok().json(state.environments.intake().offer(&principal).await?))
 }

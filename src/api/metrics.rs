@@ -1,6 +1,5 @@
 use actix_web::{web, HttpResponse};
 
-use crate::db;
 use crate::state::AppState;
 
 /// Prometheus text exposition of the service's metrics. Gauges read from Postgres and Redis
@@ -8,10 +7,11 @@ use crate::state::AppState;
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    if let Ok(counts) = db::containers::count_by_status(&state.pool).await {
+    let census = state.environments.census().await;
+    if let Some(counts) = census.by_status {
         state.metrics.set_environments(&counts);
     }
-    if let Ok(depth) = state.provisioner.queue.depth().await {
+    if let Some(depth) = census.queued {
         state.metrics.queue_depth.set(depth as i64);
     }
     state

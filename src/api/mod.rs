@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod bulk;
 pub mod containers;
+pub mod error;
 pub mod errors;
 pub mod events;
 pub mod exec;

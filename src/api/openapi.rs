@@ -4,29 +4,15 @@
 use std::sync::OnceLock;
 
 use actix_web::HttpResponse;
-use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 
+use super::error::ErrorBody;
 use super::openapi_common::CommonResponses;
 use super::{
     admin, audit, auth, bulk, containers, events, exec, export, health, lifecycle, me, metrics,
     stats, stream, terminal, tokens,
 };
-
-/// The error body of every endpoint.
-#[derive(Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// A human-readable message.
-    #[schema(example = "container limit reached")]
-    pub error: String,
-    /// A stable, machine-readable code.
-    #[schema(example = "CONTAINER_LIMIT_REACHED")]
-    pub code: String,
-    /// Structured context, such as the fields that failed validation.
-    #[schema(nullable)]
-    pub details: Option<serde_json::Value>,
-}
 
 #[derive(OpenApi)]
 #[openapi(

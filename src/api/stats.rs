@@ -2,11 +2,11 @@
 
 use actix_web::{web, HttpResponse};
 
+use super::error::ErrorBody;
 use super::extract::Operator;
-use super::openapi::ErrorBody;
 use crate::auth::Scope;
+use crate::environments::stats::{BatchStats, ContainerStats};
 use crate::error::ApiResult;
-use crate::provision::stats::{BatchStats, ContainerStats};
 use crate::state::AppState;
 
 /// CPU, memory and network figures of one running environment, from the engine.
@@ -26,7 +26,7 @@ pub async fn one(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;
-    Ok(HttpResponse::Ok().json(state.provisioner.stats(&principal, &id).await?))
+    Ok(HttpResponse::Ok().json(state.environments.stats().of(&principal, &id).await?))
 }
 
 /// Figures for each of the caller's running environments; stopped ones are left out.
@@ -38,5 +38,5 @@ pub async fn all(
     Operator(principal): Operator,
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;
-    Ok(HttpResponse::Ok().json(state.provisioner.all_stats(&principal).await?))
+    Ok(HttpResponse::Ok().json(state.environments.stats().all(&principal).await?))
 }

@@ -8,17 +8,15 @@ use bytes::Bytes;
 use futures_util::stream;
 use serde_json::{json, Value};
 use tokio::sync::broadcast::error::RecvError;
-use uuid::Uuid;
 
+use super::error::ErrorBody;
 use super::extract::Creator;
-use super::openapi::ErrorBody;
 use crate::auth::Scope;
-use crate::db;
+use crate::broker::events::{Event, Subscription};
+use crate::environments::request::CreateContainerRequest;
+use crate::environments::view::CreatedView;
 use crate::error::ApiResult;
-use crate::events::Subscription;
-use crate::provision::events::progress_of;
-use crate::provision::request::CreateContainerRequest;
-use crate::provision::view::CreatedView;
+use crate::model::EnvironmentId;
 use crate::state::AppState;
 
 /// Without an event for this long, the stream reads the stage from Postgres instead, so a
@@ -44,9 +42,10 @@ pub async fn create_streaming(
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Write)?;
     // Subscribe before creating, so not even the first stage can be missed.
-    let subscription = state.provisioner.events.subscribe(principal.id());
+    let subscription = state.environments.subscribe(principal.user_id());
     let row = state
-        .provisioner
+        .environments
+        .intake()
         .create(&principal, body.into_inner())
         .await?;
     let created = serde_json::to_value(CreatedView::from(row.clone())).expect("serialises");
@@ -73,7 +72,7 @@ pub async fn create_streaming(
 struct Progress {
     state: web::Data<AppState>,
     subscription: Subscription,
-    id: Uuid,
+    id: EnvironmentId,
     started: tokio::time::Instant,
     pending: Vec<Bytes>,
     finished: bool,
@@ -91,7 +90,7 @@ impl Progress {
             }
             tokio::select! {
                 received = self.subscription.receiver.recv() => match received {
-                    Ok(frame) => self.on_frame(&frame),
+                    Ok(event) => self.on_event(&event),
                     Err(RecvError::Lagged(_)) => self.poll().await,
                     Err(RecvError::Closed) => return None,
                 },
@@ -101,21 +100,20 @@ impl Progress {
         }
     }
 
-    fn on_frame(&mut self, frame: &str) {
-        let Ok(event) = serde_json::from_str::<Value>(frame) else {
-            return;
-        };
-        let data = &event["data"];
-        if event["type"] != "container_progress" || data["id"] != json!(self.id) {
+    fn on_event(&mut self, event: &Event) {
+        if event.progress.map(|mark| mark.environment) != Some(self.id) {
             return;
         }
-        self.emit(data.clone());
+        let Ok(frame) = serde_json::from_str::<Value>(&event.frame) else {
+            return;
+        };
+        self.emit(frame["data"].clone());
     }
 
     async fn poll(&mut self) {
-        let row = db::containers::by_id(&self.state.pool, self.id).await;
-        let data = match row {
-            Ok(Some(row)) => progress_of(&row),
+        let current = self.state.environments.records().progress(self.id).await;
+        let data = match current {
+            Ok(Some(event)) => serde_json::to_value(event).expect("an event serialises"),
             Ok(None) => {
                 json!({"id": self.id, "stage": "deleted", "message": "Environment deleted", "progress": 100})
             }

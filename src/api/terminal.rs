@@ -11,9 +11,10 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::openapi::ErrorBody;
+use super::error::ErrorBody;
 use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
+use crate::model::Status;
 use crate::state::AppState;
 use crate::terminal::protocol::{self, ClientFrame, Utf8Stream};
 use crate::terminal::{Attachment, OpenRequest, ShellEvent, DEFAULT_SIZE, MAX_DIMENSION};
@@ -69,8 +70,13 @@ pub async fn terminal(
     body: web::Payload,
 ) -> actix_web::Result<HttpResponse> {
     principal.require(Scope::Exec)?;
-    let environment = state.provisioner.find(&principal, &id).await?;
-    if environment.status != "running" {
+    let environment = state
+        .environments
+        .records()
+        .find(&principal, &id)
+        .await
+        .map_err(ApiError::from)?;
+    if environment.status != Status::Running {
         return Err(ApiError::conflict(
             "CONTAINER_NOT_RUNNING",
             format!("the environment is {}, not running", environment.status),
@@ -89,7 +95,7 @@ pub async fn terminal(
         size,
     };
     let opened = state.terminals.open(&environment, request).await?;
-    state.provisioner.touch(environment.id).await;
+    state.environments.records().touch(environment.id).await;
     let connection = Connection {
         state: state.into_inner(),
         mode: query.mode.unwrap_or(Mode::Json),
@@ -125,7 +131,7 @@ struct Connection {
     mode: Mode,
     session: Session,
     decoder: Utf8Stream,
-    environment: uuid::Uuid,
+    environment: crate::model::EnvironmentId,
     last_activity: Instant,
 }
 
@@ -274,8 +280,8 @@ impl Connection {
     fn note_activity(&mut self) {
         if self.last_activity.elapsed() >= ACTIVITY_EVERY {
             self.last_activity = Instant::now();
-            let (provisioner, id) = (self.state.provisioner.clone(), self.environment);
-            tokio::spawn(async move { provisioner.touch(id).await });
+            let (records, id) = (self.state.environments.records(), self.environment);
+            tokio::spawn(async move { records.touch(id).await });
         }
     }
 

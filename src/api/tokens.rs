@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use uuid::Uuid;
 
-use super::openapi::ErrorBody;
+use super::error::ErrorBody;
 use crate::auth::tokens::{CreateTokenRequest, CreatedToken};
 use crate::auth::{Principal, Scope};
 use crate::db::tokens::TokenRow;

@@ -8,8 +8,9 @@ use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
 use super::{password, Auth, Credential, Principal};
+use crate::db::is_unique_violation;
 use crate::db::{self, users::NewUser, users::UserRow};
-use crate::error::{is_unique_violation, ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct RegisterRequest {

@@ -3,6 +3,7 @@ use uuid::Uuid;
 use super::Scope;
 use crate::db::users::UserRow;
 use crate::error::{ApiError, ApiResult};
+use crate::model::UserId;
 
 /// Who is calling, and with what credential.
 #[derive(Clone, Debug)]
@@ -21,6 +22,11 @@ pub enum Credential {
 impl Principal {
     pub fn id(&self) -> Uuid {
         self.user.id
+    }
+
+    /// The caller's id, typed, for what they own.
+    pub fn user_id(&self) -> UserId {
+        self.user.id.into()
     }
 
     pub fn has(&self, scope: Scope) -> bool {

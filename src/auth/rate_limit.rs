@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
+use crate::broker::kv::Kv;
 use crate::error::{ApiError, ApiResult};
-use crate::kv::Kv;
 
 #[derive(Clone)]
 pub struct RateLimiter {

@@ -9,20 +9,20 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use crate::db::users::UserRow;
-use crate::fresh_map::FreshMap;
+use crate::expiring_map::ExpiringMap;
 
 pub const FRESH_FOR: Duration = Duration::from_secs(1);
 /// Past this many sessions, stale entries are swept before another is added.
 const CAPACITY: usize = 10_000;
 
 pub struct SessionCache {
-    entries: FreshMap<Uuid, UserRow>,
+    entries: ExpiringMap<Uuid, UserRow>,
 }
 
 impl Default for SessionCache {
     fn default() -> Self {
         Self {
-            entries: FreshMap::new(FRESH_FOR, CAPACITY),
+            entries: ExpiringMap::new(FRESH_FOR, CAPACITY),
         }
     }
 }

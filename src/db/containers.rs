@@ -1,41 +1,11 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
-use uuid::Uuid;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct ContainerRow {
-    pub id: Uuid,
-    pub user_id: Uuid,
-    pub name: String,
-    pub image: String,
-    pub image_ref: String,
-    pub role: Option<String>,
-    pub shell: serde_json::Value,
-    /// `KEY=VALUE` strings, as a JSON array.
-    pub env: serde_json::Value,
-    pub memory_mb: i32,
-    pub cpu_millicores: i32,
-    pub disk_mb: i32,
-    pub status: String,
-    pub stage: String,
-    pub progress: i32,
-    pub message: Option<String>,
-    pub docker_id: Option<String>,
-    pub expires_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl ContainerRow {
-    /// The owner's variables, `KEY=VALUE`.
-    pub fn env_vars(&self) -> Vec<String> {
-        serde_json::from_value(self.env.clone()).unwrap_or_default()
-    }
-}
+use crate::model::{Environment, EnvironmentId, Stage, Status, UserId};
 
 pub struct NewContainer<'a> {
-    pub id: Uuid,
-    pub user_id: Uuid,
+    pub id: EnvironmentId,
+    pub user_id: UserId,
     pub name: &'a str,
     pub image: &'a str,
     pub image_ref: &'a str,
@@ -51,7 +21,7 @@ pub struct NewContainer<'a> {
 pub const NAME_KEY: &str = "containers_user_name_key";
 
 /// Locks the owner's row for the rest of the transaction; returns their tier.
-pub async fn lock_owner(tx: &mut PgConnection, user_id: Uuid) -> Result<String, sqlx::Error> {
+pub async fn lock_owner(tx: &mut PgConnection, user_id: UserId) -> Result<String, sqlx::Error> {
     sqlx::query_scalar(include_str!("../../sql/containers/lock_owner.sql"))
         .bind(user_id)
         .fetch_one(tx)
@@ -59,7 +29,7 @@ pub async fn lock_owner(tx: &mut PgConnection, user_id: Uuid) -> Result<String, 
 }
 
 /// Serialises the making of one user's network until `tx` ends.
-pub async fn lock_network(tx: &mut PgConnection, user_id: Uuid) -> Result<(), sqlx::Error> {
+pub async fn lock_network(tx: &mut PgConnection, user_id: UserId) -> Result<(), sqlx::Error> {
     sqlx::query(include_str!("../../sql/containers/lock_network.sql"))
         .bind(user_id)
         .execute(tx)
@@ -70,8 +40,8 @@ pub async fn lock_network(tx: &mut PgConnection, user_id: Uuid) -> Result<(), sq
 /// Of `users`, those with any environment.
 pub async fn owners_with_environments<'e>(
     executor: impl sqlx::PgExecutor<'e>,
-    users: &[Uuid],
-) -> Result<Vec<Uuid>, sqlx::Error> {
+    users: &[UserId],
+) -> Result<Vec<UserId>, sqlx::Error> {
     sqlx::query_scalar(include_str!(
         "../../sql/containers/owners_with_environments.sql"
     ))
@@ -83,7 +53,7 @@ pub async fn owners_with_environments<'e>(
 pub async fn insert(
     tx: &mut PgConnection,
     new: NewContainer<'_>,
-) -> Result<ContainerRow, sqlx::Error> {
+) -> Result<Environment, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/containers/insert.sql"))
         .bind(new.id)
         .bind(new.user_id)
@@ -103,9 +73,9 @@ pub async fn insert(
 
 pub async fn by_ref(
     pool: &PgPool,
-    user_id: Uuid,
+    user_id: UserId,
     reference: &str,
-) -> Result<Option<ContainerRow>, sqlx::Error> {
+) -> Result<Option<Environment>, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/containers/by_ref.sql"))
         .bind(user_id)
         .bind(reference)
@@ -113,14 +83,14 @@ pub async fn by_ref(
         .await
 }
 
-pub async fn by_id(pool: &PgPool, id: Uuid) -> Result<Option<ContainerRow>, sqlx::Error> {
+pub async fn by_id(pool: &PgPool, id: EnvironmentId) -> Result<Option<Environment>, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/containers/by_id.sql"))
         .bind(id)
         .fetch_optional(pool)
         .await
 }
 
-pub async fn list(pool: &PgPool, user_id: Uuid) -> Result<Vec<ContainerRow>, sqlx::Error> {
+pub async fn list(pool: &PgPool, user_id: UserId) -> Result<Vec<Environment>, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/containers/list.sql"))
         .bind(user_id)
         .fetch_all(pool)
@@ -128,7 +98,7 @@ pub async fn list(pool: &PgPool, user_id: Uuid) -> Result<Vec<ContainerRow>, sql
 }
 
 /// The counter of changes to `user_id`'s environments; 0 before the first.
-pub async fn listing_version(pool: &PgPool, user_id: Uuid) -> Result<i64, sqlx::Error> {
+pub async fn listing_version(pool: &PgPool, user_id: UserId) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(include_str!("../../sql/containers/listing_version.sql"))
         .bind(user_id)
         .fetch_one(pool)
@@ -139,8 +109,8 @@ pub async fn listing_version(pool: &PgPool, user_id: Uuid) -> Result<i64, sqlx::
 /// (deleted, or failed), which tells the worker to stop.
 pub async fn record_stage(
     pool: &PgPool,
-    id: Uuid,
-    stage: &str,
+    id: EnvironmentId,
+    stage: Stage,
     progress: i32,
     message: &str,
 ) -> Result<bool, sqlx::Error> {
@@ -156,7 +126,7 @@ pub async fn record_stage(
 
 pub async fn record_docker_id(
     pool: &PgPool,
-    id: Uuid,
+    id: EnvironmentId,
     docker_id: &str,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(include_str!("../../sql/containers/record_docker_id.sql"))
@@ -167,7 +137,11 @@ pub async fn record_docker_id(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn mark_ready(pool: &PgPool, id: Uuid, message: &str) -> Result<bool, sqlx::Error> {
+pub async fn mark_ready(
+    pool: &PgPool,
+    id: EnvironmentId,
+    message: &str,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(include_str!("../../sql/containers/mark_ready.sql"))
         .bind(id)
         .bind(message)
@@ -176,7 +150,11 @@ pub async fn mark_ready(pool: &PgPool, id: Uuid, message: &str) -> Result<bool, 
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn mark_error(pool: &PgPool, id: Uuid, message: &str) -> Result<bool, sqlx::Error> {
+pub async fn mark_error(
+    pool: &PgPool,
+    id: EnvironmentId,
+    message: &str,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(include_str!("../../sql/containers/mark_error.sql"))
         .bind(id)
         .bind(message)
@@ -185,14 +163,17 @@ pub async fn mark_error(pool: &PgPool, id: Uuid, message: &str) -> Result<bool, 
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn mark_deleting(pool: &PgPool, id: Uuid) -> Result<Option<ContainerRow>, sqlx::Error> {
+pub async fn mark_deleting(
+    pool: &PgPool,
+    id: EnvironmentId,
+) -> Result<Option<Environment>, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/containers/mark_deleting.sql"))
         .bind(id)
         .fetch_optional(pool)
         .await
 }
 
-pub async fn delete(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
+pub async fn delete(pool: &PgPool, id: EnvironmentId) -> Result<(), sqlx::Error> {
     sqlx::query(include_str!("../../sql/containers/delete.sql"))
         .bind(id)
         .execute(pool)
@@ -200,7 +181,7 @@ pub async fn delete(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-pub async fn count_by_status(pool: &PgPool) -> Result<Vec<(String, i64)>, sqlx::Error> {
+pub async fn count_by_status(pool: &PgPool) -> Result<Vec<(Status, i64)>, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/containers/count_by_status.sql"))
         .fetch_all(pool)
         .await
@@ -210,7 +191,7 @@ pub async fn count_by_status(pool: &PgPool) -> Result<Vec<(String, i64)>, sqlx::
 pub async fn stuck_deleting(
     pool: &PgPool,
     quiet: std::time::Duration,
-) -> Result<Vec<Uuid>, sqlx::Error> {
+) -> Result<Vec<EnvironmentId>, sqlx::Error> {
     sqlx::query_scalar(include_str!("../../sql/containers/stuck_deleting.sql"))
         .bind(quiet.as_secs_f64())
         .fetch_all(pool)
@@ -220,10 +201,11 @@ pub async fn stuck_deleting(
 /// Moves an environment to `to` if it is in one of `from`: a delete that got there first wins.
 pub async fn set_status(
     pool: &PgPool,
-    id: Uuid,
-    from: &[&str],
-    to: &str,
+    id: EnvironmentId,
+    from: &[Status],
+    to: Status,
 ) -> Result<bool, sqlx::Error> {
+    let from: Vec<&str> = from.iter().map(|status| status.as_str()).collect();
     let done = sqlx::query(include_str!("../../sql/containers/set_status.sql"))
         .bind(id)
         .bind(from)
@@ -233,7 +215,7 @@ pub async fn set_status(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn touch(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
+pub async fn touch(pool: &PgPool, id: EnvironmentId) -> Result<(), sqlx::Error> {
     sqlx::query(include_str!("../../sql/containers/touch.sql"))
         .bind(id)
         .execute(pool)

@@ -1,3 +1,4 @@
+use crate::model::EnvironmentId;
 use std::time::Duration;
 
 use sqlx::{PgConnection, PgPool};
@@ -6,7 +7,7 @@ use uuid::Uuid;
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct LeasedJob {
     pub id: Uuid,
-    pub container_id: Uuid,
+    pub container_id: EnvironmentId,
     pub attempts: i32,
     pub max_attempts: i32,
 }
@@ -14,7 +15,7 @@ pub struct LeasedJob {
 pub async fn insert(
     tx: &mut PgConnection,
     id: Uuid,
-    container_id: Uuid,
+    container_id: EnvironmentId,
     max_attempts: i32,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(include_str!("../../sql/jobs/insert.sql"))

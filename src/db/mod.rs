@@ -46,3 +46,23 @@ pub async fn migrate(pool: &PgPool, patience: Duration) -> anyhow::Result<()> {
         }
     }
 }
+
+/// True when `err` is a unique-constraint violation on the named index.
+pub fn is_unique_violation(err: &sqlx::Error, constraint: &str) -> bool {
+    match err {
+        sqlx::Error::Database(db) => {
+            db.code().as_deref() == Some("23505") && db.constraint() == Some(constraint)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `err` is Postgres refusing to break a foreign key, e.g. deleting a row in use.
+pub fn is_foreign_key_violation(err: &sqlx::Error, constraint: &str) -> bool {
+    match err {
+        sqlx::Error::Database(db) => {
+            db.code().as_deref() == Some("23503") && db.constraint() == Some(constraint)
+        }
+        _ => false,
+    }
+}

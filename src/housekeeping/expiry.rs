@@ -7,13 +7,13 @@ use serde_json::json;
 
 use super::Housekeeper;
 use crate::db;
-use crate::provision::lifecycle::Action;
+use crate::environments::Action;
 
 pub const WARNING_AHEAD: Duration = Duration::from_secs(300);
 
 impl Housekeeper {
     pub(super) async fn warn_expiring(&self) {
-        let pool = &self.provisioner.pool;
+        let pool = &self.pool;
         let expiring =
             match db::housekeeping::warn_expiring(pool, WARNING_AHEAD.as_secs_f64()).await {
                 Ok(expiring) => expiring,
@@ -25,9 +25,8 @@ impl Housekeeper {
                               "secondsLeft": seconds_left,
                               "message": format!("Environment {} expires in {} s", env.name, seconds_left)});
             if let Err(err) = self
-                .provisioner
                 .events
-                .publish(env.user_id, "container.expiring", data)
+                .publish(env.user_id.into(), "container.expiring", &data)
                 .await
             {
                 tracing::warn!(error = %err, "could not publish an expiry warning");
@@ -36,23 +35,27 @@ impl Housekeeper {
     }
 
     pub(super) async fn expire(&self) {
-        let expired = match db::housekeeping::expired(&self.provisioner.pool).await {
+        let expired = match db::housekeeping::expired(&self.pool).await {
             Ok(expired) => expired,
             Err(err) => return tracing::warn!(error = %err, "expiry sweep failed"),
         };
         for (id, guest) in expired {
-            let Ok(Some(row)) = db::containers::by_id(&self.provisioner.pool, id).await else {
+            let Ok(Some(row)) = db::containers::by_id(&self.pool, id.into()).await else {
                 continue;
             };
             let (user_id, name) = (row.user_id, row.name.clone());
             let done = if guest {
-                self.provisioner
-                    .delete_by_id(id)
+                self.environments
+                    .records()
+                    .delete_by_id(id.into())
                     .await
                     .map(|_| ())
-                    .map_err(|err| err.message)
+                    .map_err(|err| err.to_string())
             } else {
-                self.provisioner.apply(row, Action::Stop, 1).await
+                self.environments
+                    .lifecycle()
+                    .apply(row, Action::Stop, 1)
+                    .await
             };
             match done {
                 Ok(()) => {
@@ -67,9 +70,8 @@ impl Housekeeper {
                     let data = json!({"containerId": id, "deleted": guest,
                                       "message": format!("Environment {name} reached its session limit")});
                     let _ = self
-                        .provisioner
                         .events
-                        .publish(user_id, "container.expired", data)
+                        .publish(user_id, "container.expired", &data)
                         .await;
                 }
                 Err(err) => tracing::warn!(error = %err, container_id = %id, "could not expire"),

@@ -14,13 +14,23 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::kv::Kv;
+use crate::broker::events::EventBus;
+use crate::broker::kv::Kv;
 use crate::metrics::Metrics;
-use crate::provision::Provisioner;
+use sqlx::PgPool;
+
+use crate::config::Settings;
+use crate::environments::Environments;
+use crate::model::engine_names::labels;
+use crate::runtime::Runtime;
 
 #[derive(Clone)]
 pub struct Housekeeper {
-    pub provisioner: Provisioner,
+    pub pool: PgPool,
+    pub runtime: Runtime,
+    pub environments: Environments,
+    pub settings: Arc<Settings>,
+    pub events: EventBus,
     pub metrics: Arc<Metrics>,
     pub kv: Kv,
     pub every: Duration,
@@ -52,8 +62,8 @@ impl Housekeeper {
 
     /// The label filter (`key=value`) of what this instance made in the engine.
     fn instance_label(&self) -> String {
-        let prefix = &self.provisioner.settings.redis_prefix;
-        format!("{}={prefix}", crate::provision::labels::INSTANCE)
+        let prefix = &self.settings.redis_prefix;
+        format!("{}={prefix}", labels::INSTANCE)
     }
 
     /// Counts a repair and logs it.

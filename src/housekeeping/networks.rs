@@ -4,17 +4,15 @@
 
 use std::collections::HashSet;
 
-use uuid::Uuid;
-
 use super::Housekeeper;
 use crate::db;
-use crate::provision::labels;
+use crate::model::engine_names::labels;
+use crate::model::UserId;
 
 impl Housekeeper {
     pub async fn remove_unused_networks(&self) {
         let instance = self.instance_label();
         let networks = match self
-            .provisioner
             .runtime
             .networks_labelled(&instance, labels::OWNER)
             .await
@@ -22,16 +20,15 @@ impl Housekeeper {
             Ok(networks) => networks,
             Err(err) => return tracing::debug!(error = %err, "networks: engine unreachable"),
         };
-        let owned: Vec<(String, Uuid)> = networks
+        let owned: Vec<(String, UserId)> = networks
             .into_iter()
             .filter_map(|(network, owner)| Some((network, owner.parse().ok()?)))
             .collect();
-        let owners: Vec<Uuid> = owned.iter().map(|(_, owner)| *owner).collect();
-        let keep =
-            match db::containers::owners_with_environments(&self.provisioner.pool, &owners).await {
-                Ok(keep) => HashSet::<Uuid>::from_iter(keep),
-                Err(err) => return tracing::warn!(error = %err, "networks: database unreachable"),
-            };
+        let owners: Vec<UserId> = owned.iter().map(|(_, owner)| *owner).collect();
+        let keep = match db::containers::owners_with_environments(&self.pool, &owners).await {
+            Ok(keep) => HashSet::<UserId>::from_iter(keep),
+            Err(err) => return tracing::warn!(error = %err, "networks: database unreachable"),
+        };
         for (network, owner) in owned.iter().filter(|(_, owner)| !keep.contains(owner)) {
             match self.remove_if_unused(network, *owner).await {
                 Ok(true) => self.repaired("network_removed", network),
@@ -43,14 +40,14 @@ impl Housekeeper {
 
     /// Checked again under the lock that making the network takes: a user's first environment
     /// being provisioned right now either keeps it or finds it gone and makes it again.
-    async fn remove_if_unused(&self, network: &str, owner: Uuid) -> anyhow::Result<bool> {
-        let mut lock = self.provisioner.pool.begin().await?;
+    async fn remove_if_unused(&self, network: &str, owner: UserId) -> anyhow::Result<bool> {
+        let mut lock = self.pool.begin().await?;
         db::containers::lock_network(&mut lock, owner).await?;
         let owners = db::containers::owners_with_environments(&mut *lock, &[owner]).await?;
         if !owners.is_empty() {
             return Ok(false);
         }
-        let removed = self.provisioner.runtime.remove_network(network).await?;
+        let removed = self.runtime.remove_network(network).await?;
         lock.commit().await?;
         Ok(removed)
     }

@@ -3,11 +3,12 @@
 //! nothing behind.
 
 use super::Housekeeper;
-use crate::provision::{labels, shell};
+use crate::model::engine_names::labels;
+use crate::provisioning::shell;
 
 impl Housekeeper {
     pub async fn remove_old_scripts(&self) {
-        let runtime = &self.provisioner.runtime;
+        let runtime = &self.runtime;
         let current = &shell::scripts_holder().version;
         let unused = match runtime.unused_holders(labels::SHELL_SCRIPTS, current).await {
             Ok(unused) => unused,

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::Housekeeper;
 use crate::db;
-use crate::provision::labels;
+use crate::model::engine_names::labels;
 
 /// Records changed this recently may be mid-operation; they are left for the next round.
 const SETTLED_FOR: Duration = Duration::from_secs(5);
@@ -17,7 +17,6 @@ impl Housekeeper {
     pub async fn reconcile(&self) {
         let instance = self.instance_label();
         let listed = match self
-            .provisioner
             .runtime
             .list_labelled(&instance, labels::ENVIRONMENT)
             .await
@@ -43,7 +42,7 @@ impl Housekeeper {
             .iter()
             .filter_map(|c| c.environment.as_deref()?.parse().ok())
             .collect();
-        let known = db::housekeeping::known_ids(&self.provisioner.pool, &ids).await?;
+        let known = db::housekeeping::known_ids(&self.pool, &ids).await?;
         for container in listed {
             let environment = container
                 .environment
@@ -52,12 +51,7 @@ impl Housekeeper {
             if environment.is_some_and(|id| known.contains(&id)) {
                 continue;
             }
-            match self
-                .provisioner
-                .runtime
-                .remove_container(&container.id)
-                .await
-            {
+            match self.runtime.remove_container(&container.id).await {
                 Ok(()) => self.repaired("orphan_removed", &container.id),
                 Err(err) => tracing::warn!(error = %err, "could not remove an orphan container"),
             }
@@ -66,7 +60,7 @@ impl Housekeeper {
     }
 
     async fn record_drift(&self, running: &HashMap<Uuid, bool>) -> Result<(), sqlx::Error> {
-        let pool = &self.provisioner.pool;
+        let pool = &self.pool;
         for (id, status) in db::housekeeping::settled(pool, SETTLED_FOR.as_secs_f64()).await? {
             let (to, message, kind) = match (running.get(&id), status.as_str()) {
                 (None, _) => (

@@ -31,7 +31,7 @@ use std::time::Duration;
 
 use bollard::{Docker, API_DEFAULT_VERSION};
 
-use crate::fresh_map::FreshMap;
+use crate::expiring_map::ExpiringMap;
 use tokio::sync::OnceCell;
 
 const REQUEST_TIMEOUT_SECONDS: u64 = 120;
@@ -45,7 +45,7 @@ pub struct Runtime {
     /// Networks seen to exist, each looked up once: one removed since (by housekeeping or by
     /// hand) shows when a start names it missing, and is forgotten then.
     networks_seen: Arc<Mutex<HashSet<String>>>,
-    cpu_counters: Arc<FreshMap<String, stats::CpuCounters>>,
+    cpu_counters: Arc<ExpiringMap<String, stats::CpuCounters>>,
 }
 
 impl Runtime {

@@ -11,7 +11,7 @@ use bollard::query_parameters::StatsOptions;
 use futures_util::StreamExt;
 
 use super::{Runtime, RuntimeError};
-use crate::fresh_map::FreshMap;
+use crate::expiring_map::ExpiringMap;
 
 /// One reading. CPU times are deltas since the container's previous reading (at most
 /// [`LAST_READING_KEPT`] before) or over the engine's own second.
@@ -41,8 +41,8 @@ pub(super) struct CpuCounters {
 }
 
 /// Each container's last counters, by name.
-pub(super) fn cpu_counters_memory() -> FreshMap<String, CpuCounters> {
-    FreshMap::new(LAST_READING_KEPT, REMEMBERED_CONTAINERS)
+pub(super) fn cpu_counters_memory() -> ExpiringMap<String, CpuCounters> {
+    ExpiringMap::new(LAST_READING_KEPT, REMEMBERED_CONTAINERS)
 }
 
 impl CpuCounters {

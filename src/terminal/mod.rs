@@ -19,9 +19,9 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use crate::db::containers::ContainerRow;
 use crate::error::ApiError;
-use crate::provision::container_name;
+use crate::model::engine_names::container_name;
+use crate::model::Environment;
 use crate::runtime::{Runtime, RuntimeError};
 use hangup::Hangups;
 use shell::ShellSpec;
@@ -70,7 +70,7 @@ impl Terminals {
     /// new shell under that id (or a fresh one).
     pub async fn open(
         &self,
-        environment: &ContainerRow,
+        environment: &Environment,
         request: OpenRequest,
     ) -> Result<Opened, ApiError> {
         let tmux_session = request
@@ -81,8 +81,8 @@ impl Terminals {
             Some(id) => valid_session_id(id)?,
             None => Uuid::new_v4().simple().to_string(),
         };
-        let key = (environment.id, session_id.clone());
-        if let Some(attachment) = self.running(&key, environment.user_id) {
+        let key = (environment.id.uuid(), session_id.clone());
+        if let Some(attachment) = self.running(&key, environment.user_id.uuid()) {
             if let Err(err) = attachment
                 .shell
                 .resize(request.size.0, request.size.1)
@@ -95,7 +95,7 @@ impl Terminals {
                 resumed: true,
             });
         }
-        if self.count(environment.id) >= self.per_environment {
+        if self.count(environment.id.uuid()) >= self.per_environment {
             return Err(ApiError::conflict(
                 "TOO_MANY_TERMINALS",
                 format!(
@@ -166,7 +166,7 @@ impl Terminals {
 
     async fn start(
         &self,
-        environment: &ContainerRow,
+        environment: &Environment,
         session_id: String,
         tmux_session: &str,
         size: (u16, u16),
@@ -190,11 +190,11 @@ impl Terminals {
             .open_tty(&container, command, env, size)
             .await
             .map_err(open_error)?;
-        let key: Key = (environment.id, session_id.clone());
+        let key: Key = (environment.id.uuid(), session_id.clone());
         let spec = ShellSpec {
             session_id,
-            environment: environment.id,
-            owner: environment.user_id,
+            environment: environment.id.uuid(),
+            owner: environment.user_id.uuid(),
             container,
         };
         let registry = self.shells.clone();
@@ -277,9 +277,9 @@ mod tests {
 
     #[test]
     fn only_a_stopped_or_missing_container_is_the_callers_to_fix() {
-        let status = |err| actix_web::ResponseError::status_code(&open_error(err));
-        let conflict = actix_web::http::StatusCode::CONFLICT;
-        let unavailable = actix_web::http::StatusCode::SERVICE_UNAVAILABLE;
+        let status = |err| open_error(err).status;
+        let conflict = crate::error::status::CONFLICT;
+        let unavailable = crate::error::status::SERVICE_UNAVAILABLE;
         assert_eq!(
             status(RuntimeError::NotFound("no such container".into())),
             conflict

@@ -4,11 +4,11 @@ use actix_web::{web, HttpResponse};
 
 use crate::admin::environments::EnvironmentPage;
 use crate::admin::stats::AdminStats;
+use crate::api::error::ErrorBody;
 use crate::api::extract::AdminCaller;
-use crate::api::openapi::ErrorBody;
 use crate::db::admin::EnvironmentFilter;
+use crate::environments::view::ContainerView;
 use crate::error::ApiResult;
-use crate::provision::view::ContainerView;
 use crate::state::AppState;
 
 /// Environments of all users, filtered by user_id, status, tier and image.

@@ -2,8 +2,8 @@
 
 use actix_web::{web, HttpResponse};
 
+use crate::api::error::ErrorBody;
 use crate::api::extract::AdminCaller;
-use crate::api::openapi::ErrorBody;
 use crate::db::tiers::TierRow;
 use crate::error::ApiResult;
 use crate::state::AppState;

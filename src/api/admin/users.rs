@@ -5,8 +5,8 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::admin::users::{Disabled, UserDetail, UserPage};
+use crate::api::error::ErrorBody;
 use crate::api::extract::AdminCaller;
-use crate::api::openapi::ErrorBody;
 use crate::db::admin::LimitOverrides;
 use crate::error::ApiResult;
 use crate::state::AppState;

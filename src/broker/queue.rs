@@ -1,0 +1,150 @@
+//! The worker queue: a Redis stream read through a consumer group. A message carries only a
+//! job id; the job itself, its lease and its attempts live in Postgres, so delivery can be
+//! at-least-once and duplicates cost nothing.
+
+use std::time::Duration;
+
+use redis::streams::{StreamAutoClaimReply, StreamReadOptions, StreamReadReply};
+use redis::AsyncCommands;
+use uuid::Uuid;
+
+use crate::broker::kv::Kv;
+
+const GROUP: &str = "workers";
+const FIELD: &str = "job";
+
+#[derive(Clone)]
+pub struct JobQueue {
+    kv: Kv,
+    stream: String,
+    dead_letters: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub message_id: String,
+    pub job_id: Uuid,
+}
+
+impl JobQueue {
+    pub fn new(kv: Kv) -> Self {
+        Self {
+            stream: kv.key("jobs"),
+            dead_letters: kv.key("jobs:dead"),
+            kv,
+        }
+    }
+
+    pub async fn push(&self, job_id: Uuid) -> redis::RedisResult<()> {
+        let mut connection = self.kv.connection().await?;
+        let _: String = connection
+            .xadd(&self.stream, "*", &[(FIELD, job_id.to_string())])
+            .await?;
+        Ok(())
+    }
+
+    /// Records a job that ran out of attempts, for operators to inspect.
+    pub async fn dead_letter(&self, job_id: Uuid, reason: &str) -> redis::RedisResult<()> {
+        let mut connection = self.kv.connection().await?;
+        let _: String = connection
+            .xadd(
+                &self.dead_letters,
+                "*",
+                &[(FIELD, job_id.to_string().as_str()), ("reason", reason)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Creates the consumer group if it is missing (first start, or after Redis was flushed).
+    pub async fn ensure_group(&self) -> redis::RedisResult<()> {
+        let mut connection = self.kv.connection().await?;
+        let created: redis::RedisResult<String> = connection
+            .xgroup_create_mkstream(&self.stream, GROUP, "0")
+            .await;
+        match created {
+            Err(err) if err.code() == Some("BUSYGROUP") => Ok(()),
+            other => other.map(|_| ()),
+        }
+    }
+
+    /// Waits up to `block` for the next new message for `consumer`. Uses its own connection:
+    /// a blocking read would stall every other command on the shared one.
+    pub async fn next(
+        &self,
+        connection: &mut redis::aio::MultiplexedConnection,
+        consumer: &str,
+        block: Duration,
+    ) -> redis::RedisResult<Option<Delivery>> {
+        let options = StreamReadOptions::default()
+            .group(GROUP, consumer)
+            .count(1)
+            .block(block.as_millis() as usize);
+        let reply: Option<StreamReadReply> = connection
+            .xread_options(&[&self.stream], &[">"], &options)
+            .await?;
+        Ok(reply
+            .into_iter()
+            .flat_map(|reply| reply.keys)
+            .flat_map(|key| key.ids)
+            .find_map(|entry| parse(&entry.id, &entry.map)))
+    }
+
+    /// Takes over messages another consumer received but has not acknowledged for `idle`:
+    /// that consumer most likely died.
+    pub async fn reclaim(
+        &self,
+        consumer: &str,
+        idle: Duration,
+    ) -> redis::RedisResult<Vec<Delivery>> {
+        let mut connection = self.kv.connection().await?;
+        let reply: StreamAutoClaimReply = redis::cmd("XAUTOCLAIM")
+            .arg(&self.stream)
+            .arg(GROUP)
+            .arg(consumer)
+            .arg(idle.as_millis() as u64)
+            .arg("0-0")
+            .arg("COUNT")
+            .arg(20)
+            .query_async(&mut connection)
+            .await?;
+        Ok(reply
+            .claimed
+            .iter()
+            .filter_map(|entry| parse(&entry.id, &entry.map))
+            .collect())
+    }
+
+    pub async fn ack(&self, message_id: &str) -> redis::RedisResult<()> {
+        let mut connection = self.kv.connection().await?;
+        let _: () = redis::pipe()
+            .xack(&self.stream, GROUP, &[message_id])
+            .ignore()
+            .xdel(&self.stream, &[message_id])
+            .ignore()
+            .query_async(&mut connection)
+            .await?;
+        Ok(())
+    }
+
+    /// Messages waiting in the stream, for the queue-depth metric.
+    pub async fn depth(&self) -> redis::RedisResult<u64> {
+        let mut connection = self.kv.connection().await?;
+        connection.xlen(&self.stream).await
+    }
+}
+
+fn parse(id: &str, fields: &std::collections::HashMap<String, redis::Value>) -> Option<Delivery> {
+    let raw: String = redis::from_redis_value(fields.get(FIELD)?).ok()?;
+    Some(Delivery {
+        message_id: id.to_string(),
+        job_id: raw.parse().ok()?,
+    })
+}
+
+impl JobQueue {
+    /// A connection for blocking reads, apart from the shared one.
+    pub async fn dedicated(&self) -> redis::RedisResult<redis::aio::MultiplexedConnection> {
+        self.kv.dedicated().await
+    }
+}

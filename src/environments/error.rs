@@ -1,0 +1,121 @@
+//! What can go wrong with an operation on an environment, in terms the edge turns into the
+//! API's error body (`api::error`): each refusal carries its stable code and a message meant
+//! for the caller; engine and database failures carry their cause, which is only logged.
+
+use serde_json::{Map, Value};
+
+use crate::runtime::RuntimeError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EnvironmentError {
+    /// Nothing of the caller's goes by that reference (an environment, a job).
+    #[error("{message}")]
+    NotFound {
+        code: &'static str,
+        message: String,
+        details: Option<Value>,
+    },
+    /// The request breaks a rule; `fields` go beside the message, where Rexec's clients look.
+    #[error("{message}")]
+    Invalid {
+        code: &'static str,
+        message: String,
+        fields: Map<String, Value>,
+    },
+    /// The environment is not in a state that allows it.
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// The owner's tier allows no more environments.
+    #[error("container limit reached")]
+    LimitReached {
+        current: i64,
+        limit: i32,
+        tier: String,
+    },
+    /// The engine could not be reached; worth retrying.
+    #[error("the container engine cannot be reached")]
+    EngineUnavailable { details: Option<Value> },
+    /// The engine failed the operation; the cause was logged where it happened.
+    #[error("{message}")]
+    EngineFailed { code: &'static str, message: String },
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    /// A broken invariant: logged, and shown to the caller as an internal error.
+    #[error("{0}")]
+    Internal(String),
+}
+
+pub type Result<T, E = EnvironmentError> = std::result::Result<T, E>;
+
+impl EnvironmentError {
+    /// The environment the caller named is not theirs, or does not exist.
+    pub fn not_found() -> Self {
+        Self::not_found_as("CONTAINER_NOT_FOUND", "Container not found")
+    }
+
+    pub fn not_found_as(code: &'static str, message: impl Into<String>) -> Self {
+        Self::NotFound {
+            code,
+            message: message.into(),
+            details: None,
+        }
+    }
+
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            code,
+            message: message.into(),
+            fields: Map::new(),
+        }
+    }
+
+    /// Adds a field beside the message of an `Invalid`; other kinds are left as they are.
+    pub fn with_field(mut self, name: &str, value: impl Into<Value>) -> Self {
+        if let Self::Invalid { fields, .. } = &mut self {
+            fields.insert(name.to_string(), value.into());
+        }
+        self
+    }
+
+    /// Details for a `NotFound` or `EngineUnavailable`; other kinds are left as they are.
+    pub fn with_details(mut self, value: Value) -> Self {
+        match &mut self {
+            Self::NotFound { details, .. } | Self::EngineUnavailable { details } => {
+                *details = Some(value)
+            }
+            _ => {}
+        }
+        self
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn engine_unavailable() -> Self {
+        Self::EngineUnavailable { details: None }
+    }
+
+    pub fn engine_failed(code: &'static str, message: impl Into<String>) -> Self {
+        Self::EngineFailed {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::Internal(cause.to_string())
+    }
+
+    /// An engine failure as the caller sees it: retry later, or `code` with a stable message.
+    pub fn from_engine(err: &RuntimeError, code: &'static str, message: &str) -> Self {
+        if err.is_transient() {
+            Self::engine_unavailable()
+        } else {
+            Self::engine_failed(code, message)
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! Commands run to completion in an environment (OSAPI exec), recorded as jobs that the
+//! owner can read back.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::env_vars;
+use crate::auth::Principal;
+use crate::db::{self, exec_jobs::ExecJobRow};
+use crate::environments::error::{EnvironmentError, Result};
+use crate::model::engine_names::container_name;
+use crate::model::{Environment, Status};
+use crate::runtime::{ExecOutput, ExecSpec};
+
+const RUN: &str = include_str!("run.sh");
+const KILL: &str = include_str!("kill.sh");
+const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
+const MAX_TIMEOUT_SECONDS: u64 = 600;
+/// Bytes of stdout and of stderr kept per job.
+pub const OUTPUT_CAP: usize = 1024 * 1024;
+/// How long a killed command gets to let its output drain.
+const AFTER_KILL: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct ExecRequest {
+    /// The program and its arguments; no shell is involved unless you name one.
+    pub command: Vec<String>,
+    /// Extra environment variables, `KEY=VALUE`.
+    #[serde(default)]
+    pub env: Vec<String>,
+    /// Absolute directory to run in.
+    pub working_dir: Option<String>,
+    /// Seconds before the command is killed (1-600, default 30).
+    pub timeout: Option<u64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExecResult {
+    pub hostname: String,
+    pub stdout: String,
+    pub stderr: String,
+    pub exit_code: i64,
+    pub changed: bool,
+    pub error: Option<String>,
+    pub stdout_truncated: bool,
+    pub stderr_truncated: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExecJob {
+    pub job_id: Uuid,
+    pub results: Vec<ExecResult>,
+}
+
+/// A recorded job, as `GET /api/jobs/{id}` shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobView {
+    pub job_id: Uuid,
+    pub container_id: Uuid,
+    /// running, completed (the command ran, whatever its exit code) or failed.
+    pub status: String,
+    #[schema(value_type = Object)]
+    pub request: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    pub results: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl From<ExecJobRow> for JobView {
+    fn from(row: ExecJobRow) -> Self {
+        Self {
+            job_id: row.id,
+            container_id: row.container_id,
+            status: row.status,
+            request: row.request,
+            results: row.results,
+            created_at: row.created_at,
+            finished_at: row.finished_at,
+        }
+    }
+}
+
+service!(
+    /// Commands run in an environment, and their jobs.
+    Exec
+);
+
+impl Exec {
+    pub async fn run(
+        &self,
+        owner: &Principal,
+        reference: &str,
+        request: ExecRequest,
+    ) -> Result<ExecJob> {
+        let timeout = validate(&request)?;
+        let row = self.records().find(owner, reference).await?;
+        if row.status != Status::Running {
+            return Err(EnvironmentError::conflict(
+                "CONTAINER_NOT_RUNNING",
+                format!("the environment is {}, not running", row.status),
+            ));
+        }
+        self.records().touch(row.id).await;
+        let job_id = Uuid::new_v4();
+        db::exec_jobs::insert(
+            &self.shared.pool,
+            job_id,
+            owner.id(),
+            row.id.uuid(),
+            &json!(request),
+        )
+        .await?;
+        let result = self.run_job(&row, job_id, &request, timeout).await;
+        // The command kept the environment busy while it ran: its end is activity as well.
+        self.records().touch(row.id).await;
+        let status = if result.error.is_none() {
+            "completed"
+        } else {
+            "failed"
+        };
+        // A failure is the command's own unless the engine itself is gone: then nothing ran,
+        // and the caller should retry rather than read a result.
+        let engine_down = result.error.is_some() && self.shared.runtime.ping().await.is_err();
+        let results = vec![result];
+        db::exec_jobs::finish(&self.shared.pool, job_id, status, &json!(results)).await?;
+        if engine_down {
+            return Err(
+                EnvironmentError::engine_unavailable().with_details(json!({ "job_id": job_id }))
+            );
+        }
+        tracing::info!(%job_id, container_id = %row.id, status, "exec job done");
+        Ok(ExecJob { job_id, results })
+    }
+
+    pub async fn job(&self, owner: &Principal, id: &str) -> Result<JobView> {
+        let not_found = || EnvironmentError::not_found_as("JOB_NOT_FOUND", "Job not found");
+        let id = Uuid::parse_str(id).map_err(|_| not_found())?;
+        let row = db::exec_jobs::by_id(&self.shared.pool, id, owner.id()).await?;
+        row.map(JobView::from).ok_or_else(not_found)
+    }
+
+    async fn run_job(
+        &self,
+        row: &Environment,
+        job_id: Uuid,
+        request: &ExecRequest,
+        timeout: Duration,
+    ) -> ExecResult {
+        let container = container_name(row.id);
+        let job = job_id.simple().to_string();
+        let mut command = vec![
+            "sh".into(),
+            "-c".into(),
+            RUN.into(),
+            "sandboxd-exec".into(),
+            job.clone(),
+        ];
+        command.extend(request.command.iter().cloned());
+        let spec = ExecSpec {
+            command,
+            env: request.env.clone(),
+            working_dir: request.working_dir.clone(),
+            output_cap: OUTPUT_CAP,
+        };
+        let run = self.shared.runtime.run(&container, &spec);
+        tokio::pin!(run);
+        let (output, error) = tokio::select! {
+            finished = &mut run => match finished {
+                Ok(output) => (output, None),
+                Err(err) => (failed_output(), Some(err.to_string())),
+            },
+            _ = tokio::time::sleep(timeout) => {
+                let kill = ["sh", "-c", KILL, "sandboxd-kill", &job].map(String::from).to_vec();
+                if let Err(err) = self.shared.runtime.exec(&container, kill, Vec::new(), AFTER_KILL).await {
+                    tracing::warn!(error = %err, %job_id, "could not kill a timed-out command");
+                }
+                let message = format!("command timed out after {} s and was killed", timeout.as_secs());
+                match tokio::time::timeout(AFTER_KILL, run).await {
+                    Ok(Ok(output)) => (output, Some(message)),
+                    _ => (failed_output(), Some(message)),
+                }
+            }
+        };
+        ExecResult {
+            hostname: row.name.clone(),
+            stdout: output.stdout,
+            stderr: output.stderr,
+            exit_code: output.exit_code,
+            changed: error.is_none(),
+            error,
+            stdout_truncated: output.stdout_truncated,
+            stderr_truncated: output.stderr_truncated,
+        }
+    }
+}
+
+fn failed_output() -> ExecOutput {
+    ExecOutput {
+        exit_code: -1,
+        ..Default::default()
+    }
+}
+
+fn validate(request: &ExecRequest) -> Result<Duration> {
+    if request.command.is_empty() || request.command[0].is_empty() {
+        return Err(EnvironmentError::invalid(
+            "INVALID_COMMAND",
+            "command must name a program: [\"ls\", \"-l\"]",
+        ));
+    }
+    env_vars::validate(&request.env)?;
+    if let Some(dir) = &request.working_dir {
+        if !dir.starts_with('/') || dir.contains('\0') {
+            return Err(EnvironmentError::invalid(
+                "INVALID_WORKING_DIR",
+                "working_dir must be an absolute path",
+            ));
+        }
+    }
+    match request.timeout.unwrap_or(DEFAULT_TIMEOUT_SECONDS) {
+        seconds @ 1..=MAX_TIMEOUT_SECONDS => Ok(Duration::from_secs(seconds)),
+        _ => Err(EnvironmentError::invalid(
+            "INVALID_TIMEOUT",
+            format!("Timeout must be between 1 and {MAX_TIMEOUT_SECONDS} seconds"),
+        )),
+    }
+}

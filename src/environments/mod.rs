@@ -1,0 +1,166 @@
+//! What the API asks of an environment: accept a create (`intake`), find and list it
+//! (`records`, `listing`), start, stop and restart it alone or in bulk (`lifecycle`, `bulk`),
+//! read its stats and logs, run commands in it (`exec`), export it, delete it. Each concern is
+//! a service type over one shared, private context; `Environments` hands them out.
+//! Provisioning itself is the workers' (`provisioning`): a create here only enqueues it.
+
+/// A service type over the shared context: `Name::new(shared)`, and `records()` for the
+/// lookups every service starts from.
+macro_rules! service {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone)]
+        pub struct $name {
+            pub(super) shared: std::sync::Arc<super::Shared>,
+        }
+
+        impl $name {
+            pub(super) fn new(shared: std::sync::Arc<super::Shared>) -> Self {
+                Self { shared }
+            }
+
+            #[allow(dead_code)]
+            pub(super) fn records(&self) -> super::Records {
+                super::Records::new(self.shared.clone())
+            }
+        }
+    };
+}
+
+mod bulk;
+pub mod env_vars;
+pub mod error;
+pub mod exec;
+pub mod export;
+mod intake;
+pub mod lifecycle;
+mod listing;
+pub mod logs;
+mod offer;
+mod records;
+pub mod request;
+#[cfg(test)]
+mod request_props;
+pub mod stats;
+pub mod view;
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+use crate::broker::events::{EventBus, Subscription};
+use crate::broker::queue::JobQueue;
+use crate::config::Settings;
+use crate::model::{ProgressEvent, Status, UserId};
+use crate::provisioning::catalogue::Catalogue;
+use crate::runtime::Runtime;
+use error::Result;
+
+pub use bulk::{BulkOutcome, BulkResult};
+pub use error::EnvironmentError;
+pub use intake::Intake;
+pub use lifecycle::{Action, Lifecycle};
+pub use offer::Offer;
+pub use records::{Deletion, Records};
+
+pub struct Census {
+    pub by_status: Option<Vec<(Status, i64)>>,
+    pub queued: Option<u64>,
+}
+
+/// What every environment service works with. Private: services are the only way in.
+struct Shared {
+    pool: PgPool,
+    runtime: Runtime,
+    queue: JobQueue,
+    events: EventBus,
+    catalogue: Arc<Catalogue>,
+    settings: Arc<Settings>,
+    listings: listing::ListingCache,
+}
+
+/// The environment services, cheap to clone.
+#[derive(Clone)]
+pub struct Environments {
+    shared: Arc<Shared>,
+}
+
+impl Environments {
+    pub fn new(
+        pool: PgPool,
+        runtime: Runtime,
+        queue: JobQueue,
+        events: EventBus,
+        catalogue: Arc<Catalogue>,
+        settings: Arc<Settings>,
+    ) -> Self {
+        let shared = Shared {
+            pool,
+            runtime,
+            queue,
+            events,
+            catalogue,
+            settings,
+            listings: listing::ListingCache::default(),
+        };
+        Self {
+            shared: Arc::new(shared),
+        }
+    }
+
+    /// Accepting creates, and what a caller may ask for.
+    pub fn intake(&self) -> Intake {
+        Intake::new(self.shared.clone())
+    }
+
+    /// Finding, listing, touching and deleting.
+    pub fn records(&self) -> Records {
+        Records::new(self.shared.clone())
+    }
+
+    /// Start, stop and restart, one at a time or many.
+    pub fn lifecycle(&self) -> Lifecycle {
+        Lifecycle::new(self.shared.clone())
+    }
+
+    pub fn stats(&self) -> stats::Stats {
+        stats::Stats::new(self.shared.clone())
+    }
+
+    pub fn logs(&self) -> logs::Logs {
+        logs::Logs::new(self.shared.clone())
+    }
+
+    pub fn exec(&self) -> exec::Exec {
+        exec::Exec::new(self.shared.clone())
+    }
+
+    pub fn export(&self) -> export::Export {
+        export::Export::new(self.shared.clone())
+    }
+
+    /// How many environments there are in each status, and how many creates wait for a
+    /// worker; what cannot be read now is `None`.
+    pub async fn census(&self) -> Census {
+        let (by_status, queued) = tokio::join!(
+            crate::db::containers::count_by_status(&self.shared.pool),
+            self.shared.queue.depth()
+        );
+        Census {
+            by_status: by_status.ok(),
+            queued: queued.ok(),
+        }
+    }
+
+    /// Where each of the owner's environments stands, as progress events: what a client that
+    /// connects late is told first.
+    pub async fn current_progress(&self, owner: UserId) -> Result<Vec<ProgressEvent>> {
+        let rows = crate::db::containers::list(&self.shared.pool, owner).await?;
+        Ok(rows.iter().map(ProgressEvent::of).collect())
+    }
+
+    /// The owner's events (progress, lifecycle notifications) as they are published.
+    pub fn subscribe(&self, owner: UserId) -> Subscription {
+        self.shared.events.subscribe(owner)
+    }
+}

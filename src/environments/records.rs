@@ -1,0 +1,94 @@
+//! Reading and deleting one's environments.
+
+use std::time::Duration;
+
+use super::error::{EnvironmentError, Result};
+use crate::auth::Principal;
+use crate::db;
+use crate::model::{Environment, EnvironmentId, ProgressEvent, Step};
+use crate::provisioning::{announce, finish_removal};
+use crate::runtime::RuntimeError;
+
+/// How long a delete waits for the engine before answering that removal goes on in the
+/// background (a busy host can take minutes to release a container's storage).
+const DELETE_WAIT: Duration = Duration::from_secs(10);
+
+/// An environment marked deleted, and whether its container is already gone too.
+pub struct Deletion {
+    pub row: Environment,
+    pub finished: bool,
+}
+
+service!(
+    /// One's environments: found by any reference, listed, touched, deleted.
+    Records
+);
+
+impl Records {
+    pub async fn list(&self, owner: &Principal) -> Result<Vec<Environment>> {
+        Ok(db::containers::list(&self.shared.pool, owner.user_id()).await?)
+    }
+
+    /// One of the caller's environments by id, docker id or name; anyone else's is not found.
+    pub async fn find(&self, owner: &Principal, reference: &str) -> Result<Environment> {
+        db::containers::by_ref(&self.shared.pool, owner.user_id(), reference)
+            .await?
+            .ok_or_else(|| EnvironmentError::not_found())
+    }
+
+    /// Removes the container and its storage, then the row, in any stage. A worker still
+    /// provisioning it sees the status change at its next step and stops.
+    pub async fn delete(&self, owner: &Principal, reference: &str) -> Result<Deletion> {
+        let found = self.find(owner, reference).await?;
+        self.delete_by_id(found.id).await
+    }
+
+    /// Deletes any environment, whoever owns it: for admins and housekeeping. Once marked, the
+    /// environment is gone for its owner (no quota slot, no operations); if the engine is slow
+    /// or unreachable, the removal finishes in the background instead of failing the call.
+    pub async fn delete_by_id(&self, id: EnvironmentId) -> Result<Deletion> {
+        let row = db::containers::mark_deleting(&self.shared.pool, id)
+            .await?
+            .ok_or_else(|| EnvironmentError::not_found())?;
+        let finished = match tokio::time::timeout(DELETE_WAIT, self.finish_delete(row.id)).await {
+            Ok(Ok(())) => true,
+            Ok(Err(err)) => {
+                tracing::warn!(error = %err, container_id = %row.id, "removal left to the background");
+                false
+            }
+            Err(_) => {
+                tracing::warn!(container_id = %row.id, "removal slow; left to the background");
+                false
+            }
+        };
+        if finished {
+            announce(
+                &self.shared.events,
+                &row,
+                Step::Deleted,
+                100,
+                "Environment deleted",
+            )
+            .await;
+            tracing::info!(container_id = %row.id, "environment deleted");
+        }
+        Ok(Deletion { row, finished })
+    }
+
+    async fn finish_delete(&self, id: EnvironmentId) -> Result<(), RuntimeError> {
+        finish_removal(&self.shared.runtime, &self.shared.pool, id).await
+    }
+
+    /// Where an environment stands, as its progress event; `None` once it is gone.
+    pub async fn progress(&self, id: EnvironmentId) -> Result<Option<ProgressEvent>> {
+        let found = db::containers::by_id(&self.shared.pool, id).await?;
+        Ok(found.as_ref().map(ProgressEvent::of))
+    }
+
+    /// Records activity on the environment, pushing its idle deadline back.
+    pub async fn touch(&self, id: EnvironmentId) {
+        if let Err(err) = db::containers::touch(&self.shared.pool, id).await {
+            tracing::warn!(error = %err, container_id = %id, "could not record activity");
+        }
+    }
+}

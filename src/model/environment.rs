@@ -1,0 +1,44 @@
+//! An environment as Postgres holds it: the one record that the API's services, the
+//! provisioning workers and housekeeping all read.
+
+use chrono::{DateTime, Utc};
+
+use super::{EnvironmentId, Stage, Status, UserId};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Environment {
+    pub id: EnvironmentId,
+    pub user_id: UserId,
+    pub name: String,
+    /// The catalogue name asked for (`debian:bookworm`, `custom`).
+    pub image: String,
+    /// What the engine runs: the catalogue's reference, or the custom image.
+    pub image_ref: String,
+    pub role: Option<String>,
+    pub shell: serde_json::Value,
+    /// `KEY=VALUE` strings, as a JSON array.
+    pub env: serde_json::Value,
+    pub memory_mb: i32,
+    pub cpu_millicores: i32,
+    pub disk_mb: i32,
+    pub status: Status,
+    pub stage: Stage,
+    pub progress: i32,
+    pub message: Option<String>,
+    pub docker_id: Option<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Environment {
+    /// The owner's variables, `KEY=VALUE`.
+    pub fn env_vars(&self) -> Vec<String> {
+        serde_json::from_value(self.env.clone()).unwrap_or_default()
+    }
+
+    /// Whether its tier's session limit has passed.
+    pub fn is_expired(&self) -> bool {
+        self.expires_at.is_some_and(|at| at <= Utc::now())
+    }
+}

@@ -1,0 +1,13 @@
+//! The one model of an environment that the API's services, provisioning and housekeeping
+//! share: its record, typed ids, status and stage, its progress event and its engine names.
+
+pub mod engine_names;
+mod environment;
+mod ids;
+mod progress;
+mod status;
+
+pub use environment::Environment;
+pub use ids::{EnvironmentId, JobId, UserId};
+pub use progress::{ProgressEvent, Step, PROGRESS};
+pub use status::{Stage, Status, UnknownWord};

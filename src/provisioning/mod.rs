@@ -1,0 +1,60 @@
+//! Provisioning: workers take jobs from the queue and take each environment through the
+//! stages validating → pulling → creating → starting → configuring → ready, recording each in
+//! Postgres and announcing it to the owner. The API only enqueues (see `environments`).
+
+pub mod catalogue;
+mod configure;
+mod progress;
+mod removal;
+pub mod shell;
+pub mod shell_options;
+mod stage_error;
+mod stages;
+mod worker;
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+use crate::broker::events::EventBus;
+use crate::broker::queue::JobQueue;
+use crate::config::Settings;
+use crate::runtime::Runtime;
+use catalogue::Catalogue;
+
+pub use progress::announce;
+pub use removal::finish_removal;
+
+/// The provisioning pipeline: what each worker runs a job with.
+#[derive(Clone)]
+pub struct Provisioner {
+    pool: PgPool,
+    runtime: Runtime,
+    queue: JobQueue,
+    events: EventBus,
+    catalogue: Arc<Catalogue>,
+    settings: Arc<Settings>,
+    /// Whether the engine has been seen to hold this build's shell scripts.
+    scripts_made: Arc<tokio::sync::Mutex<bool>>,
+}
+
+impl Provisioner {
+    pub fn new(
+        pool: PgPool,
+        runtime: Runtime,
+        queue: JobQueue,
+        events: EventBus,
+        catalogue: Arc<Catalogue>,
+        settings: Arc<Settings>,
+    ) -> Self {
+        Self {
+            pool,
+            runtime,
+            queue,
+            events,
+            catalogue,
+            settings,
+            scripts_made: Arc::default(),
+        }
+    }
+}

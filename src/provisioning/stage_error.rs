@@ -1,0 +1,35 @@
+//! How a provisioning run ends, and whether a failed stage is worth another attempt.
+
+use crate::runtime::RuntimeError;
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Ready,
+    /// The environment was deleted (or failed) while we worked on it.
+    Abandoned,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StageError {
+    /// Retrying cannot help: a missing image, a refused configuration, a failing role.
+    #[error("{0}")]
+    Permanent(String),
+    #[error("{0}")]
+    Transient(String),
+}
+
+impl From<RuntimeError> for StageError {
+    fn from(err: RuntimeError) -> Self {
+        if err.is_transient() {
+            StageError::Transient(err.to_string())
+        } else {
+            StageError::Permanent(err.to_string())
+        }
+    }
+}
+
+impl From<sqlx::Error> for StageError {
+    fn from(err: sqlx::Error) -> Self {
+        StageError::Transient(format!("database: {err}"))
+    }
+}

@@ -1,0 +1,273 @@
+//! The stages of provisioning. Each is recorded in Postgres before it runs and is safe to run
+//! again, so a job taken over from a dead worker resumes at the stage it was in.
+
+use std::collections::HashMap;
+
+use super::progress::announce;
+use super::shell;
+use super::shell_options::ShellOptions;
+use super::stage_error::{Outcome, StageError};
+use super::Provisioner;
+use crate::db;
+use crate::model::engine_names::{container_name, labels, network_name};
+use crate::model::{Environment, EnvironmentId, Stage, Status, Step};
+use crate::runtime::{ContainerSpec, RuntimeError};
+
+impl Provisioner {
+    pub async fn provision(&self, container_id: EnvironmentId) -> Result<Outcome, StageError> {
+        let Some(env) = db::containers::by_id(&self.pool, container_id).await? else {
+            return Ok(Outcome::Abandoned);
+        };
+        if env.status != Status::Creating {
+            return Ok(Outcome::Abandoned);
+        }
+        let resume_at = env.stage;
+        // The image pulling found, so that creating need not look for it again.
+        let mut image = None;
+        for stage in Stage::ALL
+            .iter()
+            .copied()
+            .filter(|stage| *stage >= resume_at)
+        {
+            if stage == Stage::Ready {
+                if !db::containers::mark_ready(&self.pool, env.id, stage.message()).await? {
+                    return Ok(Outcome::Abandoned);
+                }
+                announce(
+                    &self.events,
+                    &env,
+                    Step::Stage(stage),
+                    stage.progress(),
+                    stage.message(),
+                )
+                .await;
+                return Ok(Outcome::Ready);
+            }
+            if !self
+                .record(&env, stage, stage.progress(), stage.message())
+                .await?
+            {
+                return Ok(Outcome::Abandoned);
+            }
+            let carry_on = match stage {
+                Stage::Validating => self.validate(&env).await?,
+                Stage::Pulling => {
+                    image = self.pull(&env).await?;
+                    image.is_some()
+                }
+                Stage::Creating => self.create_container(&env, image.take()).await?,
+                Stage::Starting => self.start(&env).await?,
+                Stage::Configuring => self.configure(&env).await?,
+                Stage::Ready => unreachable!("handled above"),
+            };
+            if !carry_on {
+                return Ok(Outcome::Abandoned);
+            }
+        }
+        Ok(Outcome::Ready)
+    }
+
+    async fn record(
+        &self,
+        env: &Environment,
+        stage: Stage,
+        progress: i32,
+        message: &str,
+    ) -> Result<bool, StageError> {
+        let recorded =
+            db::containers::record_stage(&self.pool, env.id, stage, progress, message).await?;
+        if recorded {
+            announce(&self.events, env, Step::Stage(stage), progress, message).await;
+        }
+        Ok(recorded)
+    }
+
+    /// An engine that is down shows at the first call of the next stage, as transient.
+    async fn validate(&self, env: &Environment) -> Result<bool, StageError> {
+        if !super::catalogue::is_valid_reference(&env.image_ref) {
+            return Err(StageError::Permanent(format!(
+                "{:?} is not a valid image reference",
+                env.image_ref
+            )));
+        }
+        Ok(true)
+    }
+
+    /// The prebuilt role image when there is one, the plain image otherwise.
+    fn candidates(&self, env: &Environment) -> Vec<String> {
+        let mut candidates = Vec::new();
+        if let Some(role_image) = self.catalogue.role_image(&env.image, env.role.as_deref()) {
+            candidates.push(role_image);
+        }
+        candidates.push(env.image_ref.clone());
+        candidates
+    }
+
+    /// The image to create the container from, once it is present; `None` when the
+    /// environment went away meanwhile.
+    async fn pull(&self, env: &Environment) -> Result<Option<String>, StageError> {
+        let mut last_error = None;
+        for reference in self.candidates(env) {
+            if self.runtime.image_present(&reference).await? {
+                let recorded = self
+                    .record(env, Stage::Pulling, 45, "Image already present")
+                    .await?;
+                return Ok(recorded.then_some(reference));
+            }
+            let mut reported = 0;
+            let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<i32>();
+            let pull = self.runtime.pull(&reference, move |share| {
+                let _ = sender.send(15 + (share * 30.0) as i32);
+            });
+            tokio::pin!(pull);
+            let outcome = loop {
+                tokio::select! {
+                    outcome = &mut pull => break outcome,
+                    Some(progress) = receiver.recv() => {
+                        // Every 5 % is enough to watch and keeps the writes few.
+                        if progress >= reported + 5 {
+                            reported = progress;
+                            let message = format!("Pulling {reference}...");
+                            if !self.record(env, Stage::Pulling, progress, &message).await? {
+                                return Ok(None);
+                            }
+                        }
+                    }
+                }
+            };
+            match outcome {
+                Ok(()) => return Ok(Some(reference.clone())),
+                Err(RuntimeError::NotFound(message)) => last_error = Some(message),
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Err(StageError::Permanent(format!(
+            "image {} could not be pulled: {}",
+            env.image_ref,
+            last_error.unwrap_or_default()
+        )))
+    }
+
+    async fn create_container(
+        &self,
+        env: &Environment,
+        pulled: Option<String>,
+    ) -> Result<bool, StageError> {
+        let mut image = pulled;
+        if image.is_none() {
+            // Resumed after a worker died: what pulling found is not known here.
+            for reference in self.candidates(env) {
+                if self.runtime.image_present(&reference).await? {
+                    image = Some(reference);
+                    break;
+                }
+            }
+        }
+        let image = image.ok_or_else(|| {
+            StageError::Transient("the pulled image is gone; pulling again".into())
+        })?;
+        // A tier may allow more CPU than this host has; the engine refuses such a request.
+        let host_millicores = self
+            .runtime
+            .cpu_count()
+            .await
+            .map_err(|err| StageError::Transient(err.to_string()))?
+            * 1000;
+        let network = self.user_network(env).await?;
+        let options: ShellOptions = serde_json::from_value(env.shell.clone()).unwrap_or_default();
+        let spec = ContainerSpec {
+            name: container_name(env.id),
+            hostname: env.name.chars().take(63).collect(),
+            image,
+            entrypoint: shell::entrypoint(),
+            command: shell::options(env.role.as_deref(), &options),
+            volumes_from: vec![self.scripts_mount().await?],
+            labels: self.labels(env, true),
+            env: [
+                vec!["TERM=xterm-256color".into(), "LANG=C.UTF-8".into()],
+                env.env_vars(),
+            ]
+            .concat(),
+            network,
+            memory_mb: env.memory_mb.into(),
+            cpu_millicores: i64::from(env.cpu_millicores).min(host_millicores),
+            disk_mb: self.settings.disk_quota.then_some(env.disk_mb.into()),
+            pids_limit: self.settings.pids_limit,
+        };
+        // The holder this process has seen made may have been removed by someone else since:
+        // made again once, in place.
+        let docker_id = match self.runtime.create_container(&spec).await {
+            Ok(id) => id,
+            Err(err) if shell::names_scripts_holder(&err) => {
+                self.forget_scripts().await;
+                self.scripts_mount().await?;
+                self.runtime.create_container(&spec).await?
+            }
+            Err(err) => return Err(err.into()),
+        };
+        if !db::containers::record_docker_id(&self.pool, env.id, &docker_id).await? {
+            // Deleted while the engine was creating it: nobody else will remove it.
+            self.runtime.remove_container(&docker_id).await?;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// The user's own network, made with their first environment.
+    async fn user_network(&self, env: &Environment) -> Result<String, StageError> {
+        let network = network_name(env.user_id);
+        // The engine accepts a second network of the same name, after which every start by
+        // that name fails as ambiguous: a user's environments provisioned at once must not
+        // both make it. The lock holds a database connection, so it is taken only when the
+        // network is missing, as for a user's first environment.
+        if !self.runtime.network_exists(&network).await? {
+            let mut lock = self.pool.begin().await?;
+            db::containers::lock_network(&mut lock, env.user_id).await?;
+            self.runtime
+                .ensure_network(&network, self.labels(env, false))
+                .await?;
+            lock.commit().await?;
+        }
+        Ok(network)
+    }
+
+    async fn start(&self, env: &Environment) -> Result<bool, StageError> {
+        let name = container_name(env.id);
+        let network = network_name(env.user_id);
+        match self.runtime.start_container(&name).await {
+            Ok(()) => {}
+            // The engine checks the network only here. One this process has seen may have
+            // been removed by someone else since: made again once, in place.
+            Err(err) if err.to_string().contains(&network) => {
+                self.runtime.forget_network(&network);
+                self.user_network(env).await?;
+                self.runtime.start_container(&name).await?;
+            }
+            Err(err) => return Err(err.into()),
+        }
+        Ok(true)
+    }
+
+    /// The container's first process applies the role and shell options as it boots; this
+    /// waits for its report.
+    async fn configure(&self, env: &Environment) -> Result<bool, StageError> {
+        self.wait_configured(&container_name(env.id)).await?;
+        Ok(true)
+    }
+
+    pub fn labels(&self, env: &Environment, for_container: bool) -> HashMap<String, String> {
+        let mut labels = HashMap::from([
+            (labels::MANAGED.to_string(), "true".to_string()),
+            (
+                labels::INSTANCE.to_string(),
+                self.settings.redis_prefix.clone(),
+            ),
+            (labels::OWNER.to_string(), env.user_id.to_string()),
+        ]);
+        if for_container {
+            labels.insert(labels::ENVIRONMENT.to_string(), env.id.to_string());
+            labels.insert(labels::NAME.to_string(), env.name.clone());
+        }
+        labels
+    }
+}

@@ -1,0 +1,265 @@
+//! Workers take jobs from the queue, hold a renewed lease on each in Postgres while they run
+//! its stages, and retry, fail or dead-letter it. A maintenance loop takes over work from dead
+//! workers and re-enqueues jobs a flushed Redis forgot.
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
+use uuid::Uuid;
+
+use super::progress::announce;
+use super::stage_error::{Outcome, StageError};
+use super::Provisioner;
+use crate::broker::queue::Delivery;
+use crate::db::{self, jobs::LeasedJob};
+use crate::model::engine_names::container_name;
+use crate::model::Step;
+
+const BLOCK: Duration = Duration::from_secs(1);
+const MAINTENANCE_EVERY: Duration = Duration::from_secs(2);
+/// A job nobody touched for this long, while not leased, is re-enqueued.
+const QUIET: Duration = Duration::from_secs(3);
+/// How soon a job interrupted by an engine outage is tried again.
+const OUTAGE_RETRY: Duration = Duration::from_secs(2);
+
+pub struct Worker {
+    provisioner: Provisioner,
+    id: String,
+}
+
+impl Worker {
+    pub fn new(provisioner: Provisioner, index: usize) -> Self {
+        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into());
+        let id = format!(
+            "{host}-{}-{index}-{}",
+            std::process::id(),
+            &Uuid::new_v4().simple().to_string()[..8]
+        );
+        Self { provisioner, id }
+    }
+
+    pub async fn run(self, shutdown: CancellationToken) {
+        tracing::info!(worker = %self.id, "worker started");
+        let mut connection = None;
+        while !shutdown.is_cancelled() {
+            let outcome = async {
+                if connection.is_none() {
+                    self.provisioner.queue.ensure_group().await?;
+                    connection = Some(self.provisioner.queue.dedicated().await?);
+                }
+                let conn = connection.as_mut().expect("set above");
+                self.provisioner.queue.next(conn, &self.id, BLOCK).await
+            };
+            let delivery = tokio::select! {
+                _ = shutdown.cancelled() => break,
+                outcome = tokio::time::timeout(BLOCK * 5, outcome) => outcome,
+            };
+            match delivery {
+                Ok(Ok(Some(delivery))) => self.handle(delivery, &shutdown).await,
+                Ok(Ok(None)) => {}
+                Ok(Err(err)) => {
+                    // NOGROUP after a flush, or a lost connection: start over.
+                    tracing::warn!(error = %err, "queue read failed; reconnecting");
+                    connection = None;
+                    pause(&shutdown).await;
+                }
+                Err(_) => {
+                    connection = None;
+                }
+            }
+        }
+        tracing::info!(worker = %self.id, "worker stopped");
+    }
+
+    /// Reclaims stalled deliveries and re-enqueues forgotten jobs until `shutdown`.
+    pub async fn maintain(self, shutdown: CancellationToken) {
+        let lease = self.provisioner.settings.job_lease;
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = tokio::time::sleep(MAINTENANCE_EVERY) => {}
+            }
+            match self.provisioner.queue.reclaim(&self.id, lease).await {
+                Ok(deliveries) => {
+                    for delivery in deliveries {
+                        self.handle(delivery, &shutdown).await;
+                    }
+                }
+                Err(err) => tracing::debug!(error = %err, "reclaim failed"),
+            }
+            match db::jobs::claim_stalled(&self.provisioner.pool, QUIET).await {
+                Ok(stalled) => {
+                    for job_id in stalled {
+                        tracing::info!(%job_id, "re-enqueueing a stalled job");
+                        self.provisioner.enqueue(job_id).await;
+                    }
+                }
+                Err(err) => tracing::warn!(error = %err, "sweep failed"),
+            }
+            if let Err(err) = self.provisioner.retry_stuck_deletes(QUIET * 10).await {
+                tracing::warn!(error = %err, "retrying deletes failed");
+            }
+        }
+    }
+
+    async fn handle(&self, delivery: Delivery, shutdown: &CancellationToken) {
+        let lease = self.provisioner.settings.job_lease;
+        let pool = &self.provisioner.pool;
+        match db::jobs::acquire(pool, delivery.job_id, &self.id, lease).await {
+            Ok(Some(job)) => self.run_job(job, shutdown).await,
+            Ok(None) => {} // done, held by a live worker, or not yet due
+            Err(err) => {
+                // Leave the message unacknowledged: it will be reclaimed.
+                tracing::warn!(error = %err, "could not lease job");
+                return;
+            }
+        }
+        if let Err(err) = self.provisioner.queue.ack(&delivery.message_id).await {
+            tracing::warn!(error = %err, "could not acknowledge message");
+        }
+    }
+
+    async fn run_job(&self, job: LeasedJob, shutdown: &CancellationToken) {
+        let lost_lease = CancellationToken::new();
+        let renewer = tokio::spawn(renew_lease(
+            self.provisioner.clone(),
+            job.id,
+            self.id.clone(),
+            lost_lease.clone(),
+        ));
+        let span = tracing::info_span!("job", job_id = %job.id, container_id = %job.container_id, attempt = job.attempts);
+        async {
+            let outcome = tokio::select! {
+                outcome = self.provisioner.provision(job.container_id) => Some(outcome),
+                _ = lost_lease.cancelled() => None,
+                // On shutdown the lease lapses and another worker resumes at the recorded stage.
+                _ = shutdown.cancelled() => None,
+            };
+            renewer.abort();
+            match outcome {
+                Some(outcome) => self.settle(&job, outcome).await,
+                None => tracing::warn!("job interrupted; it will resume elsewhere"),
+            }
+        }
+        .instrument(span)
+        .await;
+    }
+
+    async fn settle(&self, job: &LeasedJob, outcome: Result<Outcome, StageError>) {
+        let pool = &self.provisioner.pool;
+        let result = match outcome {
+            // While the engine is down any verdict is suspect (a shell killed as the engine
+            // stops looks like a failing role) and no attempt could have succeeded: the job
+            // waits for the engine instead of using up its attempts.
+            Err(err) if self.provisioner.runtime.ping().await.is_err() => {
+                tracing::warn!(error = %err, "stage failed while the engine is unreachable; waiting for it");
+                let message = format!("waiting for the container engine: {err}");
+                db::jobs::retry_later(pool, job.id, &self.id, &message, OUTAGE_RETRY, true).await
+            }
+            Ok(Outcome::Ready) => {
+                tracing::info!("environment ready");
+                db::jobs::finish(pool, job.id, &self.id, "done", None).await
+            }
+            Ok(Outcome::Abandoned) => db::jobs::finish(pool, job.id, &self.id, "done", None).await,
+            Err(StageError::Transient(message)) if job.attempts < job.max_attempts => {
+                let delay = Duration::from_secs(2u64.pow(job.attempts as u32));
+                tracing::warn!(%message, ?delay, "stage failed; retrying");
+                db::jobs::retry_later(pool, job.id, &self.id, &message, delay, false).await
+            }
+            Err(StageError::Transient(message)) => {
+                let message = format!("gave up after {} attempts: {message}", job.attempts);
+                let _ = self.provisioner.queue.dead_letter(job.id, &message).await;
+                self.fail(job, &message).await
+            }
+            Err(StageError::Permanent(message)) => self.fail(job, &message).await,
+        };
+        if let Err(err) = result {
+            tracing::error!(error = %err, "could not record the job's outcome");
+        }
+    }
+
+    /// Leaves nothing running and frees the quota: the container goes, the row says why.
+    async fn fail(&self, job: &LeasedJob, message: &str) -> Result<(), sqlx::Error> {
+        tracing::warn!(%message, "provisioning failed");
+        let provisioner = &self.provisioner;
+        if let Err(err) = provisioner
+            .runtime
+            .remove_container(&container_name(job.container_id))
+            .await
+        {
+            tracing::warn!(error = %err, "could not remove the failed container; the reconciler will");
+        }
+        if db::containers::mark_error(&provisioner.pool, job.container_id, message).await? {
+            if let Some(env) = db::containers::by_id(&provisioner.pool, job.container_id).await? {
+                announce(
+                    &provisioner.events,
+                    &env,
+                    Step::Failed,
+                    env.progress,
+                    message,
+                )
+                .await;
+            }
+        }
+        db::jobs::finish(&provisioner.pool, job.id, &self.id, "failed", Some(message)).await
+    }
+}
+
+async fn renew_lease(
+    provisioner: Provisioner,
+    job_id: Uuid,
+    owner: String,
+    lost: CancellationToken,
+) {
+    let lease = provisioner.settings.job_lease;
+    loop {
+        tokio::time::sleep(lease / 3).await;
+        match db::jobs::renew(&provisioner.pool, job_id, &owner, lease).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(%job_id, "lease lost to another worker");
+                lost.cancel();
+                return;
+            }
+            // Postgres briefly unreachable: keep trying until the lease itself runs out.
+            Err(err) => tracing::warn!(error = %err, %job_id, "could not renew lease"),
+        }
+    }
+}
+
+async fn pause(shutdown: &CancellationToken) {
+    tokio::select! {
+        _ = shutdown.cancelled() => {}
+        _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+    }
+}
+
+impl Provisioner {
+    /// Starts `count` workers and one maintenance loop.
+    pub fn spawn_workers(
+        &self,
+        count: usize,
+        shutdown: &CancellationToken,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
+        let mut handles = Vec::new();
+        if count == 0 {
+            return handles;
+        }
+        // The first environment should not wait for the shared scripts to be made; a failure
+        // here (the engine still starting) is retried by that environment's own stage.
+        let warm = self.clone();
+        handles.push(tokio::spawn(async move {
+            if let Err(err) = warm.scripts_mount().await {
+                tracing::debug!("shell scripts not made in advance: {err}");
+            }
+        }));
+        for index in 0..count {
+            let worker = Worker::new(self.clone(), index);
+            handles.push(tokio::spawn(worker.run(shutdown.clone())));
+        }
+        let maintainer = Worker::new(self.clone(), count);
+        handles.push(tokio::spawn(maintainer.maintain(shutdown.clone())));
+        handles
+    }
+}
