@@ -77,7 +77,7 @@ async fn every_route_answers_every_caller_as_its_rule_says_and_leaks_nothing() {
         let (method, path) = operation.split_once(' ').unwrap();
         assert!(
             find(method, path).is_some(),
-            "{operation} has no rule in rules.rs"
+            "{operation} has no rule in isolation/rules.rs"
         );
     }
 

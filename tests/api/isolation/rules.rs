@@ -295,7 +295,7 @@ async fn every_documented_operation_has_an_isolation_rule_and_no_rule_is_stale()
     let unruled: Vec<_> = documented.difference(&ruled).collect();
     assert!(
         unruled.is_empty(),
-        "classify these in tests/api/isolation/rules.rs: {unruled:?}"
+        "classify these in isolation/rules.rs: {unruled:?}"
     );
     let stale: Vec<_> = ruled.difference(&documented).collect();
     assert!(stale.is_empty(), "no longer documented: {stale:?}");
