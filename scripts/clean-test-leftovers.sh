@@ -10,7 +10,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=/dev/null
 . "$HERE/../.sandboxd/stack.env"
 
-# Every test server's instance label and key prefix starts with this (tests/api/helpers.rs).
+# Every test server's instance label and key prefix starts with this (tests/support/app.rs).
 TEST_INSTANCE=sandboxd-test
 
 STEP="clean test leftovers"

@@ -3,9 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde_json::Value;
-
-use crate::helpers::{spawn_app, ADMIN_PASSWORD};
+use crate::support::app::{spawn_app, ADMIN_PASSWORD};
 
 const WITHIN: Duration = Duration::from_secs(180);
 
@@ -55,22 +53,7 @@ async fn an_admin_edits_a_tier_in_the_tiers_table() {
     assert!(stdout.contains("read back"), "{stdout}");
     // The page's edit reached the API, not just the form.
     let token = app.admin_token().await;
-    let tiers: Value = app
-        .client
-        .get(format!("{}/api/admin/tiers", app.address))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let free = tiers
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|tier| tier["name"] == "free")
-        .unwrap();
+    let free = app.tier(&token, "free").await;
     let shown = format!("set to {} ", free["max_containers"]);
     assert!(stdout.contains(&shown), "{stdout} vs {free}");
 }

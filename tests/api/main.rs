@@ -1,43 +1,15 @@
-mod accounts;
-mod admin_access;
-mod admin_manage;
+//! The API against the real stack, one folder per concern; what the tests share is in
+//! tests/support/, which the fault tests include too.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod admin;
+mod auth;
 mod browser;
-mod containers_bulk;
-mod containers_events;
-mod containers_exec;
-mod containers_export;
-mod containers_failures;
-mod containers_images;
-mod containers_lifecycle;
-mod containers_limits;
-mod containers_logs;
-mod containers_pipeline;
-mod containers_requests;
-mod containers_stats;
-mod engine;
-mod errors;
-mod escape_limits;
-mod escape_network;
-mod escape_privileges;
-mod escape_sandbox;
-mod escape_userns;
-mod fuzz_schema;
-mod health;
-mod helpers;
+mod containers;
+mod escape;
 mod housekeeping;
-mod housekeeping_networks;
-mod isolation_events;
-mod isolation_matrix;
-mod isolation_probe;
-mod isolation_refs;
-mod isolation_rules;
-mod isolation_world;
-mod jwt;
-mod openapi;
-mod provisioning_helpers;
-mod rate_limits;
-mod terminal_client;
-mod terminal_protocol;
-mod terminal_resume;
-mod tokens;
-mod ws;
+mod isolation;
+mod surface;
+mod terminal;

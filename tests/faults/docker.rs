@@ -9,11 +9,11 @@ use futures_util::StreamExt;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::{self, Message};
 
-use crate::common::*;
-use crate::helpers::spawn_app;
-use crate::stack::{outage, time_until, StackEngine};
-use crate::terminal_client::{user_with_environment, Terminal};
-use crate::ws;
+use crate::support::app::spawn_app;
+use crate::support::checks::*;
+use crate::support::daemons::{outage, time_until, StackEngine};
+use crate::support::terminal::Terminal;
+use crate::support::ws;
 
 /// The frames a terminal receives until the server closes it: (non-output frames, close code).
 async fn end_of(terminal: &mut Terminal, within: Duration) -> (Vec<Value>, Option<u16>) {
@@ -41,14 +41,10 @@ async fn end_of(terminal: &mut Terminal, within: Duration) -> (Vec<Value>, Optio
 #[ignore = "restarts the shared Docker engine; `make test` runs it alone, after the main suite"]
 async fn docker_restarted_under_provisioning_and_terminals_recovers() {
     let app = spawn_app().await;
-    let (token, running) = user_with_environment(&app, "docker-fault").await;
-    let mut terminal = Terminal::open(&app, &token, &running, "session=keep").await;
-    assert_echoes(&mut terminal, "before").await;
+    let (token, running, mut terminal) =
+        user_with_open_terminal(&app, "docker-fault", "session=keep").await;
 
-    let caught = app.create_busybox(&token, json!({})).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let caught = app.creating_busybox(&token).await;
     let caught_at = stage_of(&app, &token, &caught).await;
     let stopping = Instant::now();
     let mut engine = StackEngine;
@@ -90,10 +86,7 @@ async fn docker_restarted_under_provisioning_and_terminals_recovers() {
         other => panic!("a terminal opened without an engine: {other:?}"),
     }
     assert_unavailable(app.get("/readyz", None), "NOT_READY").await;
-    let during = app.create_busybox(&token, json!({})).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let during = app.creating_busybox(&token).await;
 
     let downtime = outage.restore();
     let restarted = Instant::now();

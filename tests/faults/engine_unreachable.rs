@@ -6,11 +6,11 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite;
 
-use crate::common::*;
-use crate::engine::WorkerProcess;
-use crate::helpers::{assert_error, spawn_app_beside, spawn_app_with};
-use crate::terminal_client::{user_with_environment, READY_WITHIN};
-use crate::ws;
+use crate::support::app::{assert_error, spawn_app_beside, spawn_app_with};
+use crate::support::checks::*;
+use crate::support::engine::WorkerProcess;
+use crate::support::provisioning::{user_with_environment, READY_WITHIN};
+use crate::support::ws;
 
 const MISSING_ENGINE: &str = "unix:///run/sandboxd-faults-no-engine.sock";
 
@@ -71,10 +71,7 @@ async fn without_an_engine_stats_exec_and_terminals_answer_503_and_reads_go_on()
 async fn a_job_waits_out_an_unreachable_engine_without_using_up_its_attempts() {
     let app = spawn_app_with(|settings| settings.workers = 0).await;
     let token = app.user_token("engine-patient").await;
-    let id = app.create_busybox(&token, json!({})).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = app.creating_busybox(&token).await;
     let mut blind = app.settings.clone();
     blind.docker_host = MISSING_ENGINE.into();
     let worker = WorkerProcess::start(&blind);
@@ -99,7 +96,7 @@ async fn a_job_waits_out_an_unreachable_engine_without_using_up_its_attempts() {
 }
 
 /// The job's attempts and last error, straight from Postgres.
-async fn job_of(app: &crate::helpers::TestApp, container_id: &str) -> (i32, String) {
+async fn job_of(app: &crate::support::app::TestApp, container_id: &str) -> (i32, String) {
     let pool = sqlx::PgPool::connect(&app.settings.database_url)
         .await
         .unwrap();

@@ -4,25 +4,9 @@
 //! its test is ignored by the main suite, and `make test` runs it alone afterwards. Each test
 //! prints the figures it measured.
 
-#[path = "../api/engine.rs"]
-#[allow(dead_code)]
-mod engine;
-#[path = "../api/helpers.rs"]
-#[allow(dead_code)]
-mod helpers;
-#[path = "../api/provisioning_helpers.rs"]
-#[allow(dead_code)]
-mod provisioning_helpers;
-#[path = "../api/terminal_client.rs"]
-#[allow(dead_code)]
-mod terminal_client;
-#[path = "../api/ws.rs"]
-#[allow(dead_code)]
-mod ws;
+mod support;
 
-mod common;
 mod docker;
 mod engine_unreachable;
 mod postgres;
 mod redis;
-mod stack;

@@ -6,24 +6,19 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use crate::common::*;
-use crate::helpers::spawn_app_with;
-use crate::provisioning_helpers::busybox;
-use crate::stack::{outage, time_until, PrivatePostgres};
-use crate::terminal_client::{user_with_environment, Terminal};
+use crate::support::app::spawn_app_with;
+use crate::support::checks::*;
+use crate::support::daemons::{outage, time_until, PrivatePostgres};
+use crate::support::provisioning::busybox;
+use crate::support::terminal::Terminal;
 
 #[tokio::test]
 async fn postgres_restarted_under_provisioning_and_a_terminal_loses_nothing() {
     let mut postgres = PrivatePostgres::launch();
     let app = spawn_app_with(|settings| settings.database_url = postgres.url.clone()).await;
-    let (token, running) = user_with_environment(&app, "postgres-fault").await;
-    let mut terminal = Terminal::open(&app, &token, &running, "").await;
-    assert_echoes(&mut terminal, "before").await;
+    let (token, _, mut terminal) = user_with_open_terminal(&app, "postgres-fault", "").await;
 
-    let caught = app.create_busybox(&token, json!({})).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let caught = app.creating_busybox(&token).await;
     let caught_at = stage_of(&app, &token, &caught).await;
     let outage = outage(&mut postgres);
 

@@ -3,35 +3,24 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::json;
-
-use crate::common::*;
-use crate::helpers::{assert_error, spawn_app_with};
-use crate::stack::{outage, time_until, PrivateRedis};
-use crate::terminal_client::{user_with_environment, Terminal};
-use crate::ws;
+use crate::support::app::{assert_error, spawn_app_with};
+use crate::support::checks::*;
+use crate::support::daemons::{outage, time_until, PrivateRedis};
+use crate::support::ws;
 
 #[tokio::test]
 async fn redis_restarted_under_provisioning_and_a_terminal_loses_nothing() {
     let mut redis = PrivateRedis::launch();
     let app = spawn_app_with(|settings| settings.redis_url = redis.url.clone()).await;
-    let (token, running) = user_with_environment(&app, "redis-fault").await;
-    let mut terminal = Terminal::open(&app, &token, &running, "").await;
-    assert_echoes(&mut terminal, "before").await;
+    let (token, _, mut terminal) = user_with_open_terminal(&app, "redis-fault", "").await;
 
-    let caught = app.create_busybox(&token, json!({})).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let caught = app.creating_busybox(&token).await;
     let outage = outage(&mut redis);
     let caught_at = stage_of(&app, &token, &caught).await;
 
     // Accepted while Redis is down: the job is in Postgres and the sweep queues it later.
     let started = Instant::now();
-    let during = app.create_busybox(&token, json!({})).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let during = app.creating_busybox(&token).await;
     let create_took = started.elapsed();
     // Neither queueing nor announcing it waits for Redis.
     assert!(
@@ -68,10 +57,7 @@ async fn redis_restarted_under_provisioning_and_a_terminal_loses_nothing() {
 
     // Events flow again: the relay resubscribed.
     let mut events = ws::events(&app, &token).await;
-    let after = app.create_busybox(&token, json!({})).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let after = app.creating_busybox(&token).await;
     let stages = ws::stages_until(&mut events, &after, "ready", RECOVERS_WITHIN).await;
     assert_eq!(
         stages.last().map(String::as_str),

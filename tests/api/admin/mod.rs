@@ -1,0 +1,4 @@
+//! The admin API: who may use it, and what it manages.
+
+mod access;
+mod manage;

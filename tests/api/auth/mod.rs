@@ -1,0 +1,6 @@
+//! Accounts, sessions, API tokens, JWTs and the limits on signing in.
+
+mod accounts;
+mod jwt;
+mod rate_limits;
+mod tokens;

@@ -1,0 +1,267 @@
+//! The tenants of the isolation matrix, their environments, and everything of theirs that no
+//! other tenant may ever read.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use super::rules::{Caller, Target};
+use crate::support::app::{spawn_app_with, TestApp};
+use crate::support::provisioning::READY_WITHIN;
+
+/// One environment, with the three references a path may use besides the short docker id.
+#[derive(Clone, Debug)]
+pub struct Env {
+    pub id: String,
+    pub name: String,
+    pub docker_id: String,
+}
+
+impl Env {
+    /// Every form of reference the API accepts for it.
+    pub fn references(&self) -> [String; 4] {
+        [
+            self.id.clone(),
+            self.name.clone(),
+            self.docker_id.clone(),
+            self.docker_id[..12].to_string(),
+        ]
+    }
+}
+
+/// Whose data a string is; the owner and their read-only token are one tenant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tenant {
+    Owner,
+    Other,
+    Guest,
+    Admin,
+    Bystander,
+}
+
+pub fn tenant_of(caller: Caller) -> Option<Tenant> {
+    match caller {
+        Caller::Anonymous => None,
+        Caller::Owner | Caller::Reader => Some(Tenant::Owner),
+        Caller::Other => Some(Tenant::Other),
+        Caller::Guest => Some(Tenant::Guest),
+        Caller::Admin => Some(Tenant::Admin),
+    }
+}
+
+pub struct World {
+    pub app: TestApp,
+    pub credentials: HashMap<Caller, String>,
+    pub main: Env,
+    pub spare: Env,
+    pub doomed: Env,
+    pub job_id: String,
+    pub token_id: String,
+    pub bystander_id: String,
+    pub tier: Value,
+    /// Strings (ids, names, emails, token secrets) that belong to each tenant.
+    pub secrets: HashMap<Tenant, Vec<String>>,
+}
+
+async fn running(app: &TestApp, session: &str, created: &Value) -> Env {
+    let id = created["id"].as_str().unwrap();
+    let ready = app.wait_running(session, id, READY_WITHIN).await;
+    Env {
+        id: id.to_string(),
+        name: ready["name"].as_str().unwrap().to_string(),
+        docker_id: ready["docker_id"].as_str().unwrap().to_string(),
+    }
+}
+
+impl World {
+    pub async fn build() -> World {
+        let app = spawn_app_with(|s| s.auth_rate_limit_per_ip = 100_000).await;
+        let mut secrets: HashMap<Tenant, Vec<String>> = HashMap::new();
+        let owner = app.user_token("tenant-owner").await;
+        let other = app.user_token("tenant-other").await;
+        let bystander = app.user_token("tenant-bystander").await;
+        app.register("walk-in-visitor").await;
+        let guest = app.guest_token().await;
+        let admin = app.admin_token().await;
+        let reader = app.api_token(&owner, &["read"]).await;
+        let token = app.api_token(&owner, &["read", "write"]).await;
+        for (tenant, session) in [
+            (Tenant::Owner, &owner),
+            (Tenant::Other, &other),
+            (Tenant::Guest, &guest),
+            (Tenant::Admin, &admin),
+            (Tenant::Bystander, &bystander),
+        ] {
+            let me = app.me(session).await;
+            let user = &me["user"];
+            let entry = secrets.entry(tenant).or_default();
+            entry.push(user["id"].as_str().unwrap().to_string());
+            // The admin's name and address are generic words; its id is enough.
+            if tenant != Tenant::Admin {
+                entry.push(user["username"].as_str().unwrap().to_string());
+                entry.push(user["email"].as_str().unwrap_or_default().to_string());
+            }
+            entry.push(session.clone());
+        }
+        secrets.get_mut(&Tenant::Owner).unwrap().extend([
+            reader["id"].as_str().unwrap().to_string(),
+            reader["token"].as_str().unwrap().to_string(),
+            token["id"].as_str().unwrap().to_string(),
+            token["token"].as_str().unwrap().to_string(),
+        ]);
+        let bystander_id = secrets[&Tenant::Bystander][0].clone();
+
+        // All at once, as a user may: the owner's three share one network made once.
+        let requests = [
+            (&owner, "owner-main-env"),
+            (&other, "other-own-env"),
+            (&owner, "owner-spare-env"),
+            (&owner, "owner-doomed-env"),
+        ];
+        let created = futures_util::future::join_all(
+            requests
+                .iter()
+                .map(|(session, name)| app.create_busybox(session, json!({ "name": name }))),
+        )
+        .await;
+        let mut envs = Vec::new();
+        for ((session, _), body) in requests.iter().zip(&created) {
+            envs.push(running(&app, session, body).await);
+        }
+        let theirs = envs.remove(1);
+        envs.push(theirs);
+        for (index, env) in envs.iter().enumerate() {
+            let tenant = if index < 3 {
+                Tenant::Owner
+            } else {
+                Tenant::Other
+            };
+            secrets.get_mut(&tenant).unwrap().extend(env.references());
+        }
+
+        let job: Value = app
+            .post(
+                &format!("/api/containers/{}/exec", envs[0].id),
+                Some(&owner),
+                &json!({"command": ["sh", "-c", "echo owner-job-output"]}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let job_id = job["job_id"].as_str().unwrap().to_string();
+        let owner_secrets = secrets.get_mut(&Tenant::Owner).unwrap();
+        owner_secrets.push(job_id.clone());
+        owner_secrets.push("owner-job-output".into());
+
+        let mut tier = app.tier(&admin, "free").await;
+        tier["name"] = json!("matrix-tier");
+
+        let credentials = HashMap::from([
+            (Caller::Owner, owner),
+            (Caller::Other, other),
+            (Caller::Guest, guest),
+            (Caller::Admin, admin),
+            (
+                Caller::Reader,
+                reader["token"].as_str().unwrap().to_string(),
+            ),
+        ]);
+        let mut envs = envs.into_iter();
+        World {
+            app,
+            credentials,
+            main: envs.next().unwrap(),
+            spare: envs.next().unwrap(),
+            doomed: envs.next().unwrap(),
+            job_id,
+            token_id: token["id"].as_str().unwrap().to_string(),
+            bystander_id,
+            tier,
+            secrets,
+        }
+    }
+
+    pub fn credential(&self, caller: Caller) -> Option<&str> {
+        self.credentials.get(&caller).map(String::as_str)
+    }
+
+    pub fn env(&self, target: Target) -> Option<&Env> {
+        match target {
+            Target::Main => Some(&self.main),
+            Target::Spare => Some(&self.spare),
+            Target::Doomed => Some(&self.doomed),
+            _ => None,
+        }
+    }
+
+    /// The values to put in the path for `target`: every reference form for an environment.
+    pub fn path_values(&self, target: Target) -> Vec<String> {
+        match target {
+            Target::Main | Target::Spare | Target::Doomed => {
+                self.env(target).unwrap().references().to_vec()
+            }
+            Target::Job => vec![self.job_id.clone()],
+            Target::Token => vec![self.token_id.clone()],
+            Target::Tier => vec![self.tier["name"].as_str().unwrap().to_string()],
+            Target::Bystander => vec![self.bystander_id.clone()],
+            Target::Nothing => vec![String::new()],
+        }
+    }
+
+    /// Every secret not belonging to `tenant` (all of them for an anonymous caller).
+    pub fn foreign_secrets(&self, tenant: Option<Tenant>) -> Vec<&str> {
+        self.secrets
+            .iter()
+            .filter(|(owner, _)| Some(**owner) != tenant)
+            .flat_map(|(_, values)| values.iter().map(String::as_str))
+            .filter(|value| !value.is_empty())
+            .collect()
+    }
+
+    /// The statuses of the owner's environments, to show a stranger's call changed nothing.
+    pub async fn owner_snapshot(&self) -> Vec<(String, u16, Value)> {
+        let owner = self.credential(Caller::Owner).unwrap();
+        let mut snapshot = Vec::new();
+        for env in [&self.main, &self.spare, &self.doomed] {
+            let (status, body) = self.app.container(owner, &env.id).await;
+            snapshot.push((env.name.clone(), status, body["status"].clone()));
+        }
+        snapshot
+    }
+
+    /// Waits until the owner's environments are no longer between states after a lifecycle
+    /// call: the record and the engine agree on several polls in a row.
+    pub async fn settle(&self) {
+        let owner = self.credential(Caller::Owner).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut agreeing = 0;
+        while agreeing < 3 {
+            let mut all_agree = true;
+            for env in [&self.main, &self.spare, &self.doomed] {
+                let (status, body) = self.app.container(owner, &env.id).await;
+                let engine = crate::support::engine::docker_text(
+                    &self.app.settings,
+                    &[
+                        "inspect",
+                        "-f",
+                        "{{.State.Running}}",
+                        &format!("sbx-{}", env.id),
+                    ],
+                );
+                all_agree &= status == 404
+                    || matches!(
+                        (body["status"].as_str(), engine.as_str()),
+                        (Some("running"), "true") | (Some("stopped"), "false")
+                    );
+            }
+            agreeing = if all_agree { agreeing + 1 } else { 0 };
+            assert!(
+                Instant::now() < deadline,
+                "the owner's environments never settled"
+            );
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    }
+}

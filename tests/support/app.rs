@@ -1,0 +1,152 @@
+//! Each test gets its own application on a random port, its own Postgres database and its
+//! own Redis key prefix, so tests never see each other's users, tokens or rate limits.
+
+use reqwest::{Client, Method, RequestBuilder, Response};
+use sandboxd::admin::seed::AdminSeed;
+use sandboxd::config::{LogFormat, Settings};
+use sandboxd::startup::Application;
+use serde_json::Value;
+use sqlx::{Connection, Executor, PgConnection};
+use uuid::Uuid;
+
+use super::engine::remove_everything_of;
+
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+pub const JWT_SECRET: &str = "jwt-secret-for-tests";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub generated_admin_password: Option<String>,
+    pub settings: Settings,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut settings = Settings::from_env().expect("settings from the environment");
+    settings.bind = "127.0.0.1:0".into();
+    settings.database_url = fresh_database(&settings.database_url).await;
+    settings.redis_prefix = format!("sandboxd-test:{}", Uuid::new_v4().simple());
+    settings.admin_password = Some(ADMIN_PASSWORD.into());
+    settings.jwt_secret = Some(JWT_SECRET.into());
+    settings.log_format = LogFormat::Json;
+    // Tests poll and act faster than a person; rate_limits.rs checks the seeded limits.
+    settings.container_ops_per_minute = 100_000;
+    settings.container_ops_burst = 100_000;
+    settings.creates_per_minute = 100_000;
+    settings.creates_burst = 100_000;
+    customize(&mut settings);
+
+    let app = Application::build(settings.clone())
+        .await
+        .expect("application builds");
+    let generated_admin_password = match app.admin_seed() {
+        AdminSeed::Created {
+            generated_password, ..
+        } => generated_password.clone(),
+        AdminSeed::AlreadyThere => None,
+    };
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    TestApp {
+        address,
+        client: Client::new(),
+        generated_admin_password,
+        settings,
+    }
+}
+
+/// A second API process over the same database and Redis namespace as `other`.
+pub async fn spawn_app_beside(other: &TestApp, customize: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut settings = other.settings.clone();
+    customize(&mut settings);
+    let app = Application::build(settings.clone())
+        .await
+        .expect("application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    TestApp {
+        address,
+        client: Client::new(),
+        generated_admin_password: None,
+        settings,
+    }
+}
+
+/// Creates an empty database beside the configured one; `make test` drops old ones first.
+async fn fresh_database(base_url: &str) -> String {
+    let name = format!("sandboxd_test_{}", Uuid::new_v4().simple());
+    let mut connection = PgConnection::connect(base_url)
+        .await
+        .expect("Postgres is up: run the tests through `make test`");
+    connection
+        .execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
+        .await
+        .expect("the test role may create databases");
+    let (server, _) = base_url
+        .rsplit_once('/')
+        .expect("a database URL has a path");
+    format!("{server}/{name}")
+}
+
+impl TestApp {
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let builder = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        match token {
+            Some(token) => builder.bearer_auth(token),
+            None => builder,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::GET, path, token).send().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(Method::POST, path, token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(Method::PUT, path, token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::DELETE, path, token)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// Whatever the app made on the engine goes with it, pass or fail.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        remove_everything_of(&self.settings);
+    }
+}
+
+/// Asserts the API's error body and returns it.
+pub async fn assert_error(response: Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status(), status, "status for {code}");
+    let body: Value = response.json().await.expect("an error body is JSON");
+    assert_eq!(body["code"], code, "body: {body}");
+    assert!(
+        body["error"].as_str().is_some_and(|m| !m.is_empty()),
+        "body: {body}"
+    );
+    assert!(body.get("details").is_some(), "body: {body}");
+    body
+}
