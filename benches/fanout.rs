@@ -17,10 +17,10 @@ use common::sockets::open_many;
 use common::stage::{only_listing, Stage};
 use common::stats::{median, ms, percentile, rss_mb};
 use futures_util::StreamExt;
+use sandboxd::broker::events::EventBus;
+use sandboxd::broker::kv::Kv;
 use sandboxd::config::Settings;
-use sandboxd::events::EventBus;
-use sandboxd::kv::Kv;
-use sandboxd::provision::events::PROGRESS;
+use sandboxd::model::PROGRESS;
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
@@ -178,7 +178,7 @@ async fn publish(
         "progress": 90,
     });
     let published = Instant::now();
-    bus.publish(user_id, PROGRESS, data)
+    bus.publish(user_id.into(), PROGRESS, &data)
         .await
         .map_err(|err| anyhow!("publish: {err}"))?;
     let deadline = tokio::time::Instant::from_std(published + DELIVERY_WITHIN);

@@ -48,6 +48,20 @@ pub enum EnvironmentError {
 pub type Result<T, E = EnvironmentError> = std::result::Result<T, E>;
 
 impl EnvironmentError {
+    /// The stable code the caller is given.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound { code, .. }
+            | Self::Invalid { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::EngineFailed { code, .. } => code,
+            Self::LimitReached { .. } => "CONTAINER_LIMIT_REACHED",
+            Self::EngineUnavailable { .. } => "DOCKER_UNAVAILABLE",
+            Self::Database(_) => "DATABASE_ERROR",
+            Self::Internal(_) => "INTERNAL_ERROR",
+        }
+    }
+
     /// The environment the caller named is not theirs, or does not exist.
     pub fn not_found() -> Self {
         Self::not_found_as("CONTAINER_NOT_FOUND", "Container not found")

@@ -33,7 +33,7 @@ impl Records {
     pub async fn find(&self, owner: &Principal, reference: &str) -> Result<Environment> {
         db::containers::by_ref(&self.shared.pool, owner.user_id(), reference)
             .await?
-            .ok_or_else(|| EnvironmentError::not_found())
+            .ok_or_else(EnvironmentError::not_found)
     }
 
     /// Removes the container and its storage, then the row, in any stage. A worker still
@@ -49,7 +49,7 @@ impl Records {
     pub async fn delete_by_id(&self, id: EnvironmentId) -> Result<Deletion> {
         let row = db::containers::mark_deleting(&self.shared.pool, id)
             .await?
-            .ok_or_else(|| EnvironmentError::not_found())?;
+            .ok_or_else(EnvironmentError::not_found)?;
         let finished = match tokio::time::timeout(DELETE_WAIT, self.finish_delete(row.id)).await {
             Ok(Ok(())) => true,
             Ok(Err(err)) => {

@@ -201,7 +201,7 @@ mod tests {
             300
         );
         let err = effective("memory_mb", Some(100), 256, 2048, 4096).unwrap_err();
-        assert_eq!(err.code, "RESOURCE_BELOW_MINIMUM");
+        assert_eq!(err.code(), "RESOURCE_BELOW_MINIMUM");
     }
 
     #[test]

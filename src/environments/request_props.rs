@@ -82,7 +82,7 @@ proptest! {
                     prop_assert!(!key.is_empty() && !entry.contains('\0'));
                 }
             }
-            Err(err) => prop_assert!(REFUSALS.contains(&err.code), "unexpected code {}", err.code),
+            Err(err) => prop_assert!(REFUSALS.contains(&err.code()), "unexpected code {}", err.code()),
         }
     }
 }

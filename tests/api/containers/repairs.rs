@@ -29,7 +29,7 @@ async fn shell_scripts_removed_from_the_engine_are_made_again() {
     for holder in holders.split_whitespace() {
         engine::docker(&app.settings, &["rm", "-f", holder]);
     }
-    let image = &sandboxd::provision::shell::scripts_holder().image;
+    let image = &sandboxd::provisioning::shell::scripts_holder().image;
     let removed = engine::docker(&app.settings, &["rmi", image]);
     assert!(removed.status.success(), "{removed:?}");
     let second = app.create_busybox(&token, json!({})).await;

@@ -135,7 +135,7 @@ async fn shell_scripts_of_another_build_are_removed_once_nothing_mounts_them() {
     assert!(!exists(&unused), "an unused holder of older scripts stayed");
     assert!(exists(&mounted), "a holder still mounted was removed");
     // This build's own holder is never taken.
-    let current = &sandboxd::provision::shell::scripts_holder().container;
+    let current = &sandboxd::provisioning::shell::scripts_holder().container;
     let created = app
         .create_busybox(&app.user_token("scripts-user").await, json!({}))
         .await;
