@@ -12,18 +12,11 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::error::ErrorBody;
-use super::extract::{client_ip, AdminCaller};
+use super::extract::{client_ip, Actor, AdminCaller};
 use crate::auth::{Principal, Scope};
 use crate::db::{self, audit::AuditEntry};
 use crate::error::{ApiError, ApiResult, DATABASE_UNAVAILABLE};
 use crate::state::AppState;
-
-/// Who made a request, left in its extensions by the authentication extractor.
-#[derive(Clone, Debug)]
-pub struct Actor {
-    pub id: Uuid,
-    pub name: String,
-}
 
 pub async fn audit<B: MessageBody + 'static>(
     req: ServiceRequest,

@@ -4,13 +4,20 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
+use uuid::Uuid;
 
-use super::audit::Actor;
 use crate::auth::rate_limit::Bucket;
 use crate::auth::Principal;
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::state::AppState;
+
+/// Who made a request, left in its extensions by the authentication extractor.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub id: Uuid,
+    pub name: String,
+}
 
 impl FromRequest for Principal {
     type Error = ApiError;

@@ -4,12 +4,14 @@
 
 pub mod catalogue;
 mod configure;
+mod creating;
 mod progress;
 mod removal;
 pub mod shell;
 pub mod shell_options;
 mod stage_error;
 mod stages;
+mod supervision;
 mod worker;
 
 use std::sync::Arc;

@@ -17,15 +17,15 @@ use crate::model::engine_names::container_name;
 use crate::model::Step;
 
 const BLOCK: Duration = Duration::from_secs(1);
-const MAINTENANCE_EVERY: Duration = Duration::from_secs(2);
+pub(super) const MAINTENANCE_EVERY: Duration = Duration::from_secs(2);
 /// A job nobody touched for this long, while not leased, is re-enqueued.
-const QUIET: Duration = Duration::from_secs(3);
+pub(super) const QUIET: Duration = Duration::from_secs(3);
 /// How soon a job interrupted by an engine outage is tried again.
 const OUTAGE_RETRY: Duration = Duration::from_secs(2);
 
 pub struct Worker {
-    provisioner: Provisioner,
-    id: String,
+    pub(super) provisioner: Provisioner,
+    pub(super) id: String,
 }
 
 impl Worker {
@@ -72,38 +72,7 @@ impl Worker {
         tracing::info!(worker = %self.id, "worker stopped");
     }
 
-    /// Reclaims stalled deliveries and re-enqueues forgotten jobs until `shutdown`.
-    pub async fn maintain(self, shutdown: CancellationToken) {
-        let lease = self.provisioner.settings.job_lease;
-        loop {
-            tokio::select! {
-                _ = shutdown.cancelled() => return,
-                _ = tokio::time::sleep(MAINTENANCE_EVERY) => {}
-            }
-            match self.provisioner.queue.reclaim(&self.id, lease).await {
-                Ok(deliveries) => {
-                    for delivery in deliveries {
-                        self.handle(delivery, &shutdown).await;
-                    }
-                }
-                Err(err) => tracing::debug!(error = %err, "reclaim failed"),
-            }
-            match db::jobs::claim_stalled(&self.provisioner.pool, QUIET).await {
-                Ok(stalled) => {
-                    for job_id in stalled {
-                        tracing::info!(%job_id, "re-enqueueing a stalled job");
-                        self.provisioner.enqueue(job_id).await;
-                    }
-                }
-                Err(err) => tracing::warn!(error = %err, "sweep failed"),
-            }
-            if let Err(err) = self.provisioner.retry_stuck_deletes(QUIET * 10).await {
-                tracing::warn!(error = %err, "retrying deletes failed");
-            }
-        }
-    }
-
-    async fn handle(&self, delivery: Delivery, shutdown: &CancellationToken) {
+    pub(super) async fn handle(&self, delivery: Delivery, shutdown: &CancellationToken) {
         let lease = self.provisioner.settings.job_lease;
         let pool = &self.provisioner.pool;
         match db::jobs::acquire(pool, delivery.job_id, &self.id, lease).await {
@@ -228,38 +197,9 @@ async fn renew_lease(
     }
 }
 
-async fn pause(shutdown: &CancellationToken) {
+pub(super) async fn pause(shutdown: &CancellationToken) {
     tokio::select! {
         _ = shutdown.cancelled() => {}
         _ = tokio::time::sleep(Duration::from_millis(500)) => {}
-    }
-}
-
-impl Provisioner {
-    /// Starts `count` workers and one maintenance loop.
-    pub fn spawn_workers(
-        &self,
-        count: usize,
-        shutdown: &CancellationToken,
-    ) -> Vec<tokio::task::JoinHandle<()>> {
-        let mut handles = Vec::new();
-        if count == 0 {
-            return handles;
-        }
-        // The first environment should not wait for the shared scripts to be made; a failure
-        // here (the engine still starting) is retried by that environment's own stage.
-        let warm = self.clone();
-        handles.push(tokio::spawn(async move {
-            if let Err(err) = warm.scripts_mount().await {
-                tracing::debug!("shell scripts not made in advance: {err}");
-            }
-        }));
-        for index in 0..count {
-            let worker = Worker::new(self.clone(), index);
-            handles.push(tokio::spawn(worker.run(shutdown.clone())));
-        }
-        let maintainer = Worker::new(self.clone(), count);
-        handles.push(tokio::spawn(maintainer.maintain(shutdown.clone())));
-        handles
     }
 }

@@ -1,0 +1,114 @@
+//! The creating stage: the container as the tier and request shape it, on its owner's
+//! network, labelled so housekeeping knows it as ours.
+
+use std::collections::HashMap;
+
+use super::shell;
+use super::shell_options::ShellOptions;
+use super::stage_error::StageError;
+use super::Provisioner;
+use crate::db;
+use crate::model::engine_names::{container_name, labels, network_name};
+use crate::model::Environment;
+use crate::runtime::ContainerSpec;
+
+impl Provisioner {
+    pub(super) async fn create_container(
+        &self,
+        env: &Environment,
+        pulled: Option<String>,
+    ) -> Result<bool, StageError> {
+        let mut image = pulled;
+        if image.is_none() {
+            // Resumed after a worker died: what pulling found is not known here.
+            for reference in self.candidates(env) {
+                if self.runtime.image_present(&reference).await? {
+                    image = Some(reference);
+                    break;
+                }
+            }
+        }
+        let image = image.ok_or_else(|| {
+            StageError::Transient("the pulled image is gone; pulling again".into())
+        })?;
+        // A tier may allow more CPU than this host has; the engine refuses such a request.
+        let host_millicores = self
+            .runtime
+            .cpu_count()
+            .await
+            .map_err(|err| StageError::Transient(err.to_string()))?
+            * 1000;
+        let network = self.user_network(env).await?;
+        let options: ShellOptions = serde_json::from_value(env.shell.clone()).unwrap_or_default();
+        let spec = ContainerSpec {
+            name: container_name(env.id),
+            hostname: env.name.chars().take(63).collect(),
+            image,
+            entrypoint: shell::entrypoint(),
+            command: shell::options(env.role.as_deref(), &options),
+            volumes_from: vec![self.scripts_mount().await?],
+            labels: self.labels(env, true),
+            env: [
+                vec!["TERM=xterm-256color".into(), "LANG=C.UTF-8".into()],
+                env.env_vars(),
+            ]
+            .concat(),
+            network,
+            memory_mb: env.memory_mb.into(),
+            cpu_millicores: i64::from(env.cpu_millicores).min(host_millicores),
+            disk_mb: self.settings.disk_quota.then_some(env.disk_mb.into()),
+            pids_limit: self.settings.pids_limit,
+        };
+        // The holder this process has seen made may have been removed by someone else since:
+        // made again once, in place.
+        let docker_id = match self.runtime.create_container(&spec).await {
+            Ok(id) => id,
+            Err(err) if shell::names_scripts_holder(&err) => {
+                self.forget_scripts().await;
+                self.scripts_mount().await?;
+                self.runtime.create_container(&spec).await?
+            }
+            Err(err) => return Err(err.into()),
+        };
+        if !db::containers::record_docker_id(&self.pool, env.id, &docker_id).await? {
+            // Deleted while the engine was creating it: nobody else will remove it.
+            self.runtime.remove_container(&docker_id).await?;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// The user's own network, made with their first environment.
+    pub(super) async fn user_network(&self, env: &Environment) -> Result<String, StageError> {
+        let network = network_name(env.user_id);
+        // The engine accepts a second network of the same name, after which every start by
+        // that name fails as ambiguous: a user's environments provisioned at once must not
+        // both make it. The lock holds a database connection, so it is taken only when the
+        // network is missing, as for a user's first environment.
+        if !self.runtime.network_exists(&network).await? {
+            let mut lock = self.pool.begin().await?;
+            db::containers::lock_network(&mut lock, env.user_id).await?;
+            self.runtime
+                .ensure_network(&network, self.labels(env, false))
+                .await?;
+            lock.commit().await?;
+        }
+        Ok(network)
+    }
+
+    pub fn labels(&self, env: &Environment, for_container: bool) -> HashMap<String, String> {
+        let mut labels = HashMap::from([
+            (labels::MANAGED.to_string(), "true".to_string()),
+            (
+                labels::INSTANCE.to_string(),
+                self.settings.redis_prefix.clone(),
+            ),
+            (labels::OWNER.to_string(), env.user_id.to_string()),
+        ]);
+        if for_container {
+            labels.insert(labels::ENVIRONMENT.to_string(), env.id.to_string());
+            labels.insert(labels::NAME.to_string(), env.name.clone());
+        }
+        labels
+    }
+}
