@@ -121,6 +121,7 @@ async fn send_current_stages(
     let mut snapshot = Snapshot::default();
     let Ok(current) = state
         .environments
+        .records()
         .current_progress(principal.user_id())
         .await
     else {

@@ -45,7 +45,7 @@ impl Lifecycle {
         action: Action,
         timeout: i32,
     ) -> Result<BulkOutcome> {
-        let rows = self.records().list(owner).await?;
+        let rows = self.shared.records().list(owner).await?;
         let targets = rows
             .into_iter()
             .filter(|row| row.status != Status::Deleting)
@@ -97,7 +97,7 @@ impl Lifecycle {
         }
         let mut targets = Vec::with_capacity(references.len());
         for reference in references {
-            targets.push(match self.records().find(owner, reference).await {
+            targets.push(match self.shared.records().find(owner, reference).await {
                 Ok(row) => Target::Found(Box::new(row)),
                 Err(_) => Target::Missing(reference.clone()),
             });

@@ -48,7 +48,8 @@ pub enum EnvironmentError {
 pub type Result<T, E = EnvironmentError> = std::result::Result<T, E>;
 
 impl EnvironmentError {
-    /// The stable code the caller is given.
+    /// The stable code of a refusal. Database failures are told apart (unavailable, bad text,
+    /// a bug) only at the edge, where the body is made; here they carry a label.
     pub fn code(&self) -> &'static str {
         match self {
             Self::NotFound { code, .. }

@@ -10,7 +10,7 @@ use crate::auth::Principal;
 use crate::db::is_unique_violation;
 use crate::db::{self, containers::NewContainer, tiers::TierRow};
 use crate::model::{Environment, EnvironmentId, Stage, Step};
-use crate::provisioning::announce;
+use crate::provisioning::{announce, enqueue};
 
 /// Attempts at a generated name before giving up on luck.
 const NAME_ATTEMPTS: usize = 5;
@@ -47,7 +47,7 @@ impl Intake {
                 }
                 Err(InsertError::Refused(err)) => return Err(err),
                 Ok((row, job_id)) => {
-                    self.enqueue(job_id).await;
+                    enqueue(&self.shared.queue, job_id).await;
                     announce(
                         &self.shared.events,
                         &row,
@@ -116,13 +116,6 @@ impl Intake {
         db::jobs::insert(&mut tx, job_id, row.id, self.shared.settings.job_attempts).await?;
         tx.commit().await?;
         Ok((row, job_id))
-    }
-
-    /// A job that cannot be queued now is not lost: the sweep finds it in Postgres.
-    pub async fn enqueue(&self, job_id: Uuid) {
-        if let Err(err) = self.shared.queue.push(job_id).await {
-            tracing::warn!(error = %err, %job_id, "could not queue job; the sweep will");
-        }
     }
 }
 

@@ -97,7 +97,7 @@ impl Lifecycle {
         action: Action,
         timeout: i32,
     ) -> Result<Accepted> {
-        let row = self.records().find(owner, reference).await?;
+        let row = self.shared.records().find(owner, reference).await?;
         check_state(&row, action)?;
         let lifecycle = self.clone();
         let background = row.clone();
@@ -141,7 +141,7 @@ impl Lifecycle {
                 };
                 if action != Action::Stop {
                     // A fresh start gets a whole idle period.
-                    self.records().touch(row.id).await;
+                    self.shared.records().touch(row.id).await;
                 }
                 if let Err(err) =
                     db::containers::set_status(&self.shared.pool, row.id, from, to).await
@@ -168,8 +168,7 @@ impl Lifecycle {
 }
 
 pub(super) fn check_state(row: &Environment, action: Action) -> Result<()> {
-    let expired = row.expires_at.is_some_and(|at| at <= chrono::Utc::now());
-    if expired && action != Action::Stop {
+    if row.is_expired() && action != Action::Stop {
         return Err(EnvironmentError::conflict(
             "CONTAINER_EXPIRED",
             "the environment reached its session limit; its files can still be exported",

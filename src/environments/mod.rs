@@ -4,8 +4,7 @@
 //! a service type over one shared, private context; `Environments` hands them out.
 //! Provisioning itself is the workers' (`provisioning`): a create here only enqueues it.
 
-/// A service type over the shared context: `Name::new(shared)`, and `records()` for the
-/// lookups every service starts from.
+/// A service type over the shared context: `Name::new(shared)`.
 macro_rules! service {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
@@ -17,11 +16,6 @@ macro_rules! service {
         impl $name {
             pub(super) fn new(shared: std::sync::Arc<super::Shared>) -> Self {
                 Self { shared }
-            }
-
-            #[allow(dead_code)]
-            pub(super) fn records(&self) -> super::Records {
-                super::Records::new(self.shared.clone())
             }
         }
     };
@@ -51,10 +45,9 @@ use sqlx::PgPool;
 use crate::broker::events::{EventBus, Subscription};
 use crate::broker::queue::JobQueue;
 use crate::config::Settings;
-use crate::model::{ProgressEvent, Status, UserId};
+use crate::model::{Status, UserId};
 use crate::provisioning::catalogue::Catalogue;
 use crate::runtime::Runtime;
-use error::Result;
 
 pub use bulk::{BulkOutcome, BulkResult};
 pub use error::EnvironmentError;
@@ -77,6 +70,13 @@ struct Shared {
     catalogue: Arc<Catalogue>,
     settings: Arc<Settings>,
     listings: listing::ListingCache,
+}
+
+impl Shared {
+    /// The lookups every service starts from.
+    fn records(self: &Arc<Self>) -> Records {
+        Records::new(self.clone())
+    }
 }
 
 /// The environment services, cheap to clone.
@@ -150,13 +150,6 @@ impl Environments {
             by_status: by_status.ok(),
             queued: queued.ok(),
         }
-    }
-
-    /// Where each of the owner's environments stands, as progress events: what a client that
-    /// connects late is told first.
-    pub async fn current_progress(&self, owner: UserId) -> Result<Vec<ProgressEvent>> {
-        let rows = crate::db::containers::list(&self.shared.pool, owner).await?;
-        Ok(rows.iter().map(ProgressEvent::of).collect())
     }
 
     /// The owner's events (progress, lifecycle notifications) as they are published.

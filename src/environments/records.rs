@@ -5,7 +5,7 @@ use std::time::Duration;
 use super::error::{EnvironmentError, Result};
 use crate::auth::Principal;
 use crate::db;
-use crate::model::{Environment, EnvironmentId, ProgressEvent, Step};
+use crate::model::{Environment, EnvironmentId, ProgressEvent, Step, UserId};
 use crate::provisioning::{announce, finish_removal};
 use crate::runtime::RuntimeError;
 
@@ -83,6 +83,13 @@ impl Records {
     pub async fn progress(&self, id: EnvironmentId) -> Result<Option<ProgressEvent>> {
         let found = db::containers::by_id(&self.shared.pool, id).await?;
         Ok(found.as_ref().map(ProgressEvent::of))
+    }
+
+    /// Where each of the owner's environments stands, as progress events: what a client that
+    /// connects late is told first.
+    pub async fn current_progress(&self, owner: UserId) -> Result<Vec<ProgressEvent>> {
+        let rows = db::containers::list(&self.shared.pool, owner).await?;
+        Ok(rows.iter().map(ProgressEvent::of).collect())
     }
 
     /// Records activity on the environment, pushing its idle deadline back.

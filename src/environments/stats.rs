@@ -61,7 +61,7 @@ service!(
 
 impl Stats {
     pub async fn of(&self, owner: &Principal, reference: &str) -> Result<ContainerStats> {
-        let row = self.records().find(owner, reference).await?;
+        let row = self.shared.records().find(owner, reference).await?;
         if row.status != Status::Running {
             return Err(EnvironmentError::conflict(
                 "CONTAINER_NOT_RUNNING",
@@ -73,10 +73,8 @@ impl Stats {
         }
         self.reading(&row).await.map_err(|err| {
             tracing::warn!(error = %err, container_id = %row.id, "stats failed");
-            if err.is_transient() {
-                return EnvironmentError::engine_unavailable();
-            }
-            EnvironmentError::engine_failed(
+            EnvironmentError::from_engine(
+                &err,
                 "CONTAINER_STATS_FAILED",
                 "Failed to get container stats",
             )
@@ -86,7 +84,7 @@ impl Stats {
     /// Every running environment of the caller's; stopped ones, and any whose reading fails
     /// (it stopped meanwhile), are left out.
     pub async fn all(&self, owner: &Principal) -> Result<BatchStats> {
-        let rows = self.records().list(owner).await?;
+        let rows = self.shared.records().list(owner).await?;
         let running = rows.into_iter().filter(|row| row.status == Status::Running);
         let containers = stream::iter(running)
             .map(|row| async move { self.reading(&row).await.ok() })

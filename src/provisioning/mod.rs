@@ -24,7 +24,7 @@ use crate::config::Settings;
 use crate::runtime::Runtime;
 use catalogue::Catalogue;
 
-pub use progress::announce;
+pub use progress::{announce, enqueue};
 pub use removal::finish_removal;
 
 /// The provisioning pipeline: what each worker runs a job with.

@@ -1,7 +1,19 @@
-//! Telling an environment's owner where provisioning stands, on their /ws/events connections.
+//! Handing work to the workers, and telling an environment's owner where provisioning
+//! stands, on their /ws/events connections.
+
+use uuid::Uuid;
 
 use crate::broker::events::EventBus;
+use crate::broker::queue::JobQueue;
 use crate::model::{Environment, ProgressEvent, Step};
+
+/// Queues a provisioning job. One that cannot be queued now is not lost: the workers' sweep
+/// finds it in Postgres.
+pub async fn enqueue(queue: &JobQueue, job_id: Uuid) {
+    if let Err(err) = queue.push(job_id).await {
+        tracing::warn!(error = %err, %job_id, "could not queue job; the sweep will");
+    }
+}
 
 /// Publishes a progress event. Losing one is not fatal (Postgres has the stage, and a client
 /// that reconnects reads it), so failures are only logged.

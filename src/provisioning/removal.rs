@@ -34,11 +34,4 @@ impl Provisioner {
         }
         Ok(())
     }
-
-    /// A job that cannot be queued now is not lost: the sweep finds it in Postgres.
-    pub(super) async fn enqueue(&self, job_id: uuid::Uuid) {
-        if let Err(err) = self.queue.push(job_id).await {
-            tracing::warn!(error = %err, %job_id, "could not queue job; the sweep will");
-        }
-    }
 }

@@ -3,6 +3,7 @@
 
 use tokio_util::sync::CancellationToken;
 
+use super::progress::enqueue;
 use super::worker::{Worker, MAINTENANCE_EVERY, QUIET};
 use super::Provisioner;
 use crate::db;
@@ -28,7 +29,7 @@ impl Worker {
                 Ok(stalled) => {
                     for job_id in stalled {
                         tracing::info!(%job_id, "re-enqueueing a stalled job");
-                        self.provisioner.enqueue(job_id).await;
+                        enqueue(&self.provisioner.queue, job_id).await;
                     }
                 }
                 Err(err) => tracing::warn!(error = %err, "sweep failed"),

@@ -99,14 +99,14 @@ impl Exec {
         request: ExecRequest,
     ) -> Result<ExecJob> {
         let timeout = validate(&request)?;
-        let row = self.records().find(owner, reference).await?;
+        let row = self.shared.records().find(owner, reference).await?;
         if row.status != Status::Running {
             return Err(EnvironmentError::conflict(
                 "CONTAINER_NOT_RUNNING",
                 format!("the environment is {}, not running", row.status),
             ));
         }
-        self.records().touch(row.id).await;
+        self.shared.records().touch(row.id).await;
         let job_id = Uuid::new_v4();
         db::exec_jobs::insert(
             &self.shared.pool,
@@ -118,7 +118,7 @@ impl Exec {
         .await?;
         let result = self.run_job(&row, job_id, &request, timeout).await;
         // The command kept the environment busy while it ran: its end is activity as well.
-        self.records().touch(row.id).await;
+        self.shared.records().touch(row.id).await;
         let status = if result.error.is_none() {
             "completed"
         } else {

@@ -109,7 +109,7 @@ impl Export {
         reference: &str,
         options: &ExportOptions,
     ) -> Result<ExportView> {
-        let row = self.records().find(owner, reference).await?;
+        let row = self.shared.records().find(owner, reference).await?;
         let described = self
             .shared
             .runtime
@@ -147,7 +147,7 @@ impl Export {
         let mut stack = Stack::new(&request.options);
         let mut failures = Vec::new();
         for reference in &request.container_ids {
-            let Ok(row) = self.records().find(owner, reference).await else {
+            let Ok(row) = self.shared.records().find(owner, reference).await else {
                 failures.push(format!("Container '{reference}' not found"));
                 continue;
             };
