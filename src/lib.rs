@@ -18,7 +18,7 @@ pub mod provisioning; // the workers and their stages, shell scripts, the image 
 pub mod terminal; // interactive shells over a TTY exec, with replay and reattach
 
 // The shared model.
-pub mod model; // Environment, Status, Stage, typed ids, the progress event, engine names
+pub mod model; // Environment, Status, Stage, typed ids, progress event, engine names, tiers, tokens, audit
 
 // Adapters.
 pub mod broker; // Redis: connection, work queue (Streams), event fan-out (pub/sub)

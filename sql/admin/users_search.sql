@@ -1,5 +1,5 @@
 -- Users matching an optional search on email or username, and an optional tier, newest first.
-SELECT u.id, u.email, u.username, u.role, u.tier, u.is_guest, u.disabled_at, u.created_at,
+SELECT u.*,
        (SELECT count(*) FROM containers c WHERE c.user_id = u.id AND c.status <> 'deleting')
            AS containers_used,
        count(*) OVER () AS total

@@ -1,12 +1,15 @@
 //! Administration: the seeded admin account, tiers, users and their limits, and every
 //! environment whoever owns it.
 
-mod audit;
+pub mod audit;
 pub mod environments;
+mod error;
 pub mod seed;
 pub mod stats;
 pub mod tiers;
 pub mod users;
+
+pub use error::AdminError;
 
 use std::sync::Arc;
 

@@ -7,9 +7,9 @@ use std::time::Duration;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::error::Result;
 use super::Admin;
 use crate::db;
-use crate::error::ApiResult;
 use crate::runtime::EngineUsage;
 
 const ENGINE_WITHIN: Duration = Duration::from_secs(10);
@@ -34,7 +34,7 @@ pub struct Allocated {
 }
 
 impl Admin {
-    pub async fn stats(&self) -> ApiResult<AdminStats> {
+    pub async fn stats(&self) -> Result<AdminStats> {
         let by_status = db::containers::count_by_status(&self.pool).await?;
         let by_tier = db::admin::counts_by_tier(&self.pool).await?;
         let (memory_mb, cpu_millicores, disk_mb) = db::admin::allocated(&self.pool).await?;

@@ -1,21 +1,22 @@
 //! Tiers as admins edit them. A change applies to requests made after it; environments
 //! already made keep what they were given.
 
+use super::error::{AdminError, Result};
 use super::Admin;
-use crate::db::{self, tiers::TierRow};
+use crate::db;
 use crate::db::{is_foreign_key_violation, is_unique_violation};
-use crate::error::{ApiError, ApiResult};
+use crate::model::Tier;
 
 impl Admin {
-    pub async fn tiers(&self) -> ApiResult<Vec<TierRow>> {
+    pub async fn tiers(&self) -> Result<Vec<Tier>> {
         Ok(db::tiers::list(&self.pool).await?)
     }
 
-    pub async fn create_tier(&self, tier: TierRow) -> ApiResult<TierRow> {
+    pub async fn create_tier(&self, tier: Tier) -> Result<Tier> {
         self.check_tier(&tier)?;
         db::tiers::insert(&self.pool, &tier).await.map_err(|err| {
             if is_unique_violation(&err, "tiers_pkey") {
-                ApiError::conflict(
+                AdminError::conflict(
                     "TIER_EXISTS",
                     format!("a tier named {:?} exists", tier.name),
                 )
@@ -25,7 +26,7 @@ impl Admin {
         })
     }
 
-    pub async fn update_tier(&self, name: &str, mut tier: TierRow) -> ApiResult<TierRow> {
+    pub async fn update_tier(&self, name: &str, mut tier: Tier) -> Result<Tier> {
         tier.name = name.to_string();
         self.check_tier(&tier)?;
         db::tiers::update(&self.pool, &tier)
@@ -34,12 +35,12 @@ impl Admin {
     }
 
     /// Deletes a tier nobody is on.
-    pub async fn delete_tier(&self, name: &str) -> ApiResult<()> {
+    pub async fn delete_tier(&self, name: &str) -> Result<()> {
         match db::tiers::delete(&self.pool, name).await {
             Ok(true) => Ok(()),
             Ok(false) => Err(tier_not_found()),
             Err(err) if is_foreign_key_violation(&err, db::tiers::IN_USE_KEY) => {
-                Err(ApiError::conflict(
+                Err(AdminError::conflict(
                     "TIER_IN_USE",
                     format!("users are on tier {name:?}; move them to another tier first"),
                 ))
@@ -48,8 +49,8 @@ impl Admin {
         }
     }
 
-    pub(super) fn check_tier(&self, tier: &TierRow) -> ApiResult<()> {
-        let invalid = |message: String| ApiError::bad_request("INVALID_TIER", message);
+    pub(super) fn check_tier(&self, tier: &Tier) -> Result<()> {
+        let invalid = AdminError::InvalidTier;
         let plain = (1..=32).contains(&tier.name.len())
             && tier
                 .name
@@ -118,6 +119,6 @@ impl Admin {
     }
 }
 
-fn tier_not_found() -> ApiError {
-    ApiError::not_found("TIER_NOT_FOUND", "Tier not found")
+fn tier_not_found() -> AdminError {
+    AdminError::not_found("TIER_NOT_FOUND", "Tier not found")
 }

@@ -4,32 +4,54 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use chrono::{DateTime, Utc};
+
+use super::error::{AdminError, Result};
 use super::Admin;
-use crate::db::admin::{LimitOverrides, UserSummary, USER_TIER_KEY};
-use crate::db::is_foreign_key_violation;
-use crate::db::{self, tiers::TierRow};
+use crate::auth::accounts::UserView;
+use crate::db::admin::{UserListing, USER_TIER_KEY};
+use crate::db::{self, is_foreign_key_violation, page_of};
 use crate::environments::BulkOutcome;
-use crate::error::{ApiError, ApiResult};
+use crate::model::{LimitOverrides, Tier};
 
 pub const MAX_PAGE: i64 = 200;
+
+/// A user as the API shows them, with what only admins see.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminUserView {
+    #[serde(flatten)]
+    pub user: UserView,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub containers_used: i64,
+}
+
+impl From<UserListing> for AdminUserView {
+    fn from(listing: UserListing) -> Self {
+        Self {
+            user: UserView::from(&listing.user),
+            disabled_at: listing.user.disabled_at,
+            containers_used: listing.containers_used,
+        }
+    }
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserPage {
     pub total: i64,
-    pub users: Vec<UserSummary>,
+    pub users: Vec<AdminUserView>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserDetail {
-    pub user: UserSummary,
+    pub user: AdminUserView,
     /// The limits that apply: the tier's with the overrides on top.
-    pub limits: TierRow,
+    pub limits: Tier,
     pub overrides: LimitOverrides,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Disabled {
-    pub user: UserSummary,
+    pub user: AdminUserView,
     pub credentials_revoked: i64,
     pub environments_stopped: BulkOutcome,
 }
@@ -41,8 +63,8 @@ impl Admin {
         tier: Option<&str>,
         limit: i64,
         offset: i64,
-    ) -> ApiResult<UserPage> {
-        let users = db::admin::search_users(
+    ) -> Result<UserPage> {
+        let rows = db::admin::search_users(
             &self.pool,
             query,
             tier,
@@ -50,13 +72,14 @@ impl Admin {
             offset.max(0),
         )
         .await?;
+        let (users, total) = page_of(rows);
         Ok(UserPage {
-            total: users.first().map_or(0, |user| user.total),
-            users,
+            total,
+            users: users.into_iter().map(AdminUserView::from).collect(),
         })
     }
 
-    pub async fn user(&self, id: &str) -> ApiResult<UserDetail> {
+    pub async fn user(&self, id: &str) -> Result<UserDetail> {
         let id = user_id(id)?;
         let user = self.summary(id).await?;
         let limits = db::tiers::for_user(&self.pool, id)
@@ -70,7 +93,7 @@ impl Admin {
         })
     }
 
-    pub async fn set_tier(&self, id: &str, tier: &str) -> ApiResult<UserDetail> {
+    pub async fn set_tier(&self, id: &str, tier: &str) -> Result<UserDetail> {
         let uuid = user_id(id)?;
         match db::admin::set_tier(&self.pool, uuid, tier).await {
             Ok(true) => {
@@ -78,37 +101,36 @@ impl Admin {
                 self.user(id).await
             }
             Ok(false) => Err(user_not_found()),
-            Err(err) if is_foreign_key_violation(&err, USER_TIER_KEY) => Err(ApiError::not_found(
-                "TIER_NOT_FOUND",
-                format!("no tier named {tier:?}"),
-            )),
+            Err(err) if is_foreign_key_violation(&err, USER_TIER_KEY) => Err(
+                AdminError::not_found("TIER_NOT_FOUND", format!("no tier named {tier:?}")),
+            ),
             Err(err) => Err(err.into()),
         }
     }
 
     /// Sets the user's own limits; the limits they end up with must still make sense.
-    pub async fn set_limits(&self, id: &str, overrides: LimitOverrides) -> ApiResult<UserDetail> {
+    pub async fn set_limits(&self, id: &str, overrides: LimitOverrides) -> Result<UserDetail> {
         let uuid = user_id(id)?;
         let user = self.summary(uuid).await?;
-        let tier = db::tiers::get(&self.pool, &user.tier)
+        let tier = db::tiers::get(&self.pool, &user.user.tier)
             .await?
             .ok_or_else(user_not_found)?;
-        self.check_tier(&apply(&overrides, tier))?;
+        self.check_tier(&tier.with_overrides(&overrides))?;
         db::admin::set_limits(&self.pool, uuid, &overrides).await?;
         self.user(id).await
     }
 
-    pub async fn clear_limits(&self, id: &str) -> ApiResult<UserDetail> {
+    pub async fn clear_limits(&self, id: &str) -> Result<UserDetail> {
         db::admin::clear_limits(&self.pool, user_id(id)?).await?;
         self.user(id).await
     }
 
     /// Locks the user out: their sessions and tokens stop working at once and their running
     /// environments are stopped (files kept).
-    pub async fn disable(&self, id: &str, acting: Uuid) -> ApiResult<Disabled> {
+    pub async fn disable(&self, id: &str, acting: Uuid) -> Result<Disabled> {
         let uuid = user_id(id)?;
         if uuid == acting {
-            return Err(ApiError::conflict(
+            return Err(AdminError::conflict(
                 "CANNOT_DISABLE_SELF",
                 "admins cannot disable themselves",
             ));
@@ -131,47 +153,25 @@ impl Admin {
         })
     }
 
-    pub async fn enable(&self, id: &str) -> ApiResult<UserDetail> {
+    pub async fn enable(&self, id: &str) -> Result<UserDetail> {
         if !db::admin::set_disabled(&self.pool, user_id(id)?, false).await? {
             return Err(user_not_found());
         }
         self.user(id).await
     }
 
-    async fn summary(&self, id: Uuid) -> ApiResult<UserSummary> {
-        db::admin::user_summary(&self.pool, id)
+    async fn summary(&self, id: Uuid) -> Result<AdminUserView> {
+        db::admin::user_listing(&self.pool, id)
             .await?
+            .map(AdminUserView::from)
             .ok_or_else(user_not_found)
     }
 }
 
-/// The tier with the overrides on top, as `sql/tiers/for_user.sql` computes it.
-fn apply(overrides: &LimitOverrides, tier: TierRow) -> TierRow {
-    let o = overrides;
-    TierRow {
-        max_containers: o.max_containers.unwrap_or(tier.max_containers),
-        memory_mb_min: o.memory_mb_min.unwrap_or(tier.memory_mb_min),
-        memory_mb_default: o.memory_mb_default.unwrap_or(tier.memory_mb_default),
-        memory_mb_max: o.memory_mb_max.unwrap_or(tier.memory_mb_max),
-        cpu_millicores_min: o.cpu_millicores_min.unwrap_or(tier.cpu_millicores_min),
-        cpu_millicores_default: o
-            .cpu_millicores_default
-            .unwrap_or(tier.cpu_millicores_default),
-        cpu_millicores_max: o.cpu_millicores_max.unwrap_or(tier.cpu_millicores_max),
-        disk_mb_min: o.disk_mb_min.unwrap_or(tier.disk_mb_min),
-        disk_mb_default: o.disk_mb_default.unwrap_or(tier.disk_mb_default),
-        disk_mb_max: o.disk_mb_max.unwrap_or(tier.disk_mb_max),
-        session_limit_seconds: o.session_limit_seconds.or(tier.session_limit_seconds),
-        idle_timeout_seconds: o.idle_timeout_seconds.or(tier.idle_timeout_seconds),
-        allowed_images: o.allowed_images.clone().or(tier.allowed_images),
-        name: tier.name,
-    }
-}
-
-fn user_id(id: &str) -> ApiResult<Uuid> {
+fn user_id(id: &str) -> Result<Uuid> {
     Uuid::parse_str(id).map_err(|_| user_not_found())
 }
 
-fn user_not_found() -> ApiError {
-    ApiError::not_found("USER_NOT_FOUND", "User not found")
+fn user_not_found() -> AdminError {
+    AdminError::not_found("USER_NOT_FOUND", "User not found")
 }

@@ -7,15 +7,16 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage, HttpResponse};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::error::ErrorBody;
 use super::extract::{client_ip, Actor, AdminCaller};
+use crate::admin::audit::AuditPage;
 use crate::auth::{Principal, Scope};
-use crate::db::{self, audit::AuditEntry};
 use crate::error::{ApiError, ApiResult, DATABASE_UNAVAILABLE};
+use crate::model::NewAuditEntry;
 use crate::state::AppState;
 
 pub async fn audit<B: MessageBody + 'static>(
@@ -54,7 +55,7 @@ pub async fn audit<B: MessageBody + 'static>(
         .or_else(|| info.get("name"))
         .map(str::to_string);
     let ip = client_ip(request, state.settings.trust_proxy);
-    let entry = db::audit::NewEntry {
+    let entry = NewAuditEntry {
         actor_id: actor.as_ref().map(|a| a.id),
         actor: actor.as_ref().map(|a| a.name.as_str()),
         action: &action,
@@ -87,12 +88,6 @@ pub struct AuditQuery {
     offset: Option<i64>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditPage {
-    pub total: i64,
-    pub entries: Vec<AuditEntry>,
-}
-
 /// Everyone's state-changing calls, newest first.
 #[utoipa::path(get, path = "/api/admin/audit", tag = "admin", security(("bearer" = [])),
     params(AuditQuery), responses((status = 200, body = AuditPage), (status = 403, body = ErrorBody)))]
@@ -121,14 +116,9 @@ async fn page(
     actor: Option<Uuid>,
     query: &AuditQuery,
 ) -> ApiResult<HttpResponse> {
-    let limit = query.limit.unwrap_or(50).clamp(1, 200);
-    let offset = query.offset.unwrap_or(0).max(0);
-    let entries = state
+    let page = state
         .admin
-        .audit_page(actor, query.action.as_deref(), limit, offset)
+        .audit_page(actor, query.action.as_deref(), query.limit, query.offset)
         .await?;
-    Ok(HttpResponse::Ok().json(AuditPage {
-        total: entries.first().map_or(0, |e| e.total),
-        entries,
-    }))
+    Ok(HttpResponse::Ok().json(page))
 }

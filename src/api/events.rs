@@ -14,6 +14,7 @@ use super::error::ErrorBody;
 use super::log_subscriptions::LogSubscriptions;
 use crate::auth::{Principal, Scope};
 use crate::broker::events::{Event, EventBus};
+use crate::error::ApiError;
 use crate::model::{EnvironmentId, PROGRESS};
 use crate::state::AppState;
 
@@ -38,7 +39,7 @@ pub async fn events(
     req: HttpRequest,
     body: web::Payload,
 ) -> actix_web::Result<HttpResponse> {
-    principal.require(Scope::Read)?;
+    principal.require(Scope::Read).map_err(ApiError::from)?;
     let (response, session, messages) = actix_ws::handle(&req, body)?;
     let messages = messages.max_frame_size(MAX_FRAME);
     actix_web::rt::spawn(serve(state.into_inner(), principal, session, messages));

@@ -69,7 +69,7 @@ pub async fn terminal(
     req: HttpRequest,
     body: web::Payload,
 ) -> actix_web::Result<HttpResponse> {
-    principal.require(Scope::Exec)?;
+    principal.require(Scope::Exec).map_err(ApiError::from)?;
     let environment = state
         .environments
         .records()
@@ -94,7 +94,11 @@ pub async fn terminal(
         session_id: query.session,
         size,
     };
-    let opened = state.terminals.open(&environment, request).await?;
+    let opened = state
+        .terminals
+        .open(&environment, request)
+        .await
+        .map_err(ApiError::from)?;
     state.environments.records().touch(environment.id).await;
     let connection = Connection {
         state: state.into_inner(),

@@ -6,8 +6,8 @@ use uuid::Uuid;
 use super::error::ErrorBody;
 use crate::auth::tokens::{CreateTokenRequest, CreatedToken};
 use crate::auth::{Principal, Scope};
-use crate::db::tokens::TokenRow;
 use crate::error::{ApiError, ApiResult};
+use crate::model::ApiToken;
 use crate::state::AppState;
 
 /// Creates a token; its secret is in this response only.
@@ -37,7 +37,7 @@ pub async fn create(
 /// Lists the caller's live tokens: prefix, scopes, created, last used, expiry.
 #[utoipa::path(get, path = "/api/tokens", tag = "tokens", security(("bearer" = [])),
     responses(
-        (status = 200, body = [TokenRow]),
+        (status = 200, body = [ApiToken]),
         (status = 401, body = ErrorBody),
         (status = 403, description = "Needs read", body = ErrorBody),
     ))]

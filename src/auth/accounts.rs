@@ -7,10 +7,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
+use super::error::{AuthError, Result};
 use super::{password, Auth, Credential, Principal};
 use crate::db::is_unique_violation;
 use crate::db::{self, users::NewUser, users::UserRow};
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct RegisterRequest {
@@ -99,11 +99,11 @@ const GUEST_TIER: &str = "guest";
 const GUEST_FALLBACK_LIFETIME: Duration = Duration::hours(1);
 
 impl Auth {
-    pub async fn register(&self, request: RegisterRequest) -> ApiResult<UserRow> {
+    pub async fn register(&self, request: RegisterRequest) -> Result<UserRow> {
         request.validate()?;
         let hash = password::hash(request.password)
             .await
-            .map_err(ApiError::internal)?;
+            .map_err(|err| AuthError::Internal(err.to_string()))?;
         let inserted = db::users::insert(
             &self.pool,
             NewUser {
@@ -119,9 +119,15 @@ impl Auth {
         .await;
         inserted.map_err(|err| {
             if is_unique_violation(&err, db::users::EMAIL_KEY) {
-                ApiError::conflict("EMAIL_TAKEN", "an account with this email already exists")
+                AuthError::Taken {
+                    code: "EMAIL_TAKEN",
+                    message: "an account with this email already exists",
+                }
             } else if is_unique_violation(&err, db::users::USERNAME_KEY) {
-                ApiError::conflict("USERNAME_TAKEN", "this username is taken")
+                AuthError::Taken {
+                    code: "USERNAME_TAKEN",
+                    message: "this username is taken",
+                }
             } else {
                 err.into()
             }
@@ -129,7 +135,7 @@ impl Auth {
     }
 
     /// Wrong login and wrong password give the same answer, in about the same time.
-    pub async fn login(&self, request: LoginRequest, ip: Option<&str>) -> ApiResult<SessionView> {
+    pub async fn login(&self, request: LoginRequest, ip: Option<&str>) -> Result<SessionView> {
         request.validate()?;
         let user = db::users::by_login(&self.pool, &request.login).await?;
         let stored = user.as_ref().and_then(|u| u.password_hash.clone());
@@ -137,18 +143,20 @@ impl Auth {
         let user = match user {
             Some(user) if matches && user.disabled_at.is_none() => user,
             _ => {
-                return Err(ApiError::unauthorized("invalid login or password")
-                    .with_code("INVALID_CREDENTIALS"))
+                return Err(AuthError::Unauthenticated {
+                    code: "INVALID_CREDENTIALS",
+                    message: "invalid login or password",
+                })
             }
         };
         self.open_session(user, ip).await
     }
 
     /// A guest account on the guest tier, living as long as that tier's session limit.
-    pub async fn guest(&self, ip: Option<&str>) -> ApiResult<SessionView> {
+    pub async fn guest(&self, ip: Option<&str>) -> Result<SessionView> {
         let tier = db::tiers::get(&self.pool, GUEST_TIER)
             .await?
-            .ok_or_else(|| ApiError::internal("the guest tier is missing"))?;
+            .ok_or_else(|| AuthError::Internal("the guest tier is missing".into()))?;
         let lifetime = tier
             .session_limit_seconds
             .map(|seconds| Duration::seconds(seconds.into()))
@@ -170,7 +178,7 @@ impl Auth {
         self.open_session(user, ip).await
     }
 
-    pub async fn logout(&self, principal: &Principal) -> ApiResult<()> {
+    pub async fn logout(&self, principal: &Principal) -> Result<()> {
         match principal.credential {
             Credential::Session(id) => {
                 db::sessions::revoke(&self.pool, id).await?;
@@ -183,7 +191,7 @@ impl Auth {
         Ok(())
     }
 
-    async fn open_session(&self, user: UserRow, ip: Option<&str>) -> ApiResult<SessionView> {
+    async fn open_session(&self, user: UserRow, ip: Option<&str>) -> Result<SessionView> {
         let ttl = Duration::from_std(self.session_ttl).unwrap_or(Duration::days(1));
         let mut expires_at = Utc::now() + ttl;
         if let Some(account_end) = user.expires_at {

@@ -2,12 +2,12 @@
 //! time; sessions at most once a second (see [`super::session_cache`]). Logout, revocation and
 //! account disabling take effect at once in the process that made them.
 
+use super::error::{AuthError, Result};
 use super::{api_token, Auth, Credential, Principal, Scope};
 use crate::db;
-use crate::error::{ApiError, ApiResult};
 
 impl Auth {
-    pub async fn authenticate(&self, bearer: &str) -> ApiResult<Principal> {
+    pub async fn authenticate(&self, bearer: &str) -> Result<Principal> {
         if api_token::is_api_token(bearer) {
             self.authenticate_api_token(bearer).await
         } else {
@@ -15,14 +15,17 @@ impl Auth {
         }
     }
 
-    async fn authenticate_session(&self, jwt: &str) -> ApiResult<Principal> {
-        let claims = self.keys.verify(jwt).ok_or_else(invalid)?;
+    async fn authenticate_session(&self, jwt: &str) -> Result<Principal> {
+        let claims = self
+            .keys
+            .verify(jwt)
+            .ok_or_else(AuthError::invalid_credential)?;
         let user = match self.sessions.get(claims.sid, claims.sub) {
             Some(user) => user,
             None => {
                 let user = db::sessions::principal(&self.pool, claims.sid, claims.sub)
                     .await?
-                    .ok_or_else(invalid)?;
+                    .ok_or_else(AuthError::invalid_credential)?;
                 self.sessions.remember(claims.sid, &user);
                 user
             }
@@ -34,10 +37,10 @@ impl Auth {
         })
     }
 
-    async fn authenticate_api_token(&self, secret: &str) -> ApiResult<Principal> {
+    async fn authenticate_api_token(&self, secret: &str) -> Result<Principal> {
         let found = db::tokens::principal(&self.pool, &api_token::hash(secret))
             .await?
-            .ok_or_else(invalid)?;
+            .ok_or_else(AuthError::invalid_credential)?;
         // A token keeps only the scopes its owner's role still allows: an admin demoted
         // after creating an admin token loses that scope with the role.
         let allowed = Scope::allowed_for_role(&found.user.role);
@@ -60,8 +63,4 @@ impl Auth {
             credential: Credential::ApiToken(token_id),
         })
     }
-}
-
-fn invalid() -> ApiError {
-    ApiError::unauthorized("missing, invalid, expired or revoked credentials")
 }

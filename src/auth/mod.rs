@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod api_token;
 pub mod authenticate;
+mod error;
 pub mod jwt;
 pub mod password;
 pub mod principal;
@@ -17,6 +18,7 @@ use std::time::Duration;
 
 use sqlx::PgPool;
 
+pub use error::AuthError;
 pub use principal::{Credential, Principal};
 pub use scope::Scope;
 

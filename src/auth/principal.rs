@@ -1,8 +1,8 @@
 use uuid::Uuid;
 
+use super::error::AuthError;
 use super::Scope;
 use crate::db::users::UserRow;
-use crate::error::{ApiError, ApiResult};
 use crate::model::UserId;
 
 /// Who is calling, and with what credential.
@@ -34,15 +34,11 @@ impl Principal {
     }
 
     /// Refuses the call with 403 unless the credential carries `scope`.
-    pub fn require(&self, scope: Scope) -> ApiResult<&Self> {
+    pub fn require(&self, scope: Scope) -> Result<&Self, AuthError> {
         if self.has(scope) {
             Ok(self)
         } else {
-            Err(ApiError::forbidden(
-                "INSUFFICIENT_SCOPE",
-                format!("this credential lacks the {} scope", scope.as_str()),
-            )
-            .with_field("required_scope", scope.as_str()))
+            Err(AuthError::MissingScope(scope))
         }
     }
 }

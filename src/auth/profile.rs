@@ -4,9 +4,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::accounts::UserView;
+use super::error::{AuthError, Result};
 use super::{Auth, Principal};
-use crate::db::{self, tiers::TierRow};
-use crate::error::{ApiError, ApiResult};
+use crate::db;
+use crate::model::Tier;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Usage {
@@ -17,17 +18,17 @@ pub struct Usage {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProfileView {
     pub user: UserView,
-    pub tier: TierRow,
+    pub tier: Tier,
     pub usage: Usage,
     /// The scopes of the credential this request was made with.
     pub scopes: Vec<String>,
 }
 
 impl Auth {
-    pub async fn profile(&self, principal: &Principal) -> ApiResult<ProfileView> {
+    pub async fn profile(&self, principal: &Principal) -> Result<ProfileView> {
         let tier = db::tiers::for_user(&self.pool, principal.id())
             .await?
-            .ok_or_else(|| ApiError::internal("a user's tier is missing"))?;
+            .ok_or_else(|| AuthError::Internal("a user's tier is missing".into()))?;
         let used = db::users::count_containers(&self.pool, principal.id()).await?;
         Ok(ProfileView {
             user: UserView::from(&principal.user),

@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use crate::broker::kv::Kv;
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone)]
 pub struct RateLimiter {
@@ -25,6 +24,21 @@ pub struct Bucket {
     pub burst: u32,
 }
 
+/// Too many requests: the caller may try again after `retry_after_seconds`.
+#[derive(Debug, thiserror::Error)]
+#[error("too many requests, retry in {retry_after_seconds} s")]
+pub struct RateLimited {
+    pub retry_after_seconds: u64,
+}
+
+impl RateLimited {
+    fn after(seconds: u64) -> Self {
+        Self {
+            retry_after_seconds: seconds.max(1),
+        }
+    }
+}
+
 const TOKEN_BUCKET: &str = include_str!("token_bucket.lua");
 
 impl RateLimiter {
@@ -34,14 +48,12 @@ impl RateLimiter {
 
     /// Counts one request by `subject` in `bucket`; 429 with the seconds until the window
     /// resets once the limit is passed.
-    pub async fn hit(&self, bucket: &str, subject: &str, limit: Limit) -> ApiResult<()> {
+    pub async fn hit(&self, bucket: &str, subject: &str, limit: Limit) -> Result<(), RateLimited> {
         let key = self
             .kv
             .key(&format!("ratelimit:{bucket}:{}", subject.to_lowercase()));
         match self.count(&key, limit.window).await {
-            Ok((count, ttl)) if count > u64::from(limit.requests) => {
-                Err(ApiError::too_many_requests(ttl.max(1)))
-            }
+            Ok((count, ttl)) if count > u64::from(limit.requests) => Err(RateLimited::after(ttl)),
             Ok(_) => Ok(()),
             Err(err) => {
                 tracing::warn!(error = %err, bucket, "rate limiter unavailable, allowing request");
@@ -52,7 +64,12 @@ impl RateLimiter {
 
     /// Takes a token from `subject`'s bucket in `bucket`; 429 with the seconds until one is
     /// free when it is empty.
-    pub async fn take(&self, bucket: &str, subject: &str, limit: Bucket) -> ApiResult<()> {
+    pub async fn take(
+        &self,
+        bucket: &str,
+        subject: &str,
+        limit: Bucket,
+    ) -> Result<(), RateLimited> {
         let key = self.kv.key(&format!("bucket:{bucket}:{subject}"));
         let taken = async {
             let mut connection = self.kv.connection().await?;
@@ -65,7 +82,7 @@ impl RateLimiter {
         };
         match taken.await {
             Ok((1, _)) => Ok(()),
-            Ok((_, wait_ms)) => Err(ApiError::too_many_requests(wait_ms.div_ceil(1000).max(1))),
+            Ok((_, wait_ms)) => Err(RateLimited::after(wait_ms.div_ceil(1000))),
             Err(err) => {
                 tracing::warn!(error = %err, bucket, "rate limiter unavailable, allowing request");
                 Ok(())

@@ -6,9 +6,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
+use super::error::{AuthError, Result};
 use super::{api_token, Auth, Principal, Scope};
-use crate::db::{self, tokens::NewToken, tokens::TokenRow};
-use crate::error::{ApiError, ApiResult};
+use crate::db::{self, tokens::NewToken};
+use crate::model::ApiToken;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct CreateTokenRequest {
@@ -40,14 +41,11 @@ impl Auth {
         &self,
         owner: &Principal,
         request: CreateTokenRequest,
-    ) -> ApiResult<CreatedToken> {
+    ) -> Result<CreatedToken> {
         request.validate()?;
         // A credential can hand out only what it holds itself.
         if let Some(missing) = request.scopes.iter().find(|scope| !owner.has(**scope)) {
-            return Err(ApiError::forbidden(
-                "INSUFFICIENT_SCOPE",
-                format!("you cannot grant the {} scope", missing.as_str()),
-            ));
+            return Err(AuthError::CannotGrant(*missing));
         }
         let mut scopes: Vec<String> = request.scopes.iter().map(|s| s.as_str().into()).collect();
         scopes.sort();
@@ -78,16 +76,16 @@ impl Auth {
         })
     }
 
-    pub async fn list_tokens(&self, owner: &Principal) -> ApiResult<Vec<TokenRow>> {
+    pub async fn list_tokens(&self, owner: &Principal) -> Result<Vec<ApiToken>> {
         Ok(db::tokens::list(&self.pool, owner.id()).await?)
     }
 
     /// Another user's token is reported as not found, exactly like a missing one.
-    pub async fn revoke_token(&self, owner: &Principal, id: Uuid) -> ApiResult<()> {
+    pub async fn revoke_token(&self, owner: &Principal, id: Uuid) -> Result<()> {
         if db::tokens::revoke(&self.pool, id, owner.id()).await? {
             Ok(())
         } else {
-            Err(ApiError::not_found("TOKEN_NOT_FOUND", "no such token"))
+            Err(AuthError::TokenNotFound)
         }
     }
 }

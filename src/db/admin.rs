@@ -1,43 +1,19 @@
 //! Queries only administration makes: across users, and on their limits and credentials.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Clone, Debug, Serialize, ToSchema, sqlx::FromRow)]
-pub struct UserSummary {
-    pub id: Uuid,
-    pub email: Option<String>,
-    pub username: String,
-    pub role: String,
-    pub tier: String,
-    pub is_guest: bool,
-    pub disabled_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub containers_used: i64,
-    #[serde(skip)]
-    pub total: i64,
-}
+use super::users::UserRow;
+use super::Counted;
+use crate::model::{Environment, LimitOverrides};
 
-/// A user's own limits; each absent one is the tier's.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
-#[serde(default)]
-pub struct LimitOverrides {
-    pub max_containers: Option<i32>,
-    pub memory_mb_min: Option<i32>,
-    pub memory_mb_default: Option<i32>,
-    pub memory_mb_max: Option<i32>,
-    pub cpu_millicores_min: Option<i32>,
-    pub cpu_millicores_default: Option<i32>,
-    pub cpu_millicores_max: Option<i32>,
-    pub disk_mb_min: Option<i32>,
-    pub disk_mb_default: Option<i32>,
-    pub disk_mb_max: Option<i32>,
-    pub session_limit_seconds: Option<i32>,
-    pub idle_timeout_seconds: Option<i32>,
-    pub allowed_images: Option<Vec<String>>,
+/// A user with how many environments they hold.
+#[derive(Debug, sqlx::FromRow)]
+pub struct UserListing {
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    pub containers_used: i64,
 }
 
 pub const USER_TIER_KEY: &str = "users_tier_fkey";
@@ -48,7 +24,7 @@ pub async fn search_users(
     tier: Option<&str>,
     limit: i64,
     offset: i64,
-) -> Result<Vec<UserSummary>, sqlx::Error> {
+) -> Result<Vec<Counted<UserListing>>, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/admin/users_search.sql"))
         .bind(query)
         .bind(tier)
@@ -58,11 +34,11 @@ pub async fn search_users(
         .await
 }
 
-pub async fn user_summary(
+pub async fn user_listing(
     pool: &PgPool,
     user_id: Uuid,
-) -> Result<Option<UserSummary>, sqlx::Error> {
-    sqlx::query_as(include_str!("../../sql/admin/user_summary.sql"))
+) -> Result<Option<UserListing>, sqlx::Error> {
+    sqlx::query_as(include_str!("../../sql/admin/user_listing.sql"))
         .bind(user_id)
         .fetch_optional(pool)
         .await
@@ -139,52 +115,36 @@ pub async fn clear_limits(pool: &PgPool, user_id: Uuid) -> Result<(), sqlx::Erro
     Ok(())
 }
 
-#[derive(Clone, Debug, Serialize, ToSchema, sqlx::FromRow)]
-pub struct EnvironmentSummary {
-    pub id: Uuid,
-    pub user_id: Uuid,
+/// An environment with its owner's name and tier, and when it was last used.
+#[derive(Debug, sqlx::FromRow)]
+pub struct OwnedEnvironment {
+    #[sqlx(flatten)]
+    pub environment: Environment,
     pub username: String,
     pub tier: String,
-    pub name: String,
-    pub image: String,
-    pub role: Option<String>,
-    pub status: String,
-    pub stage: String,
-    pub progress: i32,
-    pub message: Option<String>,
-    pub memory_mb: i32,
-    pub cpu_millicores: i32,
-    pub disk_mb: i32,
-    pub docker_id: Option<String>,
-    pub expires_at: Option<DateTime<Utc>>,
     pub last_activity_at: DateTime<Utc>,
-    pub created_at: DateTime<Utc>,
-    #[serde(skip)]
-    pub total: i64,
 }
 
 /// Filters on the environments list; each absent one matches everything.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-pub struct EnvironmentFilter {
+#[derive(Debug, Default)]
+pub struct EnvironmentFilter<'a> {
     pub user_id: Option<Uuid>,
-    pub status: Option<String>,
-    pub tier: Option<String>,
-    pub image: Option<String>,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
+    pub status: Option<&'a str>,
+    pub tier: Option<&'a str>,
+    pub image: Option<&'a str>,
 }
 
 pub async fn environments(
     pool: &PgPool,
-    filter: &EnvironmentFilter,
+    filter: &EnvironmentFilter<'_>,
     limit: i64,
     offset: i64,
-) -> Result<Vec<EnvironmentSummary>, sqlx::Error> {
+) -> Result<Vec<Counted<OwnedEnvironment>>, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/admin/environments.sql"))
         .bind(filter.user_id)
-        .bind(&filter.status)
-        .bind(&filter.tier)
-        .bind(&filter.image)
+        .bind(filter.status)
+        .bind(filter.tier)
+        .bind(filter.image)
         .bind(limit)
         .bind(offset)
         .fetch_all(pool)

@@ -1,38 +1,12 @@
 //! The audit log.
 
-use chrono::{DateTime, Utc};
-use serde::Serialize;
 use sqlx::PgPool;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-pub struct NewEntry<'a> {
-    pub actor_id: Option<Uuid>,
-    pub actor: Option<&'a str>,
-    pub action: &'a str,
-    pub target: Option<&'a str>,
-    pub ip: &'a str,
-    pub status: u16,
-}
+use super::Counted;
+use crate::model::{AuditEntry, NewAuditEntry};
 
-#[derive(Clone, Debug, Serialize, ToSchema, sqlx::FromRow)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at: DateTime<Utc>,
-    pub actor_id: Option<Uuid>,
-    pub actor: Option<String>,
-    /// `METHOD /route/{pattern}`.
-    pub action: String,
-    pub target: Option<String>,
-    pub ip: Option<String>,
-    pub status: i32,
-    /// success or failure.
-    pub outcome: String,
-    #[serde(skip)]
-    pub total: i64,
-}
-
-pub async fn insert(pool: &PgPool, entry: NewEntry<'_>) -> Result<(), sqlx::Error> {
+pub async fn insert(pool: &PgPool, entry: NewAuditEntry<'_>) -> Result<(), sqlx::Error> {
     let outcome = if entry.status < 400 {
         "success"
     } else {
@@ -57,7 +31,7 @@ pub async fn page(
     action: Option<&str>,
     limit: i64,
     offset: i64,
-) -> Result<Vec<AuditEntry>, sqlx::Error> {
+) -> Result<Vec<Counted<AuditEntry>>, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/audit/page.sql"))
         .bind(actor_id)
         .bind(action)

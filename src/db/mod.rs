@@ -15,8 +15,8 @@ pub mod users;
 
 use std::time::Duration;
 
-use sqlx::postgres::PgPoolOptions;
-use sqlx::PgPool;
+use sqlx::postgres::{PgPoolOptions, PgRow};
+use sqlx::{FromRow, PgPool, Row};
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -45,6 +45,29 @@ pub async fn migrate(pool: &PgPool, patience: Duration) -> anyhow::Result<()> {
             Err(err) => return Err(anyhow::anyhow!("migrations failed: {err}")),
         }
     }
+}
+
+/// A row of a paged list, with the count of every row that matched (`count(*) OVER ()` as
+/// `total`), so a page and its total come from one query.
+#[derive(Debug)]
+pub struct Counted<T> {
+    pub item: T,
+    pub total: i64,
+}
+
+impl<'r, T: FromRow<'r, PgRow>> FromRow<'r, PgRow> for Counted<T> {
+    fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            item: T::from_row(row)?,
+            total: row.try_get("total")?,
+        })
+    }
+}
+
+/// Splits a page of counted rows into the rows and the total.
+pub fn page_of<T>(rows: Vec<Counted<T>>) -> (Vec<T>, i64) {
+    let total = rows.first().map_or(0, |row| row.total);
+    (rows.into_iter().map(|row| row.item).collect(), total)
 }
 
 /// True when `err` is a unique-constraint violation on the named index.

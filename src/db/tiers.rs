@@ -1,41 +1,24 @@
-use serde::{Deserialize, Serialize};
+//! Tiers, and the limits that apply to a user.
+
 use sqlx::PgPool;
-use utoipa::ToSchema;
 
-/// A tier's limits. Resources are given as min/default/max; `None` means unlimited.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
-pub struct TierRow {
-    pub name: String,
-    pub max_containers: i32,
-    pub memory_mb_min: i32,
-    pub memory_mb_default: i32,
-    pub memory_mb_max: i32,
-    pub cpu_millicores_min: i32,
-    pub cpu_millicores_default: i32,
-    pub cpu_millicores_max: i32,
-    pub disk_mb_min: i32,
-    pub disk_mb_default: i32,
-    pub disk_mb_max: i32,
-    pub session_limit_seconds: Option<i32>,
-    pub idle_timeout_seconds: Option<i32>,
-    pub allowed_images: Option<Vec<String>>,
-}
+use crate::model::Tier;
 
-pub async fn get(pool: &PgPool, name: &str) -> Result<Option<TierRow>, sqlx::Error> {
+pub async fn get(pool: &PgPool, name: &str) -> Result<Option<Tier>, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/tiers/get.sql"))
         .bind(name)
         .fetch_optional(pool)
         .await
 }
 
-pub async fn list(pool: &PgPool) -> Result<Vec<TierRow>, sqlx::Error> {
+pub async fn list(pool: &PgPool) -> Result<Vec<Tier>, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/tiers/list.sql"))
         .fetch_all(pool)
         .await
 }
 
 /// The limits that apply to a user: their tier's, with their own overrides on top.
-pub async fn for_user(pool: &PgPool, user_id: uuid::Uuid) -> Result<Option<TierRow>, sqlx::Error> {
+pub async fn for_user(pool: &PgPool, user_id: uuid::Uuid) -> Result<Option<Tier>, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/tiers/for_user.sql"))
         .bind(user_id)
         .fetch_optional(pool)
@@ -44,7 +27,7 @@ pub async fn for_user(pool: &PgPool, user_id: uuid::Uuid) -> Result<Option<TierR
 
 pub const IN_USE_KEY: &str = "users_tier_fkey";
 
-pub async fn insert(pool: &PgPool, tier: &TierRow) -> Result<TierRow, sqlx::Error> {
+pub async fn insert(pool: &PgPool, tier: &Tier) -> Result<Tier, sqlx::Error> {
     bind_all(
         sqlx::query_as(include_str!("../../sql/tiers/insert.sql")),
         tier,
@@ -53,7 +36,7 @@ pub async fn insert(pool: &PgPool, tier: &TierRow) -> Result<TierRow, sqlx::Erro
     .await
 }
 
-pub async fn update(pool: &PgPool, tier: &TierRow) -> Result<Option<TierRow>, sqlx::Error> {
+pub async fn update(pool: &PgPool, tier: &Tier) -> Result<Option<Tier>, sqlx::Error> {
     bind_all(
         sqlx::query_as(include_str!("../../sql/tiers/update.sql")),
         tier,
@@ -71,9 +54,9 @@ pub async fn delete(pool: &PgPool, name: &str) -> Result<bool, sqlx::Error> {
     Ok(done.rows_affected() == 1)
 }
 
-type TierQuery<'q> = sqlx::query::QueryAs<'q, sqlx::Postgres, TierRow, sqlx::postgres::PgArguments>;
+type TierQuery<'q> = sqlx::query::QueryAs<'q, sqlx::Postgres, Tier, sqlx::postgres::PgArguments>;
 
-fn bind_all<'q>(query: TierQuery<'q>, tier: &'q TierRow) -> TierQuery<'q> {
+fn bind_all<'q>(query: TierQuery<'q>, tier: &'q Tier) -> TierQuery<'q> {
     query
         .bind(&tier.name)
         .bind(tier.max_containers)

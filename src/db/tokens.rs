@@ -1,22 +1,11 @@
+//! API tokens: made, listed, revoked, and looked up by the hash of their secret.
+
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use sqlx::PgPool;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::users::UserRow;
-
-/// What a token's owner may see of it: never the token or its hash.
-#[derive(Clone, Debug, Serialize, ToSchema, sqlx::FromRow)]
-pub struct TokenRow {
-    pub id: Uuid,
-    pub name: String,
-    pub prefix: String,
-    pub scopes: Vec<String>,
-    pub created_at: DateTime<Utc>,
-    pub last_used_at: Option<DateTime<Utc>>,
-    pub expires_at: Option<DateTime<Utc>>,
-}
+use crate::model::ApiToken;
 
 pub struct NewToken<'a> {
     pub user_id: Uuid,
@@ -35,7 +24,7 @@ pub struct TokenPrincipal {
     pub user: UserRow,
 }
 
-pub async fn insert(pool: &PgPool, token: NewToken<'_>) -> Result<TokenRow, sqlx::Error> {
+pub async fn insert(pool: &PgPool, token: NewToken<'_>) -> Result<ApiToken, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/tokens/insert.sql"))
         .bind(Uuid::new_v4())
         .bind(token.user_id)
@@ -48,7 +37,7 @@ pub async fn insert(pool: &PgPool, token: NewToken<'_>) -> Result<TokenRow, sqlx
         .await
 }
 
-pub async fn list(pool: &PgPool, user_id: Uuid) -> Result<Vec<TokenRow>, sqlx::Error> {
+pub async fn list(pool: &PgPool, user_id: Uuid) -> Result<Vec<ApiToken>, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/tokens/list.sql"))
         .bind(user_id)
         .fetch_all(pool)

@@ -8,7 +8,8 @@ use super::error::{EnvironmentError, Result};
 use super::request::{plan, CreateContainerRequest, Plan};
 use crate::auth::Principal;
 use crate::db::is_unique_violation;
-use crate::db::{self, containers::NewContainer, tiers::TierRow};
+use crate::db::{self, containers::NewContainer};
+use crate::model::Tier;
 use crate::model::{Environment, EnvironmentId, Stage, Step};
 use crate::provisioning::{announce, enqueue};
 
@@ -69,7 +70,7 @@ impl Intake {
     async fn insert(
         &self,
         owner: &Principal,
-        tier: &TierRow,
+        tier: &Tier,
         plan: &Plan,
         name: &str,
     ) -> Result<(Environment, Uuid), InsertError> {

@@ -5,7 +5,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::error::{EnvironmentError, Result};
-use crate::db::tiers::TierRow;
+use crate::model::Tier;
 use crate::provisioning::catalogue::{self, Catalogue, CUSTOM};
 use crate::provisioning::shell;
 use crate::provisioning::shell_options::{ShellOptions, THEMES};
@@ -55,11 +55,7 @@ pub struct Plan {
     pub resources: Resources,
 }
 
-pub fn plan(
-    request: CreateContainerRequest,
-    tier: &TierRow,
-    catalogue: &Catalogue,
-) -> Result<Plan> {
+pub fn plan(request: CreateContainerRequest, tier: &Tier, catalogue: &Catalogue) -> Result<Plan> {
     if let Some(name) = &request.name {
         check_name(name)?;
     }
@@ -132,7 +128,7 @@ pub fn check_name(name: &str) -> Result<()> {
 
 fn image_reference(
     request: &CreateContainerRequest,
-    tier: &TierRow,
+    tier: &Tier,
     catalogue: &Catalogue,
 ) -> Result<String> {
     let unsupported = || {

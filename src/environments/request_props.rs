@@ -4,11 +4,11 @@
 use proptest::prelude::*;
 
 use super::request::{plan, CreateContainerRequest};
-use crate::db::tiers::TierRow;
+use crate::model::Tier;
 use crate::provisioning::catalogue::Catalogue;
 
-fn tier() -> TierRow {
-    TierRow {
+fn tier() -> Tier {
+    Tier {
         name: "free".into(),
         max_containers: 5,
         memory_mb_min: 256,

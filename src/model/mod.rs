@@ -1,13 +1,20 @@
-//! The one model of an environment that the API's services, provisioning and housekeeping
-//! share: its record, typed ids, status and stage, its progress event and its engine names.
+//! The model the services, provisioning and housekeeping share: an environment's record,
+//! typed ids, status and stage, its progress event and engine names; the tiers that bound
+//! it; and the records the API shows as they are kept (API tokens, audit entries).
 
+mod audit;
 pub mod engine_names;
 mod environment;
 mod ids;
 mod progress;
 mod status;
+mod tier;
+mod token;
 
+pub use audit::{AuditEntry, NewAuditEntry};
 pub use environment::Environment;
 pub use ids::{EnvironmentId, JobId, UserId};
 pub use progress::{ProgressEvent, Step, PROGRESS};
 pub use status::{Stage, Status, UnknownWord};
+pub use tier::{LimitOverrides, Tier};
+pub use token::ApiToken;

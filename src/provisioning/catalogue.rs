@@ -1,6 +1,6 @@
 //! Which images and roles exist, and which engine references they stand for.
 
-use crate::db::tiers::TierRow;
+use crate::model::Tier;
 
 pub const CUSTOM: &str = "custom";
 pub const ROLES: [&str; 6] = ["node", "python", "go", "rust", "devops", "barebone"];
@@ -46,7 +46,7 @@ impl Catalogue {
     }
 
     /// The names `tier` may request, in catalogue order.
-    pub fn offered(&self, tier: &TierRow) -> Vec<String> {
+    pub fn offered(&self, tier: &Tier) -> Vec<String> {
         self.supported()
             .into_iter()
             .filter(|name| tier_allows(tier, name))
@@ -70,7 +70,7 @@ impl Catalogue {
 }
 
 /// A tier without a list allows every image.
-pub fn tier_allows(tier: &TierRow, name: &str) -> bool {
+pub fn tier_allows(tier: &Tier, name: &str) -> bool {
     tier.allowed_images
         .as_ref()
         .is_none_or(|list| list.iter().any(|allowed| allowed == name))

@@ -4,6 +4,7 @@
 //! Shells live in the API process that started them. Behind a load balancer a reconnect may
 //! reach another replica and get a new shell; with `use_tmux` the tmux session still survives.
 
+mod error;
 mod hangup;
 pub mod protocol;
 #[cfg(test)]
@@ -19,10 +20,10 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use crate::error::ApiError;
 use crate::model::engine_names::container_name;
 use crate::model::Environment;
 use crate::runtime::{Runtime, RuntimeError};
+pub use error::TerminalError;
 use hangup::Hangups;
 use shell::ShellSpec;
 
@@ -72,7 +73,7 @@ impl Terminals {
         &self,
         environment: &Environment,
         request: OpenRequest,
-    ) -> Result<Opened, ApiError> {
+    ) -> Result<Opened, TerminalError> {
         let tmux_session = request
             .session_id
             .clone()
@@ -96,20 +97,14 @@ impl Terminals {
             });
         }
         if self.count(environment.id.uuid()) >= self.per_environment {
-            return Err(ApiError::conflict(
-                "TOO_MANY_TERMINALS",
-                format!(
-                    "this environment already has {} terminals open; close one first",
-                    self.per_environment
-                ),
-            ));
+            return Err(TerminalError::TooMany(self.per_environment));
         }
         let shell = self
             .start(environment, session_id, &tmux_session, request.size)
             .await?;
         let attachment = shell
             .attach()
-            .ok_or_else(|| ApiError::internal("the shell ended as it started"))?;
+            .ok_or(TerminalError::Internal("the shell ended as it started"))?;
         Ok(Opened {
             attachment,
             resumed: false,
@@ -170,7 +165,7 @@ impl Terminals {
         session_id: String,
         tmux_session: &str,
         size: (u16, u16),
-    ) -> Result<Arc<Shell>, ApiError> {
+    ) -> Result<Arc<Shell>, TerminalError> {
         let container = container_name(environment.id);
         let command = [
             "sh",
@@ -220,7 +215,7 @@ impl Terminals {
 }
 
 /// Session ids name a pid file and a tmux session inside the environment: keep them plain.
-fn valid_session_id(id: String) -> Result<String, ApiError> {
+fn valid_session_id(id: String) -> Result<String, TerminalError> {
     let plain = (1..=64).contains(&id.len())
         && id
             .chars()
@@ -228,17 +223,14 @@ fn valid_session_id(id: String) -> Result<String, ApiError> {
     if plain {
         Ok(id)
     } else {
-        Err(ApiError::bad_request(
-            "INVALID_SESSION_ID",
-            "session must be 1-64 letters, digits, '-' or '_'",
-        ))
+        Err(TerminalError::InvalidSessionId)
     }
 }
 
 /// Only an engine that says the container is gone or not running means the caller should
 /// start it; anything else (the engine down, a kernel limit such as the keyring quota) is
 /// ours, and worth a retry.
-fn open_error(err: RuntimeError) -> ApiError {
+fn open_error(err: RuntimeError) -> TerminalError {
     let not_running = match &err {
         RuntimeError::NotFound(_) => true,
         RuntimeError::Rejected(message) => {
@@ -250,15 +242,10 @@ fn open_error(err: RuntimeError) -> ApiError {
         RuntimeError::Unavailable(_) => false,
     };
     if not_running {
-        ApiError::conflict(
-            "CONTAINER_NOT_RUNNING",
-            format!("the environment's container is not running: {err}"),
-        )
+        TerminalError::NotRunning
     } else {
-        ApiError::unavailable(
-            "TERMINAL_UNAVAILABLE",
-            format!("could not start a shell: {err}"),
-        )
+        tracing::warn!(error = %err, "could not start a shell");
+        TerminalError::Unavailable
     }
 }
 
@@ -277,28 +264,18 @@ mod tests {
 
     #[test]
     fn only_a_stopped_or_missing_container_is_the_callers_to_fix() {
-        let status = |err| open_error(err).status;
-        let conflict = crate::error::status::CONFLICT;
-        let unavailable = crate::error::status::SERVICE_UNAVAILABLE;
-        assert_eq!(
-            status(RuntimeError::NotFound("no such container".into())),
-            conflict
-        );
-        assert_eq!(
-            status(RuntimeError::Rejected(
-                "Container abc is not running".into()
-            )),
-            conflict
-        );
-        assert_eq!(
-            status(RuntimeError::Rejected(
-                "unable to start: disk quota exceeded".into()
-            )),
-            unavailable
-        );
-        assert_eq!(
-            status(RuntimeError::Unavailable("connection refused".into())),
-            unavailable
-        );
+        let not_running = |err| matches!(open_error(err), TerminalError::NotRunning);
+        assert!(not_running(RuntimeError::NotFound(
+            "no such container".into()
+        )));
+        assert!(not_running(RuntimeError::Rejected(
+            "Container abc is not running".into()
+        )));
+        assert!(!not_running(RuntimeError::Rejected(
+            "unable to start: disk quota exceeded".into()
+        )));
+        assert!(!not_running(RuntimeError::Unavailable(
+            "connection refused".into()
+        )));
     }
 }

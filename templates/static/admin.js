@@ -161,9 +161,13 @@ function environmentRow(environment) {
     el("td", {}, environment.tier),
     el("td", {}, environment.image, environment.role ? ` · ${environment.role}` : ""),
     el("td", {}, el("span", { class: `badge badge-${environment.status}` }, environment.status)),
-    el("td", { class: "nowrap" }, `${environment.memory_mb} MB · ${(environment.cpu_millicores / 1000).toFixed(2)} CPU · ${environment.disk_mb} MB`),
+    el("td", { class: "nowrap" }, resources(environment.resources)),
     el("td", {}, since(environment.last_activity_at)),
     el("td", { class: "right nowrap" }, stop, remove));
+}
+
+function resources({ memory_mb, cpu_shares, disk_mb }) {
+  return `${memory_mb} MB · ${(cpu_shares / 1000).toFixed(2)} CPU · ${disk_mb} MB`;
 }
 
 async function loadEnvironments() {

@@ -2,11 +2,11 @@
 
 use actix_web::{web, HttpResponse};
 
+use crate::admin::environments::EnvironmentFilter;
 use crate::admin::environments::EnvironmentPage;
 use crate::admin::stats::AdminStats;
 use crate::api::error::ErrorBody;
 use crate::api::extract::AdminCaller;
-use crate::db::admin::EnvironmentFilter;
 use crate::environments::view::ContainerView;
 use crate::error::ApiResult;
 use crate::state::AppState;

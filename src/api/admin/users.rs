@@ -7,8 +7,8 @@ use utoipa::{IntoParams, ToSchema};
 use crate::admin::users::{Disabled, UserDetail, UserPage};
 use crate::api::error::ErrorBody;
 use crate::api::extract::AdminCaller;
-use crate::db::admin::LimitOverrides;
 use crate::error::ApiResult;
+use crate::model::LimitOverrides;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -1,0 +1,114 @@
+//! Each service's error enum as the API's error body: status, stable code, message, and the
+//! fields Rexec's clients look for beside them.
+
+use serde_json::Value;
+
+use crate::admin::AdminError;
+use crate::auth::rate_limit::RateLimited;
+use crate::auth::AuthError;
+use crate::environments::EnvironmentError;
+use crate::error::{status, ApiError};
+use crate::terminal::TerminalError;
+
+impl From<EnvironmentError> for ApiError {
+    fn from(err: EnvironmentError) -> Self {
+        match err {
+            EnvironmentError::NotFound {
+                code,
+                message,
+                details,
+            } => with_details(ApiError::not_found(code, message), details),
+            EnvironmentError::Invalid {
+                code,
+                message,
+                fields,
+            } => {
+                let mut refused = ApiError::bad_request(code, message);
+                refused.extra = fields;
+                refused
+            }
+            EnvironmentError::Conflict { code, message } => ApiError::conflict(code, message),
+            EnvironmentError::LimitReached {
+                current,
+                limit,
+                tier,
+            } => ApiError::forbidden("CONTAINER_LIMIT_REACHED", "container limit reached")
+                .with_field("current", current)
+                .with_field("limit", limit)
+                .with_field("tier", tier)
+                .with_field("message", "Upgrade your plan to create more containers"),
+            EnvironmentError::EngineUnavailable { details } => {
+                with_details(ApiError::engine_unavailable(), details)
+            }
+            EnvironmentError::EngineFailed { code, message } => {
+                ApiError::new(status::INTERNAL_SERVER_ERROR, code, message)
+            }
+            EnvironmentError::Database(err) => err.into(),
+            EnvironmentError::Internal(cause) => ApiError::internal(cause),
+        }
+    }
+}
+
+fn with_details(err: ApiError, details: Option<Value>) -> ApiError {
+    match details {
+        Some(details) => err.with_details(details),
+        None => err,
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(err: AuthError) -> Self {
+        let message = err.to_string();
+        match err {
+            AuthError::Unauthenticated { code, .. } => {
+                ApiError::unauthorized(message).with_code(code)
+            }
+            AuthError::MissingScope(scope) => ApiError::forbidden("INSUFFICIENT_SCOPE", message)
+                .with_field("required_scope", scope.as_str()),
+            AuthError::CannotGrant(_) => ApiError::forbidden("INSUFFICIENT_SCOPE", message),
+            AuthError::TokenNotFound => ApiError::not_found("TOKEN_NOT_FOUND", message),
+            AuthError::Taken { code, .. } => ApiError::conflict(code, message),
+            AuthError::RateLimited(limited) => limited.into(),
+            AuthError::Invalid(errors) => errors.into(),
+            AuthError::Database(err) => err.into(),
+            AuthError::Internal(cause) => ApiError::internal(cause),
+        }
+    }
+}
+
+impl From<RateLimited> for ApiError {
+    fn from(limited: RateLimited) -> Self {
+        ApiError::too_many_requests(limited.retry_after_seconds)
+    }
+}
+
+impl From<AdminError> for ApiError {
+    fn from(err: AdminError) -> Self {
+        let message = err.to_string();
+        match err {
+            AdminError::NotFound { code, .. } => ApiError::not_found(code, message),
+            AdminError::Conflict { code, .. } => ApiError::conflict(code, message),
+            AdminError::InvalidTier(_) => ApiError::bad_request("INVALID_TIER", message),
+            AdminError::StopFailed(_) => ApiError::new(
+                status::INTERNAL_SERVER_ERROR,
+                "CONTAINER_STOP_FAILED",
+                message,
+            ),
+            AdminError::Environment(err) => err.into(),
+            AdminError::Database(err) => err.into(),
+        }
+    }
+}
+
+impl From<TerminalError> for ApiError {
+    fn from(err: TerminalError) -> Self {
+        let message = err.to_string();
+        match err {
+            TerminalError::TooMany(_) => ApiError::conflict("TOO_MANY_TERMINALS", message),
+            TerminalError::InvalidSessionId => ApiError::bad_request("INVALID_SESSION_ID", message),
+            TerminalError::NotRunning => ApiError::conflict("CONTAINER_NOT_RUNNING", message),
+            TerminalError::Unavailable => ApiError::unavailable("TERMINAL_UNAVAILABLE", message),
+            TerminalError::Internal(cause) => ApiError::internal(cause),
+        }
+    }
+}
