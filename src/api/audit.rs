@@ -108,7 +108,7 @@ pub async fn own(
     query: web::Query<AuditQuery>,
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;
-    page(&state, Some(principal.id()), &query).await
+    page(&state, Some(principal.id().uuid()), &query).await
 }
 
 async fn page(

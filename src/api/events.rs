@@ -52,7 +52,7 @@ async fn serve(
     mut session: actix_ws::Session,
     mut messages: actix_ws::MessageStream,
 ) {
-    let mut subscription = state.environments.subscribe(principal.user_id());
+    let mut subscription = state.environments.subscribe(principal.id());
     let (mut logs, mut log_frames) = LogSubscriptions::new(state.clone(), principal.clone());
     let connected = EventBus::frame("connected", &json!({ "user_id": principal.id() }));
     if session.text(connected).await.is_err() {
@@ -123,7 +123,7 @@ async fn send_current_stages(
     let Ok(current) = state
         .environments
         .records()
-        .current_progress(principal.user_id())
+        .current_progress(principal.id())
         .await
     else {
         return Ok(snapshot);

@@ -34,7 +34,7 @@ impl FromRequest for Principal {
             })?;
             let principal = state.auth.authenticate(&bearer).await?;
             req.extensions_mut().insert(Actor {
-                id: principal.id(),
+                id: principal.id().uuid(),
                 name: principal.user.username.clone(),
             });
             Ok(principal)

@@ -42,7 +42,7 @@ pub async fn create_streaming(
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Write)?;
     // Subscribe before creating, so not even the first stage can be missed.
-    let subscription = state.environments.subscribe(principal.user_id());
+    let subscription = state.environments.subscribe(principal.id());
     let row = state
         .environments
         .intake()

@@ -185,7 +185,7 @@ impl Auth {
                 self.sessions.forget_session(id);
             }
             Credential::ApiToken(id) => {
-                db::tokens::revoke(&self.pool, id, principal.id()).await?;
+                db::tokens::revoke(&self.pool, id, principal.id().uuid()).await?;
             }
         }
         Ok(())

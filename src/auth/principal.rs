@@ -20,12 +20,8 @@ pub enum Credential {
 }
 
 impl Principal {
-    pub fn id(&self) -> Uuid {
-        self.user.id
-    }
-
-    /// The caller's id, typed, for what they own.
-    pub fn user_id(&self) -> UserId {
+    /// The caller's id: the owner of what they make.
+    pub fn id(&self) -> UserId {
         self.user.id.into()
     }
 

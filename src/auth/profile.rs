@@ -26,10 +26,10 @@ pub struct ProfileView {
 
 impl Auth {
     pub async fn profile(&self, principal: &Principal) -> Result<ProfileView> {
-        let tier = db::tiers::for_user(&self.pool, principal.id())
+        let tier = db::tiers::for_user(&self.pool, principal.id().uuid())
             .await?
             .ok_or_else(|| AuthError::Internal("a user's tier is missing".into()))?;
-        let used = db::users::count_containers(&self.pool, principal.id()).await?;
+        let used = db::users::count_containers(&self.pool, principal.id().uuid()).await?;
         Ok(ProfileView {
             user: UserView::from(&principal.user),
             usage: Usage {

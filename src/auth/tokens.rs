@@ -54,7 +54,7 @@ impl Auth {
         let row = db::tokens::insert(
             &self.pool,
             NewToken {
-                user_id: owner.id(),
+                user_id: owner.id().uuid(),
                 name: request.name.trim(),
                 prefix: &generated.prefix,
                 token_hash: &generated.hash,
@@ -77,12 +77,12 @@ impl Auth {
     }
 
     pub async fn list_tokens(&self, owner: &Principal) -> Result<Vec<ApiToken>> {
-        Ok(db::tokens::list(&self.pool, owner.id()).await?)
+        Ok(db::tokens::list(&self.pool, owner.id().uuid()).await?)
     }
 
     /// Another user's token is reported as not found, exactly like a missing one.
     pub async fn revoke_token(&self, owner: &Principal, id: Uuid) -> Result<()> {
-        if db::tokens::revoke(&self.pool, id, owner.id()).await? {
+        if db::tokens::revoke(&self.pool, id, owner.id().uuid()).await? {
             Ok(())
         } else {
             Err(AuthError::TokenNotFound)

@@ -27,7 +27,7 @@ impl Intake {
         owner: &Principal,
         request: CreateContainerRequest,
     ) -> Result<Environment> {
-        let tier = db::tiers::for_user(&self.shared.pool, owner.id())
+        let tier = db::tiers::for_user(&self.shared.pool, owner.id().uuid())
             .await?
             .ok_or_else(|| EnvironmentError::internal("a user's tier is missing"))?;
         let plan = plan(request, &tier, &self.shared.catalogue)?;
@@ -75,8 +75,8 @@ impl Intake {
         name: &str,
     ) -> Result<(Environment, Uuid), InsertError> {
         let mut tx = self.shared.pool.begin().await?;
-        db::containers::lock_owner(&mut tx, owner.user_id()).await?;
-        let current = db::users::count_containers(&mut *tx, owner.id()).await?;
+        db::containers::lock_owner(&mut tx, owner.id()).await?;
+        let current = db::users::count_containers(&mut *tx, owner.id().uuid()).await?;
         if current >= i64::from(tier.max_containers) {
             return Err(InsertError::Refused(EnvironmentError::LimitReached {
                 current,
@@ -93,7 +93,7 @@ impl Intake {
             &mut tx,
             NewContainer {
                 id: EnvironmentId::random(),
-                user_id: owner.user_id(),
+                user_id: owner.id(),
                 name,
                 image: &plan.image,
                 image_ref: &plan.image_ref,

@@ -49,8 +49,8 @@ impl ListingCache {
 impl Records {
     /// The caller's environments, newest first, as the JSON body of `GET /api/containers`.
     pub async fn listing(&self, owner: &Principal) -> Result<Bytes> {
-        let version = db::containers::listing_version(&self.shared.pool, owner.user_id()).await?;
-        if let Some(body) = self.shared.listings.get(owner.id(), version) {
+        let version = db::containers::listing_version(&self.shared.pool, owner.id()).await?;
+        if let Some(body) = self.shared.listings.get(owner.id().uuid(), version) {
             return Ok(body);
         }
         // Taken before the rows are read, so the expiry counts are never older than FRESH_FOR.
@@ -71,7 +71,7 @@ impl Records {
         // under that value is safe.
         self.shared
             .listings
-            .remember(owner.id(), version, body.clone(), made);
+            .remember(owner.id().uuid(), version, body.clone(), made);
         Ok(body)
     }
 }

@@ -21,7 +21,7 @@ pub struct Offer {
 
 impl Intake {
     pub async fn offer(&self, caller: &Principal) -> Result<Offer> {
-        let tier = db::tiers::for_user(&self.shared.pool, caller.id())
+        let tier = db::tiers::for_user(&self.shared.pool, caller.id().uuid())
             .await?
             .ok_or_else(|| EnvironmentError::internal("a user's tier is missing"))?;
         Ok(Offer {

@@ -26,12 +26,12 @@ service!(
 
 impl Records {
     pub async fn list(&self, owner: &Principal) -> Result<Vec<Environment>> {
-        Ok(db::containers::list(&self.shared.pool, owner.user_id()).await?)
+        Ok(db::containers::list(&self.shared.pool, owner.id()).await?)
     }
 
     /// One of the caller's environments by id, docker id or name; anyone else's is not found.
     pub async fn find(&self, owner: &Principal, reference: &str) -> Result<Environment> {
-        db::containers::by_ref(&self.shared.pool, owner.user_id(), reference)
+        db::containers::by_ref(&self.shared.pool, owner.id(), reference)
             .await?
             .ok_or_else(EnvironmentError::not_found)
     }

@@ -104,7 +104,7 @@ pub async fn disable(
     AdminCaller(admin): AdminCaller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(state.admin.disable(&id, admin.id()).await?))
+    Ok(HttpResponse::Ok().json(state.admin.disable(&id, admin.id().uuid()).await?))
 }
 
 /// Lets a disabled user log in again (their old sessions and tokens stay revoked).

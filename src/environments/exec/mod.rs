@@ -111,7 +111,7 @@ impl Exec {
         db::exec_jobs::insert(
             &self.shared.pool,
             job_id,
-            owner.id(),
+            owner.id().uuid(),
             row.id.uuid(),
             &json!(request),
         )
@@ -141,7 +141,7 @@ impl Exec {
     pub async fn job(&self, owner: &Principal, id: &str) -> Result<JobView> {
         let not_found = || EnvironmentError::not_found_as("JOB_NOT_FOUND", "Job not found");
         let id = Uuid::parse_str(id).map_err(|_| not_found())?;
-        let row = db::exec_jobs::by_id(&self.shared.pool, id, owner.id()).await?;
+        let row = db::exec_jobs::by_id(&self.shared.pool, id, owner.id().uuid()).await?;
         row.map(JobView::from).ok_or_else(not_found)
     }
 
