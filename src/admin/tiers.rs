@@ -1,5 +1,6 @@
 //! Tiers as admins edit them. A change applies to requests made after it; environments
-//! already made keep what they were given.
+//! already made keep what they were given, except `egress`, which the workers apply to
+//! running environments within seconds.
 
 use super::Admin;
 use crate::db::{self, tiers::TierRow};
@@ -108,6 +109,7 @@ impl Admin {
                 )));
             }
         }
+        tier.egress.check().map_err(invalid)?;
         let supported = self.catalogue.supported();
         for image in tier.allowed_images.iter().flatten() {
             if image != crate::provisioning::catalogue::CUSTOM && !supported.contains(image) {

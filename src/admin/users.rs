@@ -164,6 +164,7 @@ fn apply(overrides: &LimitOverrides, tier: TierRow) -> TierRow {
         session_limit_seconds: o.session_limit_seconds.or(tier.session_limit_seconds),
         idle_timeout_seconds: o.idle_timeout_seconds.or(tier.idle_timeout_seconds),
         allowed_images: o.allowed_images.clone().or(tier.allowed_images),
+        egress: tier.egress,
         name: tier.name,
     }
 }

@@ -2,6 +2,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use utoipa::ToSchema;
 
+use crate::model::egress::EgressPolicy;
+use crate::model::UserId;
+
 /// A tier's limits. Resources are given as min/default/max; `None` means unlimited.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
 pub struct TierRow {
@@ -19,6 +22,12 @@ pub struct TierRow {
     pub session_limit_seconds: Option<i32>,
     pub idle_timeout_seconds: Option<i32>,
     pub allowed_images: Option<Vec<String>>,
+    /// Where the tier's environments may open connections; a change reaches running ones
+    /// within seconds.
+    #[serde(default)]
+    #[sqlx(json)]
+    #[schema(value_type = crate::model::egress::EgressSchema)]
+    pub egress: EgressPolicy,
 }
 
 pub async fn get(pool: &PgPool, name: &str) -> Result<Option<TierRow>, sqlx::Error> {
@@ -89,4 +98,16 @@ fn bind_all<'q>(query: TierQuery<'q>, tier: &'q TierRow) -> TierQuery<'q> {
         .bind(tier.session_limit_seconds)
         .bind(tier.idle_timeout_seconds)
         .bind(&tier.allowed_images)
+        .bind(sqlx::types::Json(&tier.egress))
+}
+
+/// The egress policy of each of `users`' tiers; a user not found has none.
+pub async fn egress_of(
+    pool: &PgPool,
+    users: &[UserId],
+) -> Result<Vec<(UserId, sqlx::types::Json<EgressPolicy>)>, sqlx::Error> {
+    sqlx::query_as(include_str!("../../sql/tiers/egress_of.sql"))
+        .bind(users)
+        .fetch_all(pool)
+        .await
 }

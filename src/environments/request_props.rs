@@ -23,6 +23,7 @@ fn tier() -> TierRow {
         session_limit_seconds: None,
         idle_timeout_seconds: None,
         allowed_images: None,
+        egress: Default::default(),
     }
 }
 

@@ -1,6 +1,8 @@
 //! The one model of an environment that the API's services, provisioning and housekeeping
-//! share: its record, typed ids, status and stage, its progress event and its engine names.
+//! share: its record, typed ids, status and stage, its progress event, its engine names, and
+//! a tier's egress policy.
 
+pub mod egress;
 pub mod engine_names;
 mod environment;
 mod ids;

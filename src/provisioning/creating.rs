@@ -78,7 +78,8 @@ impl Provisioner {
         Ok(true)
     }
 
-    /// The user's own network, made with their first environment.
+    /// The user's own network, made with their first environment, with its egress rules in
+    /// place before any environment on it is created.
     pub(super) async fn user_network(&self, env: &Environment) -> Result<String, StageError> {
         let network = network_name(env.user_id);
         // The engine accepts a second network of the same name, after which every start by
@@ -93,6 +94,10 @@ impl Provisioner {
                 .await?;
             lock.commit().await?;
         }
+        self.egress
+            .protect(&network, env.user_id)
+            .await
+            .map_err(|err| StageError::Transient(format!("the network's egress rules: {err}")))?;
         Ok(network)
     }
 
