@@ -96,7 +96,6 @@ async fn an_environment_reaches_public_addresses_only_and_follows_its_tiers_egre
     let container = format!("sbx-{id}");
     let [inet, private, metadata] = [internet, private, metadata].map(|h| hosts.address(h));
 
-    // The rules are sandboxd's own, for this environment's bridge.
     let inspected = engine::inspect(&app.settings, &container);
     let network = inspected["NetworkSettings"]["Networks"]
         .as_object()
@@ -105,8 +104,6 @@ async fn an_environment_reaches_public_addresses_only_and_follows_its_tiers_egre
     let network_id = endpoint["NetworkID"].as_str().unwrap();
     let bridge = format!("br-{}", &network_id[..12]);
     let gateway = endpoint["Gateway"].as_str().unwrap().to_string();
-    assert!(iptables(&["-S", "SANDBOXD-EGRESS"]).contains(&format!("-i {bridge} -j SBX-{bridge}")));
-    assert!(iptables(&["-S", "SANDBOXD-INPUT"]).contains(&format!("-i {bridge} -j REJECT")));
     let probe = Probe {
         settings: &app.settings,
         container,
@@ -131,6 +128,10 @@ async fn an_environment_reaches_public_addresses_only_and_follows_its_tiers_egre
         "public: {inet}:8080 reached; {private}, {metadata} and {} host addresses refused",
         own.len()
     );
+    // The refusals are sandboxd's own rules, for this environment's bridge.
+    let bridge = &probe.bridge;
+    assert!(iptables(&["-S", "SANDBOXD-EGRESS"]).contains(&format!("-i {bridge} -j SBX-{bridge}")));
+    assert!(iptables(&["-S", "SANDBOXD-INPUT"]).contains(&format!("-i {bridge} -j REJECT")));
 
     // none, applied to the running environment.
     app.edit_tier("free", json!({"egress": "none"})).await;

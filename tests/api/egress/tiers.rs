@@ -19,6 +19,11 @@ async fn tier_egress_is_shown_documented_and_validated_with_clear_errors() {
         .unwrap();
     let schema = &document["components"]["schemas"]["TierRow"]["properties"]["egress"];
     assert!(!schema.is_null(), "TierRow documents egress: {document:#}");
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap();
+        let target = &document["components"]["schemas"][name];
+        assert!(target["oneOf"].is_array(), "{name}: {target}");
+    }
     let tiers: Value = app
         .get("/api/admin/tiers", Some(&admin))
         .await
