@@ -141,16 +141,9 @@ restore_rules() { # RULES-BEFORE-START
   note "restoring $(grep -c '^-I' <<<"$missing") iptables rules of another dockerd"
   iptables-restore --noflush <<<"$missing"
 }
-# Environments may talk to the internet and to nothing on this host: without this, any host
-# service listening on all interfaces (sandboxd at its default bind, for one) answers on the
-# environment's gateway. Replies to the host's own connections still pass (NEW only).
-guard_host() {
-  local source
-  for source in "$POOL" "$BRIDGE_CIDR"; do
-    iptables -C INPUT -s "$source" -m conntrack --ctstate NEW -j REJECT 2>/dev/null ||
-      iptables -I INPUT -s "$source" -m conntrack --ctstate NEW -j REJECT
-  done
-}
+# Environments' egress (the host, private and link-local addresses, per-tier policies) is
+# sandboxd's own business: its workers install and keep those iptables rules on whatever engine
+# they run beside (src/egress/), so nothing is added here.
 
 # Our bridge's isolation rule disappears when another dockerd restarts and flushes the chains.
 own_rules_ok() { iptables -C DOCKER-ISOLATION-STAGE-1 -i "$BRIDGE" ! -o "$BRIDGE" -j DOCKER-ISOLATION-STAGE-2 2>/dev/null; }
@@ -190,9 +183,6 @@ up() {
     wait_started $! "$LOG" 60 "dockerd to answer on $DOCKER_SOCK" dk version
     [[ -z $before ]] || restore_rules "$before"
   fi
-
-  step "docker: refuse new connections from environments to the host"
-  guard_host
 
   step "docker: check btrfs storage driver and userns-remap"
   local driver secopts

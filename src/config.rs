@@ -49,6 +49,12 @@ pub struct Settings {
     pub creates_burst: u32,
     /// How often expiry, idle stop and reconciliation run.
     pub housekeeping_every: Duration,
+    /// Whether workers install and keep the egress firewall (and refuse to start without it).
+    pub egress_firewall: bool,
+    /// The iptables command; ip6tables and the restore commands are named after it.
+    pub iptables: String,
+    /// How often workers bring the firewall in line with the tiers' egress policies.
+    pub egress_sync_every: Duration,
 }
 
 /// `{registry}` stands for `SANDBOXD_REGISTRY`.
@@ -126,6 +132,11 @@ impl Settings {
             creates_burst: env.get("SANDBOXD_CREATES_BURST", 5)?,
             housekeeping_every: Duration::from_secs_f64(
                 env.get("SANDBOXD_HOUSEKEEPING_SECONDS", 10.0_f64)?.max(0.1),
+            ),
+            egress_firewall: env.get("SANDBOXD_EGRESS_FIREWALL", true)?,
+            iptables: env.get("SANDBOXD_IPTABLES", "iptables".to_string())?,
+            egress_sync_every: Duration::from_secs_f64(
+                env.get("SANDBOXD_EGRESS_SYNC_SECONDS", 2.0_f64)?.max(0.1),
             ),
         })
     }

@@ -12,6 +12,7 @@ pub mod state; // what every handler may reach: the services
 // Services.
 pub mod admin; // tiers, users, every environment, the audit log, admin statistics
 pub mod auth; // accounts, passwords, JWTs, API tokens, scopes, rate limits
+pub mod egress; // each user's network gets their tier's egress policy, kept within seconds
 pub mod environments; // what the API asks of an environment: create, view, lifecycle, exec, ...
 pub mod housekeeping; // expiry, idle stops, reconciling the engine with Postgres, sweeps
 pub mod provisioning; // the workers and their stages, shell scripts, the image catalogue
@@ -23,6 +24,7 @@ pub mod model; // Environment, Status, Stage, typed ids, progress event, engine 
 // Adapters.
 pub mod broker; // Redis: connection, work queue (Streams), event fan-out (pub/sub)
 pub mod db; // Postgres: one module per table family, SQL in sql/
+pub mod firewall; // the host's iptables: the egress chains, made idempotently
 pub mod runtime; // the Docker engine: containers, exec, TTYs, images, networks, stats
 
 // Cross-cutting.

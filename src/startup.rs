@@ -21,6 +21,7 @@ use crate::broker::kv::Kv;
 use crate::broker::queue::JobQueue;
 use crate::config::Settings;
 use crate::db;
+use crate::egress::Guard;
 use crate::environments::Environments;
 use crate::health::Health;
 use crate::housekeeping::Housekeeper;
@@ -48,6 +49,10 @@ impl Application {
         let admin_seed = ensure_admin(&pool, &settings).await?;
         let parts = build(settings, pool, jwt_secret)?;
         tokio::spawn(parts.events.clone().run(parts.state.shutdown.clone()));
+        if parts.state.settings.workers > 0 {
+            parts.guard.install().await?;
+            tokio::spawn(parts.guard.run(parts.state.shutdown.clone()));
+        }
         parts
             .provisioner
             .spawn_workers(parts.state.settings.workers, &parts.state.shutdown);
@@ -125,6 +130,7 @@ struct Parts {
     provisioner: Provisioner,
     housekeeper: Housekeeper,
     events: EventBus,
+    guard: Guard,
 }
 
 fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow::Result<Parts> {
@@ -134,9 +140,11 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
     let queue = JobQueue::new(kv.clone());
     let events = EventBus::new(kv.clone());
     let catalogue = Arc::new(Catalogue::parse(&settings.images, &settings.registry)?);
+    let guard = Guard::new(pool.clone(), runtime.clone(), &settings);
     let provisioner = Provisioner::new(
         pool.clone(),
         runtime.clone(),
+        guard.clone(),
         queue.clone(),
         events.clone(),
         catalogue.clone(),
@@ -193,6 +201,7 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
         provisioner,
         housekeeper,
         events,
+        guard,
     })
 }
 
@@ -206,6 +215,8 @@ pub async fn run_workers(
     let count = settings.workers.max(1);
     let parts = build(settings, pool, jwt_secret)?;
     let stop = parts.state.shutdown.clone();
+    parts.guard.install().await?;
+    tokio::spawn(parts.guard.run(stop.clone()));
     let handles = parts.provisioner.spawn_workers(count, &stop);
     tokio::spawn(parts.housekeeper.run(stop.clone()));
     shutdown.await;

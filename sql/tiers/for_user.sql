@@ -12,7 +12,8 @@ SELECT t.name,
        COALESCE(o.disk_mb_max, t.disk_mb_max) AS disk_mb_max,
        COALESCE(o.session_limit_seconds, t.session_limit_seconds) AS session_limit_seconds,
        COALESCE(o.idle_timeout_seconds, t.idle_timeout_seconds) AS idle_timeout_seconds,
-       COALESCE(o.allowed_images, t.allowed_images) AS allowed_images
+       COALESCE(o.allowed_images, t.allowed_images) AS allowed_images,
+       t.egress
 FROM users u
 JOIN tiers t ON t.name = u.tier
 LEFT JOIN user_limits o ON o.user_id = u.id

@@ -1,5 +1,6 @@
 //! Tiers as admins edit them. A change applies to requests made after it; environments
-//! already made keep what they were given.
+//! already made keep what they were given, except `egress`, which the workers apply to
+//! running environments within seconds.
 
 use super::error::{AdminError, Result};
 use super::Admin;
@@ -109,6 +110,7 @@ impl Admin {
                 )));
             }
         }
+        tier.egress.check().map_err(invalid)?;
         let supported = self.catalogue.supported();
         for image in tier.allowed_images.iter().flatten() {
             if image != crate::provisioning::catalogue::CUSTOM && !supported.contains(image) {

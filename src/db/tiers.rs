@@ -2,7 +2,8 @@
 
 use sqlx::PgPool;
 
-use crate::model::Tier;
+use crate::model::egress::EgressPolicy;
+use crate::model::{Tier, UserId};
 
 pub async fn get(pool: &PgPool, name: &str) -> Result<Option<Tier>, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/tiers/get.sql"))
@@ -72,4 +73,16 @@ fn bind_all<'q>(query: TierQuery<'q>, tier: &'q Tier) -> TierQuery<'q> {
         .bind(tier.session_limit_seconds)
         .bind(tier.idle_timeout_seconds)
         .bind(&tier.allowed_images)
+        .bind(sqlx::types::Json(&tier.egress))
+}
+
+/// The egress policy of each of `users`' tiers; a user not found has none.
+pub async fn egress_of(
+    pool: &PgPool,
+    users: &[UserId],
+) -> Result<Vec<(UserId, sqlx::types::Json<EgressPolicy>)>, sqlx::Error> {
+    sqlx::query_as(include_str!("../../sql/tiers/egress_of.sql"))
+        .bind(users)
+        .fetch_all(pool)
+        .await
 }

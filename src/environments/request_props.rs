@@ -23,6 +23,7 @@ fn tier() -> Tier {
         session_limit_seconds: None,
         idle_timeout_seconds: None,
         allowed_images: None,
+        egress: Default::default(),
     }
 }
 

@@ -1,8 +1,10 @@
 //! The model the services, provisioning and housekeeping share: an environment's record,
 //! typed ids, status and stage, its progress event and engine names; the tiers that bound
-//! it; and the records the API shows as they are kept (API tokens, audit entries).
+//! it and their egress policy; and the records the API shows as they are kept (API tokens,
+//! audit entries).
 
 mod audit;
+pub mod egress;
 pub mod engine_names;
 mod environment;
 mod ids;

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::egress::EgressPolicy;
+
 /// A tier's limits. Resources are given as min/default/max; `None` means unlimited.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
 pub struct Tier {
@@ -21,6 +23,12 @@ pub struct Tier {
     pub session_limit_seconds: Option<i32>,
     pub idle_timeout_seconds: Option<i32>,
     pub allowed_images: Option<Vec<String>>,
+    /// Where the tier's environments may open connections; a change reaches running ones
+    /// within seconds.
+    #[serde(default)]
+    #[sqlx(json)]
+    #[schema(value_type = super::egress::EgressSchema)]
+    pub egress: EgressPolicy,
 }
 
 /// A user's own limits; each absent one is the tier's.
@@ -61,6 +69,7 @@ impl Tier {
             session_limit_seconds: o.session_limit_seconds.or(self.session_limit_seconds),
             idle_timeout_seconds: o.idle_timeout_seconds.or(self.idle_timeout_seconds),
             allowed_images: o.allowed_images.clone().or(self.allowed_images),
+            egress: self.egress,
             name: self.name,
         }
     }

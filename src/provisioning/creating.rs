@@ -78,22 +78,39 @@ impl Provisioner {
         Ok(true)
     }
 
-    /// The user's own network, made with their first environment.
+    /// The user's own network, made with their first environment, with its egress rules in
+    /// place before any environment on it is created.
     pub(super) async fn user_network(&self, env: &Environment) -> Result<String, StageError> {
         let network = network_name(env.user_id);
+        self.make_network(env, &network).await?;
+        if self.egress.protect(&network, env.user_id).await.is_err() {
+            // Removed by someone else since this process saw it: made again once, in place.
+            self.runtime.forget_network(&network);
+            self.make_network(env, &network).await?;
+            self.egress
+                .protect(&network, env.user_id)
+                .await
+                .map_err(|err| {
+                    StageError::Transient(format!("the network's egress rules: {err}"))
+                })?;
+        }
+        Ok(network)
+    }
+
+    async fn make_network(&self, env: &Environment, network: &str) -> Result<(), StageError> {
         // The engine accepts a second network of the same name, after which every start by
         // that name fails as ambiguous: a user's environments provisioned at once must not
         // both make it. The lock holds a database connection, so it is taken only when the
         // network is missing, as for a user's first environment.
-        if !self.runtime.network_exists(&network).await? {
+        if !self.runtime.network_exists(network).await? {
             let mut lock = self.pool.begin().await?;
             db::containers::lock_network(&mut lock, env.user_id).await?;
             self.runtime
-                .ensure_network(&network, self.labels(env, false))
+                .ensure_network(network, self.labels(env, false))
                 .await?;
             lock.commit().await?;
         }
-        Ok(network)
+        Ok(())
     }
 
     pub fn labels(&self, env: &Environment, for_container: bool) -> HashMap<String, String> {

@@ -21,6 +21,7 @@ use sqlx::PgPool;
 use crate::broker::events::EventBus;
 use crate::broker::queue::JobQueue;
 use crate::config::Settings;
+use crate::egress::Guard;
 use crate::runtime::Runtime;
 use catalogue::Catalogue;
 
@@ -32,6 +33,7 @@ pub use removal::finish_removal;
 pub struct Provisioner {
     pool: PgPool,
     runtime: Runtime,
+    egress: Guard,
     queue: JobQueue,
     events: EventBus,
     catalogue: Arc<Catalogue>,
@@ -44,6 +46,7 @@ impl Provisioner {
     pub fn new(
         pool: PgPool,
         runtime: Runtime,
+        egress: Guard,
         queue: JobQueue,
         events: EventBus,
         catalogue: Arc<Catalogue>,
@@ -52,6 +55,7 @@ impl Provisioner {
         Self {
             pool,
             runtime,
+            egress,
             queue,
             events,
             catalogue,

@@ -1,6 +1,7 @@
 //! Docker Engine adapter. The client is made on first use and its API version negotiated with
 //! the engine, so sandboxd starts while the engine is down and talks to older engines.
 
+mod bridges;
 mod containers;
 mod engine;
 mod error;
@@ -14,6 +15,7 @@ mod shared_files;
 mod stats;
 mod tty;
 
+pub use bridges::Bridge;
 pub use containers::{ContainerSpec, Listed};
 pub use engine::EngineUsage;
 pub use error::RuntimeError;

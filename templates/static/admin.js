@@ -55,6 +55,11 @@ function tierRow(tier) {
       name: "allowed_images", class: "cell wide-cell", placeholder: "all",
       value: (tier.allowed_images || []).join(", "),
     })),
+    el("td", {}, el("input", {
+      name: "egress", class: "cell wide-cell", placeholder: "public",
+      title: 'public, none, or an allow-list: [{"cidr": "203.0.113.0/24", "ports": [443]}]',
+      value: egressText(tier.egress),
+    })),
     el("td", { class: "right nowrap" },
       el("button", { class: "primary small", type: "button", onclick: (event) => saveTier(row, isNew, event.target) }, isNew ? "Add" : "Save"),
       isNew ? null : el("button", { class: "danger small", type: "button", onclick: (event) => deleteTier(tier.name, event.target) }, "Delete")));
@@ -71,7 +76,25 @@ function tierFromRow(row) {
   tier.idle_timeout_seconds = number(value("idle_timeout_seconds"));
   const images = value("allowed_images").split(",").map((image) => image.trim()).filter(Boolean);
   tier.allowed_images = images.length ? images : null;
+  tier.egress = egressValue(value("egress"));
   return tier;
+}
+
+// A tier's egress as one cell: the words as they are, an allow-list as its JSON.
+function egressText(egress) {
+  if (egress === undefined || egress === null) return "public";
+  return typeof egress === "string" ? egress : JSON.stringify(egress);
+}
+
+function egressValue(text) {
+  const trimmed = text.trim();
+  if (trimmed === "") return "public";
+  if (!trimmed.startsWith("[")) return trimmed; // the server names what it accepts
+  try {
+    return JSON.parse(trimmed);
+  } catch (err) {
+    throw new Error(`egress: the allow-list is not valid JSON (${err.message})`);
+  }
 }
 
 async function saveTier(row, isNew, button) {

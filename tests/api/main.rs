@@ -8,6 +8,7 @@ mod admin;
 mod auth;
 mod browser;
 mod containers;
+mod egress;
 mod escape;
 mod housekeeping;
 mod isolation;

@@ -53,7 +53,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     TestApp {
         address,
-        client: Client::new(),
+        client: client(),
         generated_admin_password,
         settings,
     }
@@ -70,14 +70,23 @@ pub async fn spawn_app_beside(other: &TestApp, customize: impl FnOnce(&mut Setti
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     TestApp {
         address,
-        client: Client::new(),
+        client: client(),
         generated_admin_password: None,
         settings,
     }
 }
 
+/// The server closes a connection idle for 5 s (actix's keep-alive); a pooled one older than
+/// that may be closed just as a request goes out on it after a quiet spell.
+fn client() -> Client {
+    Client::builder()
+        .pool_idle_timeout(std::time::Duration::from_secs(3))
+        .build()
+        .expect("an HTTP client")
+}
+
 /// Creates an empty database beside the configured one; `make test` drops old ones first.
-async fn fresh_database(base_url: &str) -> String {
+pub async fn fresh_database(base_url: &str) -> String {
     let name = format!("sandboxd_test_{}", Uuid::new_v4().simple());
     let mut connection = PgConnection::connect(base_url)
         .await
