@@ -1,8 +1,12 @@
 //! Settings come from `SANDBOXD_*` environment variables; every one has a default that
 //! matches the local stack `make run` brings up.
 
+mod retention;
+
 use std::str::FromStr;
 use std::time::Duration;
+
+pub use retention::Retention;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -49,6 +53,8 @@ pub struct Settings {
     pub creates_burst: u32,
     /// How often expiry, idle stop and reconciliation run.
     pub housekeeping_every: Duration,
+    /// How long what grows is kept (config/retention.rs).
+    pub retention: Retention,
 }
 
 /// `{registry}` stands for `SANDBOXD_REGISTRY`.
@@ -127,6 +133,7 @@ impl Settings {
             housekeeping_every: Duration::from_secs_f64(
                 env.get("SANDBOXD_HOUSEKEEPING_SECONDS", 10.0_f64)?.max(0.1),
             ),
+            retention: Retention::from_env(&env)?,
         })
     }
 }

@@ -11,5 +11,6 @@ mod containers;
 mod escape;
 mod housekeeping;
 mod isolation;
+mod retention;
 mod surface;
 mod terminal;
