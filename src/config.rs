@@ -1,8 +1,12 @@
 //! Settings come from `SANDBOXD_*` environment variables; every one has a default that
 //! matches the local stack `make run` brings up.
 
+mod retention;
+
 use std::str::FromStr;
 use std::time::Duration;
+
+pub use retention::Retention;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -55,6 +59,8 @@ pub struct Settings {
     pub iptables: String,
     /// How often workers bring the firewall in line with the tiers' egress policies.
     pub egress_sync_every: Duration,
+    /// How long what grows is kept (config/retention.rs).
+    pub retention: Retention,
 }
 
 /// `{registry}` stands for `SANDBOXD_REGISTRY`.
@@ -138,6 +144,7 @@ impl Settings {
             egress_sync_every: Duration::from_secs_f64(
                 env.get("SANDBOXD_EGRESS_SYNC_SECONDS", 2.0_f64)?.max(0.1),
             ),
+            retention: Retention::from_env(&env)?,
         })
     }
 }

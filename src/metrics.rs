@@ -3,8 +3,8 @@
 
 use crate::model::Status;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 
 pub struct Metrics {
@@ -15,6 +15,10 @@ pub struct Metrics {
     pub queue_depth: IntGauge,
     pub terminals: IntGauge,
     pub repairs: IntCounterVec,
+    /// Rows removed by retention, by kind.
+    pub pruned: IntCounterVec,
+    /// Audit entries of requests without credentials left unwritten, over their budget.
+    pub audit_unrecorded: IntCounter,
 }
 
 impl Metrics {
@@ -57,6 +61,25 @@ impl Metrics {
         registry
             .register(Box::new(repairs.clone()))
             .expect("registered once");
+        let pruned = IntCounterVec::new(
+            Opts::new(
+                "retention_pruned_total",
+                "Rows removed by housekeeping once past their retention or a per-user cap",
+            ),
+            &["kind"],
+        )
+        .expect("valid metric");
+        registry
+            .register(Box::new(pruned.clone()))
+            .expect("registered once");
+        let audit_unrecorded = IntCounter::new(
+            "audit_unrecorded_total",
+            "Audit entries of unauthenticated requests not written: over the per-address or total budget",
+        )
+        .expect("valid metric");
+        registry
+            .register(Box::new(audit_unrecorded.clone()))
+            .expect("registered once");
         let terminals = IntGauge::new("terminals", "Terminal shells this process holds open")
             .expect("valid metric");
         registry
@@ -82,6 +105,8 @@ impl Metrics {
             queue_depth,
             terminals,
             repairs,
+            pruned,
+            audit_unrecorded,
         }
     }
 

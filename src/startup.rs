@@ -11,6 +11,7 @@ use actix_web::{web, App, HttpServer};
 use rand::RngCore;
 use tokio_util::sync::CancellationToken;
 
+use crate::admin::audit_bounds::AnonymousBudget;
 use crate::admin::seed::{ensure_admin, AdminSeed};
 use crate::admin::Admin;
 use crate::api::{self, errors};
@@ -191,6 +192,10 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
             runtime.clone(),
             catalogue,
             sessions,
+            AnonymousBudget::new(
+                settings.retention.audit_anonymous_per_address,
+                settings.retention.audit_anonymous_per_minute,
+            ),
         ),
         health: Health::new(pool, kv, runtime),
         environments,

@@ -4,6 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::audit_bounds::{clip, ACTION_MAX, ACTOR_MAX, ADDRESS_MAX, TARGET_MAX};
 use super::error::Result;
 use super::users::MAX_PAGE;
 use super::Admin;
@@ -17,8 +18,22 @@ pub struct AuditPage {
 }
 
 impl Admin {
-    pub async fn record(&self, entry: NewAuditEntry<'_>) -> Result<()> {
-        Ok(db::audit::insert(&self.pool, entry).await?)
+    /// Writes the entry, each field cut to its bound; an entry without an actor only within
+    /// the budget for such requests. Whether it was written.
+    pub async fn record(&self, entry: NewAuditEntry<'_>) -> Result<bool> {
+        if entry.actor_id.is_none() && !self.anonymous_audit.admit(entry.ip) {
+            return Ok(false);
+        }
+        let bounded = NewAuditEntry {
+            actor_id: entry.actor_id,
+            actor: entry.actor.map(|actor| clip(actor, ACTOR_MAX)),
+            action: clip(entry.action, ACTION_MAX),
+            target: entry.target.map(|target| clip(target, TARGET_MAX)),
+            ip: clip(entry.ip, ADDRESS_MAX),
+            status: entry.status,
+        };
+        db::audit::insert(&self.pool, bounded).await?;
+        Ok(true)
     }
 
     /// Newest first; `actor` narrows it to one user's requests.

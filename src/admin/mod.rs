@@ -2,6 +2,7 @@
 //! environment whoever owns it.
 
 pub mod audit;
+pub mod audit_bounds;
 pub mod environments;
 mod error;
 pub mod seed;
@@ -19,6 +20,7 @@ use crate::auth::session_cache::SessionCache;
 use crate::environments::Environments;
 use crate::provisioning::catalogue::Catalogue;
 use crate::runtime::Runtime;
+use audit_bounds::AnonymousBudget;
 
 #[derive(Clone)]
 pub struct Admin {
@@ -28,6 +30,8 @@ pub struct Admin {
     catalogue: Arc<Catalogue>,
     /// Sessions the auth service remembers; a user changed here is dropped from it.
     sessions: Arc<SessionCache>,
+    /// How many requests without credentials may still be written to the audit log.
+    anonymous_audit: Arc<AnonymousBudget>,
 }
 
 impl Admin {
@@ -37,6 +41,7 @@ impl Admin {
         runtime: Runtime,
         catalogue: Arc<Catalogue>,
         sessions: Arc<SessionCache>,
+        anonymous_audit: AnonymousBudget,
     ) -> Self {
         Self {
             pool,
@@ -44,6 +49,7 @@ impl Admin {
             runtime,
             catalogue,
             sessions,
+            anonymous_audit: Arc::new(anonymous_audit),
         }
     }
 }

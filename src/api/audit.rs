@@ -63,8 +63,10 @@ pub async fn audit<B: MessageBody + 'static>(
         ip: &ip,
         status: response.status().as_u16(),
     };
-    if let Err(err) = state.admin.record(entry).await {
-        tracing::error!(error = %err, action, "could not write the audit log");
+    match state.admin.record(entry).await {
+        Ok(true) => {}
+        Ok(false) => state.metrics.audit_unrecorded.inc(),
+        Err(err) => tracing::error!(error = %err, "could not write the audit log"),
     }
     Ok(response)
 }

@@ -7,6 +7,7 @@ pub mod containers;
 pub mod exec_jobs;
 pub mod housekeeping;
 pub mod jobs;
+pub mod retention;
 pub mod secrets;
 pub mod sessions;
 pub mod tiers;

@@ -1,13 +1,14 @@
 //! Housekeeping, every few seconds in each process, one process at a time (a Redis lock):
-//! expiry warnings and expiry, idle stops, reconciling Postgres with the engine, and removing
+//! expiry warnings and expiry, idle stops, reconciling Postgres with the engine, removing
 //! what nothing uses any more (older builds' scripts, the networks of users with no
-//! environment).
+//! environment), and pruning rows past their retention.
 
 mod expiry;
 mod idle;
 mod networks;
 mod old_scripts;
 mod reconcile;
+mod retention;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -57,6 +58,7 @@ impl Housekeeper {
         self.stop_idle().await;
         self.reconcile().await;
         self.remove_old_scripts().await;
+        self.prune().await;
         self.remove_unused_networks().await;
     }
 

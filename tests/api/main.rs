@@ -12,5 +12,6 @@ mod egress;
 mod escape;
 mod housekeeping;
 mod isolation;
+mod retention;
 mod surface;
 mod terminal;

@@ -108,14 +108,7 @@ impl Exec {
         }
         self.shared.records().touch(row.id).await;
         let job_id = Uuid::new_v4();
-        db::exec_jobs::insert(
-            &self.shared.pool,
-            job_id,
-            owner.id().uuid(),
-            row.id.uuid(),
-            &json!(request),
-        )
-        .await?;
+        self.record_job(owner, &row, job_id, &request).await?;
         let result = self.run_job(&row, job_id, &request, timeout).await;
         // The command kept the environment busy while it ran: its end is activity as well.
         self.shared.records().touch(row.id).await;
@@ -143,6 +136,35 @@ impl Exec {
         let id = Uuid::parse_str(id).map_err(|_| not_found())?;
         let row = db::exec_jobs::by_id(&self.shared.pool, id, owner.id().uuid()).await?;
         row.map(JobView::from).ok_or_else(not_found)
+    }
+
+    /// Records the job, then keeps only the owner's newest jobs: each holds up to 2 MiB of
+    /// output, and the owner decides how many they make.
+    async fn record_job(
+        &self,
+        owner: &Principal,
+        row: &Environment,
+        job_id: Uuid,
+        request: &ExecRequest,
+    ) -> Result<()> {
+        let pool = &self.shared.pool;
+        let user = owner.id();
+        let inserted =
+            db::exec_jobs::insert(pool, job_id, user.uuid(), row.id.uuid(), &json!(request)).await;
+        match inserted {
+            // Deleted since it was found: its jobs go with it, so this one cannot be kept.
+            Err(err) if db::is_foreign_key_violation(&err, "exec_jobs_container_id_fkey") => {
+                return Err(EnvironmentError::not_found());
+            }
+            other => other?,
+        }
+        let keep = self.shared.settings.retention.exec_jobs_per_user;
+        match db::retention::exec_jobs_over_cap(pool, user, keep).await {
+            Ok(0) => {}
+            Ok(count) => tracing::debug!(%user, count, "older exec jobs removed over the cap"),
+            Err(err) => tracing::warn!(error = %err, "could not trim older exec jobs"),
+        }
+        Ok(())
     }
 
     async fn run_job(
