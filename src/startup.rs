@@ -16,7 +16,7 @@ use crate::admin::seed::{ensure_admin, AdminSeed};
 use crate::admin::Admin;
 use crate::api::{self, errors};
 use crate::auth::rate_limit::RateLimiter;
-use crate::auth::{jwt::JwtKeys, session_cache::SessionCache, Auth};
+use crate::auth::{jwt::JwtKeys, lockout::Lockout, session_cache::SessionCache, Auth};
 use crate::broker::events::EventBus;
 use crate::broker::kv::Kv;
 use crate::broker::queue::JobQueue;
@@ -177,6 +177,11 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
             keys: JwtKeys::new(&jwt_secret),
             session_ttl: settings.jwt_ttl,
             sessions: sessions.clone(),
+            lockout: Lockout::new(
+                RateLimiter::new(kv.clone()),
+                settings.auth_rate_limit_per_account,
+                settings.auth_global_failures_per_account,
+            ),
         }),
         limiter: RateLimiter::new(kv.clone()),
         metrics,

@@ -11,8 +11,9 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use super::client_ip::client_ip;
 use super::error::ErrorBody;
-use super::extract::{client_ip, Actor, AdminCaller};
+use super::extract::{Actor, AdminCaller};
 use crate::admin::audit::AuditPage;
 use crate::auth::{Principal, Scope};
 use crate::error::{ApiError, ApiResult, DATABASE_UNAVAILABLE};
@@ -54,7 +55,7 @@ pub async fn audit<B: MessageBody + 'static>(
         .get("id")
         .or_else(|| info.get("name"))
         .map(str::to_string);
-    let ip = client_ip(request, state.settings.trust_proxy);
+    let ip = client_ip(request, &state.settings);
     let entry = NewAuditEntry {
         actor_id: actor.as_ref().map(|a| a.id),
         actor: actor.as_ref().map(|a| a.name.as_str()),

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::client_ip::client_ip;
 use super::error::ErrorBody;
-use super::extract::client_ip;
 use crate::auth::accounts::{LoginRequest, RegisterRequest, SessionView, UserView};
 use crate::auth::rate_limit::Limit;
 use crate::auth::Principal;
@@ -26,7 +26,7 @@ async fn limit(
         requests: settings.auth_rate_limit_per_ip,
         window: WINDOW,
     };
-    let ip = client_ip(req, settings.trust_proxy);
+    let ip = client_ip(req, settings);
     state
         .limiter
         .hit(&format!("{bucket}:ip"), &ip, per_ip)
@@ -76,9 +76,10 @@ pub async fn login(
     req: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    limit(&state, "login", &req, Some(&body.login)).await?;
-    let ip = client_ip(&req, state.settings.trust_proxy);
-    let session = state.auth.login(body.into_inner(), Some(&ip)).await?;
+    // Failed logins are counted by the auth service, per account and address.
+    limit(&state, "login", &req, None).await?;
+    let ip = client_ip(&req, &state.settings);
+    let session = state.auth.login(body.into_inner(), &ip).await?;
     Ok(HttpResponse::Ok().json(session))
 }
 
@@ -91,7 +92,7 @@ pub async fn login(
 #[tracing::instrument(skip_all)]
 pub async fn guest(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
     limit(&state, "guest", &req, None).await?;
-    let ip = client_ip(&req, state.settings.trust_proxy);
+    let ip = client_ip(&req, &state.settings);
     let session = state.auth.guest(Some(&ip)).await?;
     Ok(HttpResponse::Created().json(session))
 }

@@ -162,19 +162,3 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 struct TokenQuery {
     token: String,
 }
-
-/// The caller's address: the peer, or behind a trusted proxy the first X-Forwarded-For hop.
-pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
-    let connection = req.connection_info();
-    let address = if trust_proxy {
-        connection.realip_remote_addr()
-    } else {
-        connection.peer_addr()
-    };
-    let address = address.unwrap_or("unknown");
-    // Strip a port, keeping IPv6 addresses whole.
-    match address.parse::<std::net::SocketAddr>() {
-        Ok(socket) => socket.ip().to_string(),
-        Err(_) => address.to_string(),
-    }
-}

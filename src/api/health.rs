@@ -1,6 +1,7 @@
 use actix_web::{web, HttpResponse};
 use serde_json::{json, Map, Value};
 
+use crate::auth::{Principal, Scope};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -11,13 +12,18 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
-/// Readiness: Postgres, Redis and the Docker engine each answer.
+/// Readiness: Postgres, Redis and the Docker engine each answer. Why one is down (its error,
+/// which can name hosts and paths) is told only to admins; everyone else learns which.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses(
         (status = 200, description = "Every dependency answers"),
         (status = 503, description = "Names each dependency that is down", body = crate::api::error::ErrorBody),
     ))]
-pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn readyz(
+    state: web::Data<AppState>,
+    caller: Option<Principal>,
+) -> Result<HttpResponse, ApiError> {
+    let admin = caller.is_some_and(|caller| caller.has(Scope::Admin));
     let outcomes = state.health.check().await;
     let mut checks = Map::new();
     let mut down = Vec::new();
@@ -26,7 +32,12 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
             Ok(()) => "ok".to_string(),
             Err(err) => {
                 down.push(name);
-                format!("down: {err}")
+                tracing::warn!(dependency = name, error = %err, "not ready");
+                if admin {
+                    format!("down: {err}")
+                } else {
+                    "down".to_string()
+                }
             }
         };
         checks.insert(name.to_string(), Value::String(verdict));

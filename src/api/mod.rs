@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod bulk;
+pub mod client_ip;
 pub mod containers;
 pub mod error;
 pub mod errors;

@@ -134,22 +134,30 @@ impl Auth {
         })
     }
 
-    /// Wrong login and wrong password give the same answer, in about the same time.
-    pub async fn login(&self, request: LoginRequest, ip: Option<&str>) -> Result<SessionView> {
+    /// Wrong login and wrong password give the same answer, in about the same time. Failures
+    /// are counted against the account and the address they came from (see `lockout`).
+    pub async fn login(&self, request: LoginRequest, ip: &str) -> Result<SessionView> {
         request.validate()?;
         let user = db::users::by_login(&self.pool, &request.login).await?;
+        let account = match &user {
+            Some(user) => user.id.to_string(),
+            None => format!("login:{}", request.login.trim()),
+        };
+        self.lockout.check(&account, ip).await?;
         let stored = user.as_ref().and_then(|u| u.password_hash.clone());
         let matches = password::verify(request.password, stored).await;
         let user = match user {
             Some(user) if matches && user.disabled_at.is_none() => user,
             _ => {
+                self.lockout.failed(&account, ip).await;
                 return Err(AuthError::Unauthenticated {
                     code: "INVALID_CREDENTIALS",
                     message: "invalid login or password",
-                })
+                });
             }
         };
-        self.open_session(user, ip).await
+        self.lockout.succeeded(&account, ip).await;
+        self.open_session(user, Some(ip)).await
     }
 
     /// A guest account on the guest tier, living as long as that tier's session limit.

@@ -5,6 +5,7 @@ pub mod api_token;
 pub mod authenticate;
 mod error;
 pub mod jwt;
+pub mod lockout;
 pub mod password;
 pub mod principal;
 pub mod profile;
@@ -29,4 +30,5 @@ pub struct Auth {
     pub session_ttl: Duration,
     /// Shared with the admin service, whose changes to a user drop their sessions from it.
     pub sessions: Arc<session_cache::SessionCache>,
+    pub lockout: lockout::Lockout,
 }

@@ -49,9 +49,7 @@ impl RateLimiter {
     /// Counts one request by `subject` in `bucket`; 429 with the seconds until the window
     /// resets once the limit is passed.
     pub async fn hit(&self, bucket: &str, subject: &str, limit: Limit) -> Result<(), RateLimited> {
-        let key = self
-            .kv
-            .key(&format!("ratelimit:{bucket}:{}", subject.to_lowercase()));
+        let key = self.key(bucket, subject);
         match self.count(&key, limit.window).await {
             Ok((count, ttl)) if count > u64::from(limit.requests) => Err(RateLimited::after(ttl)),
             Ok(_) => Ok(()),
@@ -88,6 +86,62 @@ impl RateLimiter {
                 Ok(())
             }
         }
+    }
+
+    /// Refuses once `subject` has `limit.requests` counted in `bucket`, without counting this
+    /// one: for counters that only failures move.
+    pub async fn check(
+        &self,
+        bucket: &str,
+        subject: &str,
+        limit: Limit,
+    ) -> Result<(), RateLimited> {
+        let key = self.key(bucket, subject);
+        let read = async {
+            let mut connection = self.kv.connection().await?;
+            redis::pipe()
+                .get(&key)
+                .ttl(&key)
+                .query_async::<(Option<u64>, i64)>(&mut connection)
+                .await
+        };
+        match read.await {
+            Ok((Some(count), ttl)) if count >= u64::from(limit.requests) => {
+                Err(RateLimited::after(u64::try_from(ttl).unwrap_or(1)))
+            }
+            Ok(_) => Ok(()),
+            Err(err) => {
+                tracing::warn!(error = %err, bucket, "rate limiter unavailable, allowing request");
+                Ok(())
+            }
+        }
+    }
+
+    /// Counts one event by `subject` in `bucket`, in windows of `window`.
+    pub async fn record(&self, bucket: &str, subject: &str, window: Duration) {
+        if let Err(err) = self.count(&self.key(bucket, subject), window).await {
+            tracing::warn!(error = %err, bucket, "rate limiter unavailable, event not counted");
+        }
+    }
+
+    /// Forgets what `subject` has counted in `bucket`.
+    pub async fn clear(&self, bucket: &str, subject: &str) {
+        let key = self.key(bucket, subject);
+        let cleared = async {
+            let mut connection = self.kv.connection().await?;
+            redis::cmd("DEL")
+                .arg(&key)
+                .query_async::<()>(&mut connection)
+                .await
+        };
+        if let Err(err) = cleared.await {
+            tracing::warn!(error = %err, bucket, "rate limiter unavailable, counter kept");
+        }
+    }
+
+    fn key(&self, bucket: &str, subject: &str) -> String {
+        self.kv
+            .key(&format!("ratelimit:{bucket}:{}", subject.to_lowercase()))
     }
 
     async fn count(&self, key: &str, window: Duration) -> redis::RedisResult<(u64, u64)> {

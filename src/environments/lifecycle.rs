@@ -156,14 +156,14 @@ impl Lifecycle {
             Err(err) => {
                 tracing::warn!(error = %err, container_id = %row.id, action = action.name(), "lifecycle action failed");
                 json!({"containerId": row.id, "error": action.failure_code(),
-                       "message": format!("Failed to {} container: {err}", action.name()),
+                       "message": format!("Failed to {} container: {}", action.name(), err.public_message()),
                        "timestamp": timestamp})
             }
         };
         if let Err(err) = self.shared.events.publish(row.user_id, &kind, &data).await {
             tracing::warn!(error = %err, container_id = %row.id, "could not publish {kind}");
         }
-        done.map_err(|err| err.to_string())
+        done.map_err(|err| err.public_message().to_string())
     }
 }
 

@@ -52,8 +52,13 @@ impl Logs {
         let mut lines = match lines {
             Ok(lines) => lines,
             Err(err) => {
+                tracing::warn!(error = %err, container_id = %id, "logs could not be read");
                 let _ = frames
-                    .send(error_frame(&id, "CONTAINER_LOGS_FAILED", &err.to_string()))
+                    .send(error_frame(
+                        &id,
+                        "CONTAINER_LOGS_FAILED",
+                        err.public_message(),
+                    ))
                     .await;
                 return;
             }
@@ -91,8 +96,13 @@ impl Logs {
                 None if follow => break "container_stopped",
                 None => break "stopped",
                 Some(Err(err)) => {
+                    tracing::warn!(error = %err, container_id = %id, "logs stopped");
                     let _ = frames
-                        .send(error_frame(&id, "CONTAINER_LOGS_FAILED", &err.to_string()))
+                        .send(error_frame(
+                            &id,
+                            "CONTAINER_LOGS_FAILED",
+                            err.public_message(),
+                        ))
                         .await;
                     break "error";
                 }

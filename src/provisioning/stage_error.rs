@@ -18,18 +18,23 @@ pub enum StageError {
     Transient(String),
 }
 
+/// The environment's message is the tenant's to read: the engine's words are logged, and the
+/// message says only what kind of failure it was.
 impl From<RuntimeError> for StageError {
     fn from(err: RuntimeError) -> Self {
+        tracing::warn!(error = %err, "engine failure while provisioning");
+        let message = err.public_message().to_string();
         if err.is_transient() {
-            StageError::Transient(err.to_string())
+            StageError::Transient(message)
         } else {
-            StageError::Permanent(err.to_string())
+            StageError::Permanent(message)
         }
     }
 }
 
 impl From<sqlx::Error> for StageError {
     fn from(err: sqlx::Error) -> Self {
-        StageError::Transient(format!("database: {err}"))
+        tracing::warn!(error = %err, "database failure while provisioning");
+        StageError::Transient("the database is unavailable, retrying".into())
     }
 }

@@ -7,7 +7,6 @@ use super::Provisioner;
 use crate::db;
 use crate::model::engine_names::{container_name, network_name};
 use crate::model::{Environment, EnvironmentId, Stage, Status, Step};
-use crate::runtime::RuntimeError;
 
 impl Provisioner {
     pub async fn provision(&self, container_id: EnvironmentId) -> Result<Outcome, StageError> {
@@ -102,7 +101,7 @@ impl Provisioner {
     /// The image to create the container from, once it is present; `None` when the
     /// environment went away meanwhile.
     async fn pull(&self, env: &Environment) -> Result<Option<String>, StageError> {
-        let mut last_error = None;
+        let mut transient = false;
         for reference in self.candidates(env) {
             if self.runtime.image_present(&reference).await? {
                 let recorded = self
@@ -133,15 +132,24 @@ impl Provisioner {
             };
             match outcome {
                 Ok(()) => return Ok(Some(reference.clone())),
-                Err(RuntimeError::NotFound(message)) => last_error = Some(message),
-                Err(other) => return Err(other.into()),
+                Err(err) => {
+                    tracing::warn!(error = %err, image = %reference, "pull failed");
+                    transient |= err.is_transient();
+                }
             }
         }
-        Err(StageError::Permanent(format!(
-            "image {} could not be pulled: {}",
-            env.image_ref,
-            last_error.unwrap_or_default()
-        )))
+        // One answer whatever the registry said: its words would tell a tenant which ports
+        // answer on the addresses the engine reaches.
+        let message = format!(
+            "image {} could not be pulled: it does not exist, or its registry refused or \
+             could not be reached",
+            env.image_ref
+        );
+        Err(if transient {
+            StageError::Transient(message)
+        } else {
+            StageError::Permanent(message)
+        })
     }
 
     async fn start(&self, env: &Environment) -> Result<bool, StageError> {

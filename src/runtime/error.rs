@@ -18,6 +18,17 @@ impl RuntimeError {
     pub fn is_transient(&self) -> bool {
         matches!(self, RuntimeError::Unavailable(_))
     }
+
+    /// What a tenant may be told: fixed words per kind. The engine's own text can name socket
+    /// paths, addresses, registries and which of the host's ports answer, so it is only
+    /// logged.
+    pub fn public_message(&self) -> &'static str {
+        match self {
+            RuntimeError::NotFound(_) => "the container engine could not find it",
+            RuntimeError::Rejected(_) => "the container engine refused the request",
+            RuntimeError::Unavailable(_) => "the container engine is unavailable, retry shortly",
+        }
+    }
 }
 
 impl From<DockerError> for RuntimeError {

@@ -195,7 +195,10 @@ impl Exec {
         let (output, error) = tokio::select! {
             finished = &mut run => match finished {
                 Ok(output) => (output, None),
-                Err(err) => (failed_output(), Some(err.to_string())),
+                Err(err) => {
+                    tracing::warn!(error = %err, job_id = %job, "exec failed in the engine");
+                    (failed_output(), Some(err.public_message().to_string()))
+                }
             },
             _ = tokio::time::sleep(timeout) => {
                 let kill = ["sh", "-c", KILL, "sandboxd-kill", &job].map(String::from).to_vec();

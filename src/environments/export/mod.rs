@@ -153,9 +153,13 @@ impl Export {
             };
             match self.shared.runtime.describe(&container_name(row.id)).await {
                 Ok(described) => stack.add(&row, described),
-                Err(err) => failures.push(format!(
-                    "Container '{reference}' could not be inspected: {err}"
-                )),
+                Err(err) => {
+                    tracing::warn!(error = %err, container_id = %row.id, "export: inspect failed");
+                    failures.push(format!(
+                        "Container '{reference}' could not be inspected: {}",
+                        err.public_message()
+                    ))
+                }
             }
         }
         if stack.services.is_empty() {

@@ -2,5 +2,6 @@
 
 mod accounts;
 mod jwt;
+mod lockout;
 mod rate_limits;
 mod tokens;

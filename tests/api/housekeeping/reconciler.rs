@@ -78,27 +78,30 @@ async fn the_reconciler_repairs_drift_made_by_hand() {
 async fn shell_scripts_of_another_build_are_removed_once_nothing_mounts_them() {
     let app = fast_app().await;
     let image = crate::support::provisioning::busybox(&app);
-    let holder = |tag: &str| {
+    // A holder's volume comes from `volumes_from` when given, so that it is in use from the
+    // moment it exists: every test app's housekeeper shares this engine, and would otherwise
+    // be free to remove it before its user mounted it.
+    let holder = |tag: &str, volumes_from: Option<&str>| {
         let name = format!(
             "sandboxd-shell-test-{tag}-{}",
             uuid::Uuid::new_v4().simple()
         );
-        let made = engine::docker(
-            &app.settings,
-            &[
-                "create",
-                "--name",
-                &name,
-                "--label",
-                &format!("sandboxd.shell-scripts=test-{}", uuid::Uuid::new_v4()),
-                "--label",
-                "sandboxd-test:housekeeping=1",
-                "-v",
-                "/usr/lib/sandboxd",
-                &image,
-                "none",
-            ],
-        );
+        let label = format!("sandboxd.shell-scripts=test-{}", uuid::Uuid::new_v4());
+        let mut args = vec![
+            "create",
+            "--name",
+            &name,
+            "--label",
+            &label,
+            "--label",
+            "sandboxd-test:housekeeping=1",
+        ];
+        match volumes_from {
+            Some(user) => args.extend(["--volumes-from", user]),
+            None => args.extend(["-v", "/usr/lib/sandboxd"]),
+        }
+        args.extend([image.as_str(), "none"]);
+        let made = engine::docker(&app.settings, &args);
         assert!(made.status.success(), "{made:?}");
         name
     };
@@ -107,8 +110,7 @@ async fn shell_scripts_of_another_build_are_removed_once_nothing_mounts_them() {
             .status
             .success()
     };
-    let unused = holder("unused");
-    let mounted = holder("mounted");
+    let unused = holder("unused", None);
     let user = format!("sandboxd-test-mounts-{}", uuid::Uuid::new_v4().simple());
     let run = engine::docker(
         &app.settings,
@@ -119,14 +121,15 @@ async fn shell_scripts_of_another_build_are_removed_once_nothing_mounts_them() {
             &user,
             "--label",
             "sandboxd-test:housekeeping=1",
-            "--volumes-from",
-            &format!("{mounted}:ro"),
+            "-v",
+            "/usr/lib/sandboxd",
             &image,
             "sleep",
             "300",
         ],
     );
     assert!(run.status.success(), "{run:?}");
+    let mounted = holder("mounted", Some(&user));
 
     let deadline = Instant::now() + ENGINE_SLACK;
     while exists(&unused) && Instant::now() < deadline {

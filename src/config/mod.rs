@@ -1,11 +1,13 @@
 //! Settings come from `SANDBOXD_*` environment variables; every one has a default that
 //! matches the local stack `make run` brings up.
 
+mod proxies;
 mod retention;
 
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use proxies::ProxyList;
 pub use retention::Retention;
 
 #[derive(Clone, Debug)]
@@ -24,11 +26,18 @@ pub struct Settings {
     pub admin_email: String,
     pub admin_password: Option<String>,
     pub auth_rate_limit_per_ip: u32,
+    /// Failed logins a minute on one account from one address before that address waits.
     pub auth_rate_limit_per_account: u32,
+    /// Failed logins a minute on one account from all addresses before everyone waits.
+    pub auth_global_failures_per_account: u32,
     pub max_body_bytes: usize,
     pub shutdown_timeout: Duration,
     pub log_format: LogFormat,
+    /// Whether X-Forwarded-For is read at all; see `trusted_proxies`.
     pub trust_proxy: bool,
+    /// Proxies whose X-Forwarded-For entries are believed: the client is the right-most
+    /// address in the chain that is not one of them.
+    pub trusted_proxies: ProxyList,
     /// Public image names and the references they stand for (`name=reference,...`).
     pub images: String,
     pub pids_limit: i64,
@@ -116,12 +125,18 @@ impl Settings {
             admin_password: env.optional("SANDBOXD_ADMIN_PASSWORD"),
             auth_rate_limit_per_ip: env.get("SANDBOXD_AUTH_RATE_LIMIT_PER_IP", 30)?,
             auth_rate_limit_per_account: env.get("SANDBOXD_AUTH_RATE_LIMIT_PER_ACCOUNT", 10)?,
+            auth_global_failures_per_account: env
+                .get("SANDBOXD_AUTH_GLOBAL_FAILURES_PER_ACCOUNT", 200)?,
             max_body_bytes: env.get("SANDBOXD_MAX_BODY_BYTES", 64 * 1024)?,
             shutdown_timeout: Duration::from_secs(
                 env.get("SANDBOXD_SHUTDOWN_TIMEOUT_SECONDS", 30)?,
             ),
             log_format: env.get("SANDBOXD_LOG_FORMAT", LogFormat::Json)?,
             trust_proxy: env.get("SANDBOXD_TRUST_PROXY", false)?,
+            trusted_proxies: env.get(
+                "SANDBOXD_TRUSTED_PROXIES",
+                "127.0.0.0/8,::1".parse().expect("loopback networks"),
+            )?,
             images: env.get("SANDBOXD_IMAGES", DEFAULT_IMAGES.to_string())?,
             pids_limit: env.get("SANDBOXD_PIDS_LIMIT", 512)?,
             disk_quota: env.get("SANDBOXD_DISK_QUOTA", true)?,
