@@ -17,9 +17,11 @@ use crate::admin::Admin;
 use crate::api::{self, errors};
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::{jwt::JwtKeys, lockout::Lockout, session_cache::SessionCache, Auth};
+use crate::broker::revocations::Revocations;
 use crate::broker::events::EventBus;
 use crate::broker::kv::Kv;
 use crate::broker::queue::JobQueue;
+use crate::connections::Connections;
 use crate::config::Settings;
 use crate::db;
 use crate::egress::Guard;
@@ -50,6 +52,12 @@ impl Application {
         let admin_seed = ensure_admin(&pool, &settings).await?;
         let parts = build(settings, pool, jwt_secret)?;
         tokio::spawn(parts.events.clone().run(parts.state.shutdown.clone()));
+        let (connections, sessions) = (parts.state.connections.clone(), parts.sessions);
+        let heard = move |revocation| {
+            connections.heard(revocation);
+            sessions.forget(revocation);
+        };
+        tokio::spawn(parts.revocations.listen(heard, parts.state.shutdown.clone()));
         if parts.state.settings.workers > 0 {
             parts.guard.install().await?;
             tokio::spawn(parts.guard.run(parts.state.shutdown.clone()));
@@ -132,6 +140,8 @@ struct Parts {
     housekeeper: Housekeeper,
     events: EventBus,
     guard: Guard,
+    revocations: Revocations,
+    sessions: Arc<SessionCache>,
 }
 
 fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow::Result<Parts> {
@@ -171,6 +181,8 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
         every: settings.housekeeping_every,
     };
     let sessions = Arc::new(SessionCache::default());
+    let revocations = Revocations::new(kv.clone());
+    let connections = Connections::new(settings.connections_per_user, revocations.clone());
     let state = AppState {
         auth: Arc::new(Auth {
             pool: pool.clone(),
@@ -182,7 +194,9 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
                 settings.auth_rate_limit_per_account,
                 settings.auth_global_failures_per_account,
             ),
+            connections: connections.clone(),
         }),
+        connections: connections.clone(),
         limiter: RateLimiter::new(kv.clone()),
         metrics,
         shutdown: CancellationToken::new(),
@@ -196,7 +210,7 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
             environments.clone(),
             runtime.clone(),
             catalogue,
-            sessions,
+            (sessions.clone(), connections),
             AnonymousBudget::new(
                 settings.retention.audit_anonymous_per_address,
                 settings.retention.audit_anonymous_per_minute,
@@ -212,6 +226,8 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
         housekeeper,
         events,
         guard,
+        revocations,
+        sessions,
     })
 }
 

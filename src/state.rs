@@ -6,6 +6,7 @@ use crate::admin::Admin;
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::Auth;
 use crate::config::Settings;
+use crate::connections::Connections;
 use crate::environments::Environments;
 use crate::health::Health;
 use crate::metrics::Metrics;
@@ -20,6 +21,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub environments: Environments,
     pub terminals: Terminals,
+    /// Open event streams and terminals, by principal: capped per user, closed on revocation.
+    pub connections: Connections,
     pub admin: Admin,
     pub health: Health,
     /// Cancelled on shutdown; every long-lived loop (WebSockets, workers) selects on it.

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use sqlx::PgPool;
 
 use crate::auth::session_cache::SessionCache;
+use crate::connections::Connections;
 use crate::environments::Environments;
 use crate::provisioning::catalogue::Catalogue;
 use crate::runtime::Runtime;
@@ -30,6 +31,8 @@ pub struct Admin {
     catalogue: Arc<Catalogue>,
     /// Sessions the auth service remembers; a user changed here is dropped from it.
     sessions: Arc<SessionCache>,
+    /// Open connections; a disabled user's are closed on every process.
+    connections: Connections,
     /// How many requests without credentials may still be written to the audit log.
     anonymous_audit: Arc<AnonymousBudget>,
 }
@@ -40,7 +43,7 @@ impl Admin {
         environments: Environments,
         runtime: Runtime,
         catalogue: Arc<Catalogue>,
-        sessions: Arc<SessionCache>,
+        (sessions, connections): (Arc<SessionCache>, Connections),
         anonymous_audit: AnonymousBudget,
     ) -> Self {
         Self {
@@ -49,6 +52,7 @@ impl Admin {
             runtime,
             catalogue,
             sessions,
+            connections,
             anonymous_audit: Arc::new(anonymous_audit),
         }
     }

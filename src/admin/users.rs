@@ -12,7 +12,7 @@ use crate::auth::accounts::UserView;
 use crate::db::admin::{UserListing, USER_TIER_KEY};
 use crate::db::{self, is_foreign_key_violation, page_of};
 use crate::environments::BulkOutcome;
-use crate::model::{LimitOverrides, Tier};
+use crate::model::{LimitOverrides, Revocation, Tier};
 
 pub const MAX_PAGE: i64 = 200;
 
@@ -140,6 +140,7 @@ impl Admin {
         }
         let credentials_revoked = db::admin::revoke_credentials(&self.pool, uuid).await?;
         self.sessions.forget_user(uuid);
+        self.connections.revoke(Revocation::User(uuid.into())).await;
         let environments_stopped = self
             .environments
             .lifecycle()

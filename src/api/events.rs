@@ -14,6 +14,7 @@ use super::error::ErrorBody;
 use super::log_subscriptions::LogSubscriptions;
 use crate::auth::{Principal, Scope};
 use crate::broker::events::{Event, EventBus};
+use crate::connections::Registered;
 use crate::error::ApiError;
 use crate::model::{EnvironmentId, PROGRESS};
 use crate::state::AppState;
@@ -40,15 +41,26 @@ pub async fn events(
     body: web::Payload,
 ) -> actix_web::Result<HttpResponse> {
     principal.require(Scope::Read).map_err(ApiError::from)?;
+    let registered = state
+        .connections
+        .register(principal.id(), principal.revocation())
+        .map_err(ApiError::from)?;
     let (response, session, messages) = actix_ws::handle(&req, body)?;
     let messages = messages.max_frame_size(MAX_FRAME);
-    actix_web::rt::spawn(serve(state.into_inner(), principal, session, messages));
+    actix_web::rt::spawn(serve(
+        state.into_inner(),
+        principal,
+        registered,
+        session,
+        messages,
+    ));
     Ok(response)
 }
 
 async fn serve(
     state: std::sync::Arc<AppState>,
     principal: Principal,
+    registered: Registered,
     mut session: actix_ws::Session,
     mut messages: actix_ws::MessageStream,
 ) {
@@ -103,6 +115,9 @@ async fn serve(
             }
             _ = state.shutdown.cancelled() => {
                 break Some(CloseReason { code: CloseCode::Away, description: Some("server shutting down".into()) });
+            }
+            _ = registered.closed.cancelled() => {
+                break Some(CloseReason { code: CloseCode::Policy, description: Some("credentials revoked".into()) });
             }
         }
     };

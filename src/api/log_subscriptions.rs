@@ -15,6 +15,8 @@ use crate::state::AppState;
 
 /// Log frames waiting for the connection to send them.
 const FRAME_QUEUE: usize = 256;
+/// Log streams one connection may hold at once; each holds an engine log request open.
+const PER_CONNECTION: usize = 16;
 
 pub struct LogSubscriptions {
     state: Arc<AppState>,
@@ -87,11 +89,23 @@ impl LogSubscriptions {
             previous.cancel();
         }
         if subscribe {
+            // Streams that ended (a tail without follow, a stopped container) free their place.
+            self.running.retain(|_, stream| !stream.is_cancelled());
+            if self.running.len() >= PER_CONNECTION {
+                return Some(error_frame(
+                    &request.container_id,
+                    "TOO_MANY_SUBSCRIPTIONS",
+                    &format!("at most {PER_CONNECTION} log subscriptions per connection"),
+                ));
+            }
             let cancel = self.connection.child_token();
             self.running.insert(key, cancel.clone());
             let logs = self.state.environments.logs();
             let frames = self.frames.clone();
-            tokio::spawn(async move { logs.stream(row, request, frames, cancel).await });
+            tokio::spawn(async move {
+                logs.stream(row, request, frames, cancel.clone()).await;
+                cancel.cancel();
+            });
         }
         None
     }

@@ -196,6 +196,7 @@ impl Auth {
                 db::tokens::revoke(&self.pool, id, principal.id().uuid()).await?;
             }
         }
+        self.connections.revoke(principal.revocation()).await;
         Ok(())
     }
 

@@ -31,4 +31,6 @@ pub struct Auth {
     /// Shared with the admin service, whose changes to a user drop their sessions from it.
     pub sessions: Arc<session_cache::SessionCache>,
     pub lockout: lockout::Lockout,
+    /// Open connections, closed on every process when their credential is revoked.
+    pub connections: crate::connections::Connections,
 }

@@ -3,7 +3,7 @@ use uuid::Uuid;
 use super::error::AuthError;
 use super::Scope;
 use crate::db::users::UserRow;
-use crate::model::UserId;
+use crate::model::{Revocation, UserId};
 
 /// Who is calling, and with what credential.
 #[derive(Clone, Debug)]
@@ -20,6 +20,14 @@ pub enum Credential {
 }
 
 impl Principal {
+    /// The credential as a revocation names it.
+    pub fn revocation(&self) -> Revocation {
+        match self.credential {
+            Credential::Session(id) => Revocation::Session(id),
+            Credential::ApiToken(id) => Revocation::ApiToken(id),
+        }
+    }
+
     /// The caller's id: the owner of what they make.
     pub fn id(&self) -> UserId {
         self.user.id.into()

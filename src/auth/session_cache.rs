@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
+use crate::model::Revocation;
+
 use crate::db::users::UserRow;
 use crate::expiring_map::ExpiringMap;
 
@@ -43,6 +45,15 @@ impl SessionCache {
 
     pub fn forget_user(&self, user_id: Uuid) {
         self.entries.retain(|_, user| user.id != user_id);
+    }
+
+    /// What another process revoked: the sessions it names are asked for again.
+    pub fn forget(&self, revocation: Revocation) {
+        match revocation {
+            Revocation::Session(id) => self.forget_session(id),
+            Revocation::User(user) => self.forget_user(user.uuid()),
+            Revocation::ApiToken(_) => {}
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use validator::Validate;
 use super::error::{AuthError, Result};
 use super::{api_token, Auth, Principal, Scope};
 use crate::db::{self, tokens::NewToken};
-use crate::model::ApiToken;
+use crate::model::{ApiToken, Revocation};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct CreateTokenRequest {
@@ -83,6 +83,7 @@ impl Auth {
     /// Another user's token is reported as not found, exactly like a missing one.
     pub async fn revoke_token(&self, owner: &Principal, id: Uuid) -> Result<()> {
         if db::tokens::revoke(&self.pool, id, owner.id().uuid()).await? {
+            self.connections.revoke(Revocation::ApiToken(id)).await;
             Ok(())
         } else {
             Err(AuthError::TokenNotFound)

@@ -1,11 +1,14 @@
 //! Settings come from `SANDBOXD_*` environment variables; every one has a default that
 //! matches the local stack `make run` brings up.
 
+mod env;
 mod proxies;
 mod retention;
 
 use std::str::FromStr;
 use std::time::Duration;
+
+use env::Env;
 
 pub use proxies::ProxyList;
 pub use retention::Retention;
@@ -54,6 +57,8 @@ pub struct Settings {
     /// A terminal with no input for this long is closed.
     pub terminal_idle: Duration,
     pub terminals_per_environment: usize,
+    /// Event streams and terminals one user may hold open at once, per API process.
+    pub connections_per_user: usize,
     /// Operations on environments (lifecycle, stats, exec, export, ...) per user.
     pub container_ops_per_minute: u32,
     pub container_ops_burst: u32,
@@ -147,6 +152,7 @@ impl Settings {
             terminal_grace: Duration::from_secs(env.get("SANDBOXD_TERMINAL_GRACE_SECONDS", 60)?),
             terminal_idle: Duration::from_secs(env.get("SANDBOXD_TERMINAL_IDLE_SECONDS", 3600)?),
             terminals_per_environment: env.get("SANDBOXD_TERMINALS_PER_ENVIRONMENT", 16)?,
+            connections_per_user: env.get("SANDBOXD_CONNECTIONS_PER_USER", 32)?,
             container_ops_per_minute: env.get("SANDBOXD_CONTAINER_OPS_PER_MINUTE", 30)?,
             container_ops_burst: env.get("SANDBOXD_CONTAINER_OPS_BURST", 20)?,
             creates_per_minute: env.get("SANDBOXD_CREATES_PER_MINUTE", 10)?,
@@ -161,28 +167,6 @@ impl Settings {
             ),
             retention: Retention::from_env(&env)?,
         })
-    }
-}
-
-struct Env<'a> {
-    lookup: &'a dyn Fn(&str) -> Option<String>,
-}
-
-impl Env<'_> {
-    fn optional(&self, name: &str) -> Option<String> {
-        (self.lookup)(name).filter(|value| !value.is_empty())
-    }
-
-    fn get<T: FromStr>(&self, name: &str, default: T) -> anyhow::Result<T>
-    where
-        T::Err: std::fmt::Display,
-    {
-        match self.optional(name) {
-            None => Ok(default),
-            Some(raw) => raw
-                .parse()
-                .map_err(|err| anyhow::anyhow!("{name}={raw:?} is not valid: {err}")),
-        }
     }
 }
 

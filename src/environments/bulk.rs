@@ -95,9 +95,13 @@ impl Lifecycle {
                 "At least one container ID is required",
             ));
         }
+        let references = batch_references(references)?;
         let mut targets = Vec::with_capacity(references.len());
+        let mut seen = std::collections::HashSet::new();
         for reference in references {
             targets.push(match self.shared.records().find(owner, reference).await {
+                // A name and an id of the same environment act on it once.
+                Ok(row) if !seen.insert(row.id) => continue,
                 Ok(row) => Target::Found(Box::new(row)),
                 Err(_) => Target::Missing(reference.clone()),
             });
@@ -153,4 +157,23 @@ impl Lifecycle {
             error: outcome.err(),
         }
     }
+}
+
+/// Most references one batch may name: each is a lookup and an engine call.
+pub const MAX_BATCH: usize = 100;
+
+/// The references of a batch call, each once, or a refusal when there are too many.
+pub fn batch_references(references: &[String]) -> Result<Vec<&String>> {
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<&String> = references
+        .iter()
+        .filter(|reference| seen.insert(reference.as_str()))
+        .collect();
+    if unique.len() > MAX_BATCH {
+        return Err(EnvironmentError::invalid(
+            "TOO_MANY_CONTAINERS",
+            format!("a batch names at most {MAX_BATCH} containers"),
+        ));
+    }
+    Ok(unique)
 }

@@ -11,6 +11,7 @@ pub mod protocol;
 mod protocol_props;
 mod replay;
 mod shell;
+mod slots;
 
 pub use shell::{Attachment, Shell, ShellEvent};
 
@@ -26,6 +27,7 @@ use crate::runtime::{Runtime, RuntimeError};
 pub use error::TerminalError;
 use hangup::Hangups;
 use shell::ShellSpec;
+use slots::{Slot, Slots};
 
 const LAUNCH: &str = include_str!("launch.sh");
 /// Whoever connects without naming a tmux session shares this one.
@@ -41,6 +43,7 @@ pub struct Terminals {
     hangups: Hangups,
     grace: Duration,
     per_environment: usize,
+    slots: Slots,
     shells: Arc<Mutex<HashMap<Key, Arc<Shell>>>>,
 }
 
@@ -63,6 +66,7 @@ impl Terminals {
             runtime,
             grace,
             per_environment,
+            slots: Slots::default(),
             shells: Arc::default(),
         }
     }
@@ -96,11 +100,12 @@ impl Terminals {
                 resumed: true,
             });
         }
-        if self.count(environment.id.uuid()) >= self.per_environment {
-            return Err(TerminalError::TooMany(self.per_environment));
-        }
+        let slot = self
+            .slots
+            .take(environment.id.uuid(), self.per_environment)
+            .ok_or(TerminalError::TooMany(self.per_environment))?;
         let shell = self
-            .start(environment, session_id, &tmux_session, request.size)
+            .start(environment, session_id, &tmux_session, request.size, slot)
             .await?;
         let attachment = shell
             .attach()
@@ -154,17 +159,13 @@ impl Terminals {
         (shell.owner == owner).then(|| shell.attach()).flatten()
     }
 
-    fn count(&self, environment: Uuid) -> usize {
-        let shells = self.shells.lock().expect("terminal registry lock");
-        shells.keys().filter(|(id, _)| *id == environment).count()
-    }
-
     async fn start(
         &self,
         environment: &Environment,
         session_id: String,
         tmux_session: &str,
         size: (u16, u16),
+        slot: Slot,
     ) -> Result<Arc<Shell>, TerminalError> {
         let container = container_name(environment.id);
         let command = [
@@ -194,6 +195,8 @@ impl Terminals {
         };
         let registry = self.shells.clone();
         let shell = Shell::start(spec, tty, self.runtime.clone(), move |ended| {
+            // The slot is the shell's until it ends.
+            drop(slot);
             let mut shells = registry.lock().expect("terminal registry lock");
             let key = (ended.environment, ended.session_id.clone());
             if shells

@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::admin::AdminError;
 use crate::auth::rate_limit::RateLimited;
 use crate::auth::AuthError;
+use crate::connections::TooManyConnections;
 use crate::environments::EnvironmentError;
 use crate::error::{status, ApiError};
 use crate::terminal::TerminalError;
@@ -110,5 +111,15 @@ impl From<TerminalError> for ApiError {
             TerminalError::Unavailable => ApiError::unavailable("TERMINAL_UNAVAILABLE", message),
             TerminalError::Internal(cause) => ApiError::internal(cause),
         }
+    }
+}
+
+impl From<TooManyConnections> for ApiError {
+    fn from(err: TooManyConnections) -> Self {
+        ApiError::new(
+            status::TOO_MANY_REQUESTS,
+            "TOO_MANY_CONNECTIONS",
+            err.to_string(),
+        )
     }
 }

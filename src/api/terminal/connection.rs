@@ -8,11 +8,13 @@ use actix_ws::{CloseCode, CloseReason, Message, MessageStream, Session};
 use bytes::Bytes;
 use futures_util::StreamExt;
 
+use super::resize::{self, ResizeThrottle};
 use super::{Mode, MAX_FRAME};
+use crate::connections::Registered;
 use crate::model::EnvironmentId;
 use crate::state::AppState;
 use crate::terminal::protocol::{self, ClientFrame, Utf8Stream};
-use crate::terminal::{Attachment, ShellEvent, MAX_DIMENSION};
+use crate::terminal::{Attachment, ShellEvent};
 
 const HEARTBEAT: Duration = Duration::from_secs(20);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -26,6 +28,9 @@ pub(super) struct Connection {
     pub(super) decoder: Utf8Stream,
     pub(super) environment: EnvironmentId,
     pub(super) last_activity: Instant,
+    /// Fires when the credential the terminal was opened with is revoked.
+    pub(super) registered: Registered,
+    pub(super) resizes: ResizeThrottle,
 }
 
 /// Why a connection ended, which decides what becomes of its shell.
@@ -88,6 +93,7 @@ impl Connection {
         let mut last_input = Instant::now();
         let idle = self.state.settings.terminal_idle;
         let shutdown = self.state.shutdown.clone();
+        let revoked = self.registered.closed.clone();
         loop {
             tokio::select! {
                 event = attachment.events.recv() => match event {
@@ -128,7 +134,11 @@ impl Connection {
                                 last_input = Instant::now();
                                 pending = Some(Bytes::from(data));
                             }
-                            Ok(ClientFrame::Resize { cols, rows }) => self.resize(attachment, cols, rows).await,
+                            Ok(ClientFrame::Resize { cols, rows }) => {
+                                if let Some((cols, rows)) = self.resizes.offer((cols, rows)) {
+                                    resize::apply(&mut self.session, attachment, cols, rows).await;
+                                }
+                            }
                             Ok(ClientFrame::Ping) => {
                                 if self.session.text(protocol::pong()).await.is_err() { return End::ClientLeft(None) }
                             }
@@ -162,6 +172,14 @@ impl Connection {
                     }
                     if self.session.ping(b"").await.is_err() { return End::ClientLeft(None) }
                 }
+                waiting = self.resizes.due(), if self.resizes.is_waiting() => {
+                    if let Some((cols, rows)) = waiting { resize::apply(&mut self.session, attachment, cols, rows).await }
+                }
+                _ = revoked.cancelled() => {
+                    let _ = self.session.text(protocol::error("CREDENTIALS_REVOKED",
+                        "the credential this terminal was opened with was revoked")).await;
+                    return End::Closed(CloseReason { code: CloseCode::Policy, description: Some("credentials revoked".into()) });
+                }
                 _ = shutdown.cancelled() => {
                     return End::Closed(CloseReason { code: CloseCode::Away, description: Some("server shutting down".into()) });
                 }
@@ -188,21 +206,6 @@ impl Connection {
                 }
                 self.session.text(protocol::output(&text)).await
             }
-        }
-    }
-
-    async fn resize(&mut self, attachment: &Attachment, cols: u16, rows: u16) {
-        let valid = (1..=MAX_DIMENSION).contains(&cols) && (1..=MAX_DIMENSION).contains(&rows);
-        if !valid {
-            let message = format!("cols and rows must be between 1 and {MAX_DIMENSION}");
-            let _ = self
-                .session
-                .text(protocol::error("INVALID_TERMINAL_SIZE", &message))
-                .await;
-            return;
-        }
-        if let Err(err) = attachment.shell.resize(cols, rows).await {
-            tracing::debug!(error = %err, "resizing a terminal failed");
         }
     }
 }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 mod connection;
+mod resize;
 
 use super::error::ErrorBody;
 use crate::auth::{Principal, Scope};
@@ -83,6 +84,10 @@ pub async fn terminal(
         dimension(query.cols, DEFAULT_SIZE.0)?,
         dimension(query.rows, DEFAULT_SIZE.1)?,
     );
+    let registered = state
+        .connections
+        .register(principal.id(), principal.revocation())
+        .map_err(ApiError::from)?;
     // The handshake is checked before a shell is started for it.
     let (response, session, messages) = actix_ws::handle(&req, body)?;
     let request = OpenRequest {
@@ -102,6 +107,8 @@ pub async fn terminal(
         decoder: Utf8Stream::default(),
         environment: environment.id,
         last_activity: Instant::now(),
+        registered,
+        resizes: resize::ResizeThrottle::new(),
     };
     let hello = protocol::connected(
         &opened.attachment.shell.session_id,

@@ -109,6 +109,21 @@ impl Exec {
         self.shared.records().touch(row.id).await;
         let job_id = Uuid::new_v4();
         self.record_job(owner, &row, job_id, &request).await?;
+        // The command runs to its end or its timeout in a task of its own: a caller who hangs
+        // up must not leave it running past the timeout, nor its job without a result.
+        let exec = self.clone();
+        tokio::spawn(async move { exec.finish(row, job_id, request, timeout).await })
+            .await
+            .map_err(EnvironmentError::internal)?
+    }
+
+    async fn finish(
+        &self,
+        row: Environment,
+        job_id: Uuid,
+        request: ExecRequest,
+        timeout: Duration,
+    ) -> Result<ExecJob> {
         let result = self.run_job(&row, job_id, &request, timeout).await;
         // The command kept the environment busy while it ran: its end is activity as well.
         self.shared.records().touch(row.id).await;

@@ -146,7 +146,7 @@ impl Export {
         }
         let mut stack = Stack::new(&request.options);
         let mut failures = Vec::new();
-        for reference in &request.container_ids {
+        for reference in super::bulk::batch_references(&request.container_ids)? {
             let Ok(row) = self.shared.records().find(owner, reference).await else {
                 failures.push(format!("Container '{reference}' not found"));
                 continue;
