@@ -9,6 +9,7 @@ mod auth;
 mod browser;
 mod containers;
 mod escape;
+mod fairness;
 mod housekeeping;
 mod isolation;
 mod surface;
