@@ -3,8 +3,11 @@
 //! `sandboxd serve` of its own. It checks that nothing answers 5xx, that the per-user quota
 //! holds exactly (a create is refused exactly when the user is at the limit), and that nothing
 //! is left behind: no container with the server's label, no environment or job row. It
-//! reports requests, latency percentiles and the server's memory.
+//! reports requests, latency percentiles and the server's memory. Then its abuse phase
+//! (`load/abuse.rs`) times ordinary creates beside guests whose environments never report.
 
+#[path = "load/abuse.rs"]
+mod abuse;
 mod common;
 
 use std::collections::BTreeMap;
@@ -287,6 +290,7 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
         RUN_FOR.as_secs()
     );
 
+    let first_tokens = tokens.clone();
     let tally = Arc::new(Mutex::new(Tally::default()));
     let stop = Arc::new(AtomicBool::new(false));
     let image = format!("{}/sandboxd/busybox:latest", settings.registry);
@@ -314,6 +318,16 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
         user.await?;
     }
     let elapsed = started.elapsed();
+    let silent = format!("{}/sandboxd/silent:latest", settings.registry);
+    let abuse = abuse::run(
+        &client,
+        &server.base,
+        database,
+        &first_tokens,
+        &image,
+        &silent,
+    )
+    .await?;
 
     // Deletes are immediate for the API; a busy engine may still be releasing storage.
     let deadline = Instant::now() + Duration::from_secs(300);
@@ -371,6 +385,7 @@ async fn run(settings: &Settings, database: &Database, server: &Server) -> anyho
         "  leaked rows            {:>10}  environments, {} provisioning jobs",
         leaked_rows, leaked_jobs
     );
+    abuse.print();
     println!("  server RSS             {rss_before:>7.1} MB before, {rss_peak:.1} MB peak, {rss_after:.1} MB after");
     for error in tally.server_errors.iter().take(10) {
         println!("  5xx: {error}");

@@ -3,6 +3,8 @@
 # and kept loaded in the engine:
 #   sandboxd/busybox:latest    FROM scratch + Debian's busybox-static (docker/base/busybox)
 #   sandboxd/debian:bookworm   debootstrap --variant=minbase from the apt mirror this machine uses
+#   sandboxd/silent:latest     busybox whose /bin/sh never returns (docker/base/silent): a
+#                              hostile tenant's image for the abuse tests and `make load`
 # An image already in the registry is not rebuilt; one missing from the engine is pulled back.
 #
 #   scripts/images.sh        (uses SANDBOXD_DOCKER_HOST and SANDBOXD_REGISTRY when set)
@@ -73,6 +75,13 @@ build_busybox() {
   logged docker build --pull=false -t "$1" "$WORK"
 }
 
+build_silent() {
+  step "image $1: build from docker/base/silent"
+  workdir
+  cp "$ROOT/docker/base/silent/Dockerfile" "$WORK/"
+  logged docker build --pull=false --build-arg "BASE=$REGISTRY/sandboxd/busybox:latest" -t "$1" "$WORK"
+}
+
 # The first bookworm-carrying Debian mirror in this machine's apt sources (one-line .list
 # format or deb822 .sources), else deb.debian.org.
 debian_mirror() {
@@ -113,4 +122,5 @@ build_debian() {
 
 need_pkg curl jq
 ensure sandboxd/busybox latest build_busybox
+ensure sandboxd/silent latest build_silent
 ensure sandboxd/debian "$SUITE" build_debian

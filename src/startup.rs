@@ -150,7 +150,10 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
     let runtime = Runtime::new(&settings.docker_host);
     let queue = JobQueue::new(kv.clone());
     let events = EventBus::new(kv.clone());
-    let catalogue = Arc::new(Catalogue::parse(&settings.images, &settings.registry)?);
+    let catalogue = Arc::new(
+        Catalogue::parse(&settings.images, &settings.registry)?
+            .with_allowed_registries(&settings.allowed_registries),
+    );
     let guard = Guard::new(pool.clone(), runtime.clone(), &settings);
     let provisioner = Provisioner::new(
         pool.clone(),

@@ -1,16 +1,23 @@
 -- Open jobs that nobody holds and nobody has touched for a while: never delivered, lost
 -- with a flushed Redis, or left by a dead worker. Touching them here lets one sweeper
--- re-enqueue each.
+-- re-enqueue each (and the queue itself keeps a job that is still there from being queued
+-- twice). A job whose owner has no worker to spare ($2, 0 for no limit) is left waiting:
+-- queueing it would only make a worker put it back.
 UPDATE provision_jobs
 SET updated_at = now()
 WHERE id IN (
-    SELECT id FROM provision_jobs
-    WHERE status IN ('queued', 'running')
-      AND run_after <= now()
-      AND (lease_until IS NULL OR lease_until < now())
-      AND updated_at < now() - make_interval(secs => $1)
-    ORDER BY run_after
+    SELECT j.id FROM provision_jobs j JOIN containers c ON c.id = j.container_id
+    WHERE j.status IN ('queued', 'running')
+      AND j.run_after <= now()
+      AND (j.lease_until IS NULL OR j.lease_until < now())
+      AND j.updated_at < now() - make_interval(secs => $1)
+      AND ($2 = 0 OR (
+          SELECT count(*) FROM provision_jobs b JOIN containers bc ON bc.id = b.container_id
+          WHERE bc.user_id = c.user_id
+            AND b.status = 'running' AND NOT b.watching AND b.lease_until >= now()
+      ) < $2)
+    ORDER BY j.run_after
     LIMIT 100
-    FOR UPDATE SKIP LOCKED
+    FOR UPDATE OF j SKIP LOCKED
 )
 RETURNING id

@@ -16,7 +16,7 @@ use crate::state::AppState;
     request_body = CreateContainerRequest,
     responses(
         (status = 202, body = CreatedView),
-        (status = 400, description = "INVALID_NAME, UNSUPPORTED_IMAGE (with supported_images), INVALID_CUSTOM_IMAGE, INVALID_ROLE, INVALID_THEME, RESOURCE_BELOW_MINIMUM", body = ErrorBody),
+        (status = 400, description = "INVALID_NAME, UNSUPPORTED_IMAGE (with supported_images), INVALID_CUSTOM_IMAGE, IMAGE_ID_NOT_ALLOWED, REGISTRY_NOT_ALLOWED (with allowed_registries), INVALID_ROLE, INVALID_THEME, RESOURCE_BELOW_MINIMUM", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "CONTAINER_LIMIT_REACHED (with current, limit, tier, message) or INSUFFICIENT_SCOPE", body = ErrorBody),
         (status = 409, description = "CONTAINER_NAME_TAKEN", body = ErrorBody),

@@ -12,6 +12,15 @@ use crate::broker::kv::Kv;
 
 const GROUP: &str = "workers";
 const FIELD: &str = "job";
+/// Far longer than any message waits in a healthy queue.
+const MARKER_TTL: Duration = Duration::from_secs(6 * 3600);
+/// KEYS: stream, marker; ARGV: job id, marker expiry in seconds.
+const PUSH_ONCE: &str = r"
+if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) then
+  return redis.call('XADD', KEYS[1], '*', 'job', ARGV[1])
+end
+return false
+";
 
 #[derive(Clone)]
 pub struct JobQueue {
@@ -35,12 +44,25 @@ impl JobQueue {
         }
     }
 
-    pub async fn push(&self, job_id: Uuid) -> redis::RedisResult<()> {
+    /// Queues `job_id` unless a message for it is already in the stream, delivered or not:
+    /// the API, the sweep and a freed worker slot may all ask for the same job, and it must
+    /// be there once. The marker lives exactly as long as the message (`ack` removes both;
+    /// a flushed Redis loses both); its expiry only bounds a marker orphaned by an
+    /// unforeseen failure. True when a message was added.
+    pub async fn push(&self, job_id: Uuid) -> redis::RedisResult<bool> {
         let mut connection = self.kv.connection().await?;
-        let _: String = connection
-            .xadd(&self.stream, "*", &[(FIELD, job_id.to_string())])
+        let added: Option<String> = redis::Script::new(PUSH_ONCE)
+            .key(&self.stream)
+            .key(self.marker(job_id))
+            .arg(job_id.to_string())
+            .arg(MARKER_TTL.as_secs())
+            .invoke_async(&mut connection)
             .await?;
-        Ok(())
+        Ok(added.is_some())
+    }
+
+    fn marker(&self, job_id: Uuid) -> String {
+        format!("{}:queued:{job_id}", self.stream)
     }
 
     /// Records a job that ran out of attempts, for operators to inspect.
@@ -115,12 +137,17 @@ impl JobQueue {
             .collect())
     }
 
-    pub async fn ack(&self, message_id: &str) -> redis::RedisResult<()> {
+    /// Acknowledges and deletes the message, and with it the job's queued marker, in one
+    /// transaction, so that the job can be queued again exactly when it is no longer there.
+    pub async fn ack(&self, delivery: &Delivery) -> redis::RedisResult<()> {
         let mut connection = self.kv.connection().await?;
         let _: () = redis::pipe()
-            .xack(&self.stream, GROUP, &[message_id])
+            .atomic()
+            .xack(&self.stream, GROUP, &[&delivery.message_id])
             .ignore()
-            .xdel(&self.stream, &[message_id])
+            .xdel(&self.stream, &[&delivery.message_id])
+            .ignore()
+            .del(self.marker(delivery.job_id))
             .ignore()
             .query_async(&mut connection)
             .await?;

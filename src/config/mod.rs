@@ -50,6 +50,13 @@ pub struct Settings {
     pub workers: usize,
     pub job_attempts: i32,
     pub job_lease: Duration,
+    /// How long an environment's first process has to report that it is configured. The
+    /// wait holds no worker, only a watching task.
+    pub configure_timeout: Duration,
+    /// Workers one user's jobs may occupy at once, across every process; 0 for no limit.
+    pub workers_per_user: i64,
+    /// Registries `custom_image` may name (`{registry}` is SANDBOXD_REGISTRY, `*` any).
+    pub allowed_registries: String,
     /// Where the web UI's pages, assets and npm packages (xterm.js) are read from.
     pub web_dir: String,
     /// How long a terminal's shell outlives its WebSocket, waiting for a reconnect.
@@ -82,6 +89,9 @@ pub const DEFAULT_IMAGES: &str = "ubuntu:24.04={registry}/sandboxd/ubuntu:24.04,
 debian:bookworm={registry}/sandboxd/debian:bookworm,\
 alpine:latest={registry}/sandboxd/alpine:latest,\
 archlinux:latest={registry}/sandboxd/archlinux:latest";
+
+/// The stack's own registry and Docker Hub (where a name without a registry comes from).
+pub const DEFAULT_ALLOWED_REGISTRIES: &str = "{registry},docker.io";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
@@ -148,6 +158,14 @@ impl Settings {
             workers: env.get("SANDBOXD_WORKERS", 16)?,
             job_attempts: env.get("SANDBOXD_JOB_ATTEMPTS", 3)?,
             job_lease: Duration::from_secs(env.get("SANDBOXD_JOB_LEASE_SECONDS", 10)?),
+            configure_timeout: Duration::from_secs(
+                env.get("SANDBOXD_CONFIGURE_TIMEOUT_SECONDS", 900)?,
+            ),
+            workers_per_user: env.get("SANDBOXD_WORKERS_PER_USER", 4)?,
+            allowed_registries: env.get(
+                "SANDBOXD_ALLOWED_REGISTRIES",
+                DEFAULT_ALLOWED_REGISTRIES.to_string(),
+            )?,
             web_dir: env.get("SANDBOXD_WEB_DIR", "templates".to_string())?,
             terminal_grace: Duration::from_secs(env.get("SANDBOXD_TERMINAL_GRACE_SECONDS", 60)?),
             terminal_idle: Duration::from_secs(env.get("SANDBOXD_TERMINAL_IDLE_SECONDS", 3600)?),

@@ -1,4 +1,4 @@
-use crate::model::EnvironmentId;
+use crate::model::{EnvironmentId, UserId};
 use std::time::Duration;
 
 use sqlx::{PgConnection, PgPool};
@@ -8,8 +8,19 @@ use uuid::Uuid;
 pub struct LeasedJob {
     pub id: Uuid,
     pub container_id: EnvironmentId,
+    pub user_id: UserId,
     pub attempts: i32,
     pub max_attempts: i32,
+}
+
+/// What asking for a job's lease came to.
+#[derive(Debug)]
+pub enum Acquired {
+    Leased(LeasedJob),
+    /// Due, but its owner's jobs already occupy their share of the workers.
+    Deferred,
+    /// Done, held by a live worker, not yet due, or gone.
+    Unavailable,
 }
 
 pub async fn insert(
@@ -27,19 +38,57 @@ pub async fn insert(
     Ok(())
 }
 
-/// Takes the job's lease for `owner`, or None when it is done, held by another or not due.
+/// Takes the job's lease for `owner`, unless its user's other jobs occupy `per_user` workers
+/// already (0: no limit). The count and the taking are one transaction under a per-user lock,
+/// so every process sees the same share.
 pub async fn acquire(
     pool: &PgPool,
     id: Uuid,
     owner: &str,
     lease: Duration,
-) -> Result<Option<LeasedJob>, sqlx::Error> {
-    sqlx::query_as(include_str!("../../sql/jobs/acquire.sql"))
+    per_user: i64,
+) -> Result<Acquired, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let user: Option<UserId> = sqlx::query_scalar(include_str!("../../sql/jobs/owner_of.sql"))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(user) = user else {
+        return Ok(Acquired::Unavailable);
+    };
+    if per_user > 0 {
+        sqlx::query(include_str!("../../sql/jobs/lock_share.sql"))
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+        let busy: i64 = sqlx::query_scalar(include_str!("../../sql/jobs/busy_for_user.sql"))
+            .bind(user)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if busy >= per_user {
+            let deferred = sqlx::query(include_str!("../../sql/jobs/defer.sql"))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+            tx.commit().await?;
+            return Ok(if deferred {
+                Acquired::Deferred
+            } else {
+                Acquired::Unavailable
+            });
+        }
+    }
+    let job: Option<LeasedJob> = sqlx::query_as(include_str!("../../sql/jobs/acquire.sql"))
         .bind(id)
         .bind(owner)
         .bind(lease.as_secs_f64())
-        .fetch_optional(pool)
-        .await
+        .fetch_optional(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(job.map_or(Acquired::Unavailable, Acquired::Leased))
 }
 
 /// False when the lease was lost (taken over after it lapsed).
@@ -56,6 +105,24 @@ pub async fn renew(
         .execute(pool)
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// The job keeps its lease but no longer occupies a worker.
+pub async fn watch(pool: &PgPool, id: Uuid, owner: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(include_str!("../../sql/jobs/watch.sql"))
+        .bind(id)
+        .bind(owner)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The user's oldest job that could take a freed worker.
+pub async fn next_waiting(pool: &PgPool, user: UserId) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(include_str!("../../sql/jobs/next_waiting.sql"))
+        .bind(user)
+        .fetch_optional(pool)
+        .await
 }
 
 pub async fn finish(
@@ -95,10 +162,16 @@ pub async fn retry_later(
     Ok(())
 }
 
-/// Open jobs idle for longer than `quiet`, marked so that only this caller re-enqueues them.
-pub async fn claim_stalled(pool: &PgPool, quiet: Duration) -> Result<Vec<Uuid>, sqlx::Error> {
+/// Open jobs idle for longer than `quiet` whose owner has a worker to spare (`per_user`, 0
+/// for no limit), marked so that only this caller re-enqueues them.
+pub async fn claim_stalled(
+    pool: &PgPool,
+    quiet: Duration,
+    per_user: i64,
+) -> Result<Vec<Uuid>, sqlx::Error> {
     sqlx::query_scalar(include_str!("../../sql/jobs/claim_stalled.sql"))
         .bind(quiet.as_secs_f64())
+        .bind(per_user)
         .fetch_all(pool)
         .await
 }

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use super::error::{EnvironmentError, Result};
 use crate::model::Tier;
 use crate::provisioning::catalogue::{self, Catalogue, CUSTOM};
+use crate::provisioning::registries;
 use crate::provisioning::shell;
 use crate::provisioning::shell_options::{ShellOptions, THEMES};
 
@@ -157,6 +158,22 @@ fn image_reference(
                 "INVALID_CUSTOM_IMAGE",
                 format!("{reference:?} holds sandboxd's own scripts, not an environment"),
             ));
+        }
+        if registries::names_an_image_id(reference) {
+            return Err(EnvironmentError::invalid(
+                "IMAGE_ID_NOT_ALLOWED",
+                format!(
+                    "{reference:?} names an image by id or digest; give a repository and tag from an allowed registry"
+                ),
+            ));
+        }
+        if !catalogue.registries().allows(reference) {
+            let registry = registries::registry_of(reference);
+            return Err(EnvironmentError::invalid(
+                "REGISTRY_NOT_ALLOWED",
+                format!("images from {registry} are not allowed on this server"),
+            )
+            .with_field("allowed_registries", catalogue.registries().listed()));
         }
         return Ok(reference.to_string());
     }

@@ -1,5 +1,6 @@
 //! Which images and roles exist, and which engine references they stand for.
 
+use super::registries::Registries;
 use crate::model::Tier;
 
 pub const CUSTOM: &str = "custom";
@@ -10,6 +11,8 @@ pub struct Catalogue {
     /// Public name to reference, in the order they were configured.
     images: Vec<(String, String)>,
     registry: String,
+    /// Where a custom image may come from.
+    registries: Registries,
 }
 
 impl Catalogue {
@@ -28,7 +31,18 @@ impl Catalogue {
         Ok(Self {
             images,
             registry: registry.to_string(),
+            registries: Registries::parse("*", registry),
         })
+    }
+
+    /// Limits custom images to the registries in `spec` (`host[:port],...`).
+    pub fn with_allowed_registries(mut self, spec: &str) -> Self {
+        self.registries = Registries::parse(spec, &self.registry);
+        self
+    }
+
+    pub fn registries(&self) -> &Registries {
+        &self.registries
     }
 
     pub fn reference(&self, name: &str) -> Option<&str> {

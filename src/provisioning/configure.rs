@@ -11,8 +11,6 @@ use super::{shell, Provisioner};
 use crate::model::engine_names::labels;
 use crate::runtime::{RuntimeError, SharedFiles};
 
-/// Long enough for a role's toolchain to be installed from the distribution's mirror.
-const CONFIGURE_TIMEOUT: Duration = Duration::from_secs(900);
 /// Of an environment's output while it configures, what is kept to explain a failure.
 const KEPT_LINES: usize = 20;
 const KEPT_LINE_LENGTH: usize = 300;
@@ -55,7 +53,8 @@ impl Provisioner {
     /// Follows the container's output, from its start, until boot.sh reports configuring done.
     pub(super) async fn wait_configured(&self, container: &str) -> Result<(), StageError> {
         let mut recent = RecentLines::default();
-        let report = tokio::time::timeout(CONFIGURE_TIMEOUT, async {
+        let timeout = self.settings.configure_timeout;
+        let report = tokio::time::timeout(timeout, async {
             for _ in 0..=RESTARTS_FOLLOWED {
                 if let Some(status) = self.follow_for_report(container, &mut recent).await? {
                     return Ok(Some(status));
@@ -75,12 +74,7 @@ impl Provisioner {
             Ok::<_, RuntimeError>(None)
         })
         .await
-        .map_err(|_| {
-            StageError::Permanent(format!(
-                "configuring took longer than {} minutes",
-                CONFIGURE_TIMEOUT.as_secs() / 60
-            ))
-        })??;
+        .map_err(|_| StageError::Permanent(not_reported(timeout, &recent)))??;
         match report {
             Some(0) => Ok(()),
             Some(status) => Err(StageError::Permanent(format!(
@@ -120,6 +114,19 @@ impl Provisioner {
         }
         Ok(None)
     }
+}
+
+/// Why an environment that never reported failed, in words its owner can act on.
+fn not_reported(timeout: Duration, recent: &RecentLines) -> String {
+    let mut message = format!(
+        "the environment did not report that it was configured within {} s: its image must \
+         run sandboxd's boot script with a working /bin/sh, and a role must install in time",
+        timeout.as_secs()
+    );
+    if let Some(last) = recent.reason() {
+        message.push_str(&format!(" (last output: {last})"));
+    }
+    message
 }
 
 /// Where the first line of `pending` ends (after its newline, or at [`LONGEST_LINE`]), looking

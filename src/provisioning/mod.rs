@@ -6,12 +6,14 @@ pub mod catalogue;
 mod configure;
 mod creating;
 mod progress;
+pub mod registries;
 mod removal;
 pub mod shell;
 pub mod shell_options;
 mod stage_error;
 mod stages;
 mod supervision;
+mod watch;
 mod worker;
 
 use std::sync::Arc;

@@ -7,11 +7,13 @@ use crate::broker::events::EventBus;
 use crate::broker::queue::JobQueue;
 use crate::model::{Environment, ProgressEvent, Step};
 
-/// Queues a provisioning job. One that cannot be queued now is not lost: the workers' sweep
-/// finds it in Postgres.
+/// Queues a provisioning job, unless it is in the queue already. One that cannot be queued
+/// now is not lost: the workers' sweep finds it in Postgres.
 pub async fn enqueue(queue: &JobQueue, job_id: Uuid) {
-    if let Err(err) = queue.push(job_id).await {
-        tracing::warn!(error = %err, %job_id, "could not queue job; the sweep will");
+    match queue.push(job_id).await {
+        Ok(true) => tracing::debug!(%job_id, "job queued"),
+        Ok(false) => tracing::debug!(%job_id, "job already in the queue"),
+        Err(err) => tracing::warn!(error = %err, %job_id, "could not queue job; the sweep will"),
     }
 }
 

@@ -1,12 +1,16 @@
 //! How a provisioning run ends, and whether a failed stage is worth another attempt.
 
+use crate::model::Environment;
 use crate::runtime::RuntimeError;
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Outcome {
     Ready,
     /// The environment was deleted (or failed) while we worked on it.
     Abandoned,
+    /// Started and configuring: what is left is to wait for its first process's report,
+    /// which needs no worker (see `watch`).
+    AwaitingReport(Box<Environment>),
 }
 
 #[derive(Debug, thiserror::Error)]

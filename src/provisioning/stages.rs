@@ -25,18 +25,7 @@ impl Provisioner {
             .filter(|stage| *stage >= resume_at)
         {
             if stage == Stage::Ready {
-                if !db::containers::mark_ready(&self.pool, env.id, stage.message()).await? {
-                    return Ok(Outcome::Abandoned);
-                }
-                announce(
-                    &self.events,
-                    &env,
-                    Step::Stage(stage),
-                    stage.progress(),
-                    stage.message(),
-                )
-                .await;
-                return Ok(Outcome::Ready);
+                return self.become_ready(&env).await;
             }
             if !self
                 .record(&env, stage, stage.progress(), stage.message())
@@ -52,7 +41,7 @@ impl Provisioner {
                 }
                 Stage::Creating => self.create_container(&env, image.take()).await?,
                 Stage::Starting => self.start(&env).await?,
-                Stage::Configuring => self.configure(&env).await?,
+                Stage::Configuring => return Ok(Outcome::AwaitingReport(Box::new(env))),
                 Stage::Ready => unreachable!("handled above"),
             };
             if !carry_on {
@@ -170,9 +159,28 @@ impl Provisioner {
     }
 
     /// The container's first process applies the role and shell options as it boots; this
-    /// waits for its report.
-    async fn configure(&self, env: &Environment) -> Result<bool, StageError> {
+    /// waits for its report, then marks the environment ready.
+    pub(super) async fn finish_configuring(
+        &self,
+        env: &Environment,
+    ) -> Result<Outcome, StageError> {
         self.wait_configured(&container_name(env.id)).await?;
-        Ok(true)
+        self.become_ready(env).await
+    }
+
+    async fn become_ready(&self, env: &Environment) -> Result<Outcome, StageError> {
+        let stage = Stage::Ready;
+        if !db::containers::mark_ready(&self.pool, env.id, stage.message()).await? {
+            return Ok(Outcome::Abandoned);
+        }
+        announce(
+            &self.events,
+            env,
+            Step::Stage(stage),
+            stage.progress(),
+            stage.message(),
+        )
+        .await;
+        Ok(Outcome::Ready)
     }
 }

@@ -25,10 +25,10 @@ impl Worker {
                 }
                 Err(err) => tracing::debug!(error = %err, "reclaim failed"),
             }
-            match db::jobs::claim_stalled(&self.provisioner.pool, QUIET).await {
+            let share = self.provisioner.settings.workers_per_user;
+            match db::jobs::claim_stalled(&self.provisioner.pool, QUIET, share).await {
                 Ok(stalled) => {
                     for job_id in stalled {
-                        tracing::info!(%job_id, "re-enqueueing a stalled job");
                         enqueue(&self.provisioner.queue, job_id).await;
                     }
                 }

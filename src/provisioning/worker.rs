@@ -12,7 +12,8 @@ use super::progress::announce;
 use super::stage_error::{Outcome, StageError};
 use super::Provisioner;
 use crate::broker::queue::Delivery;
-use crate::db::{self, jobs::LeasedJob};
+use crate::db;
+use crate::db::jobs::{Acquired, LeasedJob};
 use crate::model::engine_names::container_name;
 use crate::model::Step;
 
@@ -23,6 +24,7 @@ pub(super) const QUIET: Duration = Duration::from_secs(3);
 /// How soon a job interrupted by an engine outage is tried again.
 const OUTAGE_RETRY: Duration = Duration::from_secs(2);
 
+#[derive(Clone)]
 pub struct Worker {
     pub(super) provisioner: Provisioner,
     pub(super) id: String,
@@ -73,18 +75,24 @@ impl Worker {
     }
 
     pub(super) async fn handle(&self, delivery: Delivery, shutdown: &CancellationToken) {
-        let lease = self.provisioner.settings.job_lease;
+        let settings = &self.provisioner.settings;
         let pool = &self.provisioner.pool;
-        match db::jobs::acquire(pool, delivery.job_id, &self.id, lease).await {
-            Ok(Some(job)) => self.run_job(job, shutdown).await,
-            Ok(None) => {} // done, held by a live worker, or not yet due
+        let (lease, share) = (settings.job_lease, settings.workers_per_user);
+        match db::jobs::acquire(pool, delivery.job_id, &self.id, lease, share).await {
+            Ok(Acquired::Leased(job)) => self.run_job(job, shutdown).await,
+            // Put back in Postgres only: one of the owner's jobs queues it when it frees a
+            // worker, so it costs nobody a worker while it waits.
+            Ok(Acquired::Deferred) => {
+                tracing::debug!(job_id = %delivery.job_id, "owner's share of workers is taken; job waits")
+            }
+            Ok(Acquired::Unavailable) => {} // done, held by a live worker, or not yet due
             Err(err) => {
                 // Leave the message unacknowledged: it will be reclaimed.
                 tracing::warn!(error = %err, "could not lease job");
                 return;
             }
         }
-        if let Err(err) = self.provisioner.queue.ack(&delivery.message_id).await {
+        if let Err(err) = self.provisioner.queue.ack(&delivery).await {
             tracing::warn!(error = %err, "could not acknowledge message");
         }
     }
@@ -98,24 +106,36 @@ impl Worker {
             lost_lease.clone(),
         ));
         let span = tracing::info_span!("job", job_id = %job.id, container_id = %job.container_id, attempt = job.attempts);
-        async {
-            let outcome = tokio::select! {
+        let outcome = async {
+            tokio::select! {
                 outcome = self.provisioner.provision(job.container_id) => Some(outcome),
                 _ = lost_lease.cancelled() => None,
                 // On shutdown the lease lapses and another worker resumes at the recorded stage.
                 _ = shutdown.cancelled() => None,
-            };
-            renewer.abort();
-            match outcome {
-                Some(outcome) => self.settle(&job, outcome).await,
-                None => tracing::warn!("job interrupted; it will resume elsewhere"),
             }
         }
-        .instrument(span)
+        .instrument(span.clone())
         .await;
+        match outcome {
+            Some(Ok(Outcome::AwaitingReport(env))) => {
+                let lease = HeldLease {
+                    renewer,
+                    lost: lost_lease,
+                };
+                self.watch(job, *env, lease, shutdown.clone(), span).await
+            }
+            Some(outcome) => {
+                renewer.abort();
+                self.settle(&job, outcome).instrument(span).await
+            }
+            None => {
+                renewer.abort();
+                span.in_scope(|| tracing::warn!("job interrupted; it will resume elsewhere"))
+            }
+        }
     }
 
-    async fn settle(&self, job: &LeasedJob, outcome: Result<Outcome, StageError>) {
+    pub(super) async fn settle(&self, job: &LeasedJob, outcome: Result<Outcome, StageError>) {
         let pool = &self.provisioner.pool;
         let result = match outcome {
             // While the engine is down any verdict is suspect (a shell killed as the engine
@@ -130,7 +150,9 @@ impl Worker {
                 tracing::info!("environment ready");
                 db::jobs::finish(pool, job.id, &self.id, "done", None).await
             }
-            Ok(Outcome::Abandoned) => db::jobs::finish(pool, job.id, &self.id, "done", None).await,
+            Ok(Outcome::Abandoned | Outcome::AwaitingReport(_)) => {
+                db::jobs::finish(pool, job.id, &self.id, "done", None).await
+            }
             Err(StageError::Transient(message)) if job.attempts < job.max_attempts => {
                 let delay = Duration::from_secs(2u64.pow(job.attempts as u32));
                 tracing::warn!(%message, ?delay, "stage failed; retrying");
@@ -146,6 +168,7 @@ impl Worker {
         if let Err(err) = result {
             tracing::error!(error = %err, "could not record the job's outcome");
         }
+        self.wake_next(job.user_id).await;
     }
 
     /// Leaves nothing running and frees the quota: the container goes, the row says why.
@@ -173,6 +196,13 @@ impl Worker {
         }
         db::jobs::finish(&provisioner.pool, job.id, &self.id, "failed", Some(message)).await
     }
+}
+
+/// A job's lease, renewed in the background until `renewer` is stopped; `lost` fires when
+/// another worker took the job over.
+pub(super) struct HeldLease {
+    pub renewer: tokio::task::JoinHandle<()>,
+    pub lost: CancellationToken,
 }
 
 async fn renew_lease(

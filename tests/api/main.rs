@@ -10,6 +10,7 @@ mod browser;
 mod containers;
 mod egress;
 mod escape;
+mod fairness;
 mod housekeeping;
 mod isolation;
 mod retention;

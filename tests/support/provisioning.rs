@@ -14,6 +14,12 @@ pub fn busybox(app: &TestApp) -> String {
     format!("{}/sandboxd/busybox:latest", app.settings.registry)
 }
 
+/// Busybox whose /bin/sh sleeps forever (docker/base/silent, made by scripts/images.sh): an
+/// environment from it never reports that it is configured.
+pub fn silent(app: &TestApp) -> String {
+    format!("{}/sandboxd/silent:latest", app.settings.registry)
+}
+
 impl TestApp {
     pub async fn create(&self, token: &str, body: Value) -> (u16, Value) {
         let response = self.post("/api/containers", Some(token), &body).await;

@@ -33,8 +33,12 @@ async fn an_environment_is_warned_then_stopped_at_its_session_limit() {
 #[tokio::test]
 async fn a_guests_environment_is_deleted_at_its_session_limit() {
     let app = fast_app().await;
-    app.edit_tier("guest", json!({"session_limit_seconds": 3}))
-        .await;
+    // Guests may not run custom images by default; this test's busybox needs them allowed.
+    app.edit_tier(
+        "guest",
+        json!({"session_limit_seconds": 3, "allowed_images": null}),
+    )
+    .await;
     let token = app.guest_token().await;
     let id = app.creating_busybox(&token).await;
     // The guest's session ends with its tier's limit too, so an admin looks instead. On a slow

@@ -77,6 +77,10 @@ async fn running(app: &TestApp, session: &str, created: &Value) -> Env {
 impl World {
     pub async fn build() -> World {
         let app = spawn_app_with(|s| s.auth_rate_limit_per_ip = 100_000).await;
+        // The guest's creates use busybox, a custom image, which guests may not run by
+        // default: the matrix is about access, so the guest's tier allows it here.
+        app.edit_tier("guest", json!({"allowed_images": null}))
+            .await;
         let mut secrets: HashMap<Tenant, Vec<String>> = HashMap::new();
         let owner = app.user_token("tenant-owner").await;
         let other = app.user_token("tenant-other").await;
