@@ -11,8 +11,8 @@ pub mod state; // what every handler may reach: the services
 
 // Services.
 pub mod admin; // tiers, users, every environment, the audit log, admin statistics
-pub mod connections; // open event streams and terminals by principal: per-user cap, revocation
 pub mod auth; // accounts, passwords, JWTs, API tokens, scopes, rate limits
+pub mod connections; // open event streams and terminals by principal: per-user cap, revocation
 pub mod egress; // each user's network gets their tier's egress policy, kept within seconds
 pub mod environments; // what the API asks of an environment: create, view, lifecycle, exec, ...
 pub mod housekeeping; // expiry, idle stops, reconciling the engine with Postgres, sweeps

@@ -17,12 +17,12 @@ use crate::admin::Admin;
 use crate::api::{self, errors};
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::{jwt::JwtKeys, lockout::Lockout, session_cache::SessionCache, Auth};
-use crate::broker::revocations::Revocations;
 use crate::broker::events::EventBus;
 use crate::broker::kv::Kv;
 use crate::broker::queue::JobQueue;
-use crate::connections::Connections;
+use crate::broker::revocations::Revocations;
 use crate::config::Settings;
+use crate::connections::Connections;
 use crate::db;
 use crate::egress::Guard;
 use crate::environments::Environments;
@@ -57,7 +57,11 @@ impl Application {
             connections.heard(revocation);
             sessions.forget(revocation);
         };
-        tokio::spawn(parts.revocations.listen(heard, parts.state.shutdown.clone()));
+        tokio::spawn(
+            parts
+                .revocations
+                .listen(heard, parts.state.shutdown.clone()),
+        );
         if parts.state.settings.workers > 0 {
             parts.guard.install().await?;
             tokio::spawn(parts.guard.run(parts.state.shutdown.clone()));

@@ -222,3 +222,16 @@ pub async fn touch(pool: &PgPool, id: EnvironmentId) -> Result<(), sqlx::Error> 
         .await?;
     Ok(())
 }
+
+/// Stops `user_id`'s environments still being created; returns their ids.
+pub async fn halt_creating(
+    pool: &PgPool,
+    user_id: UserId,
+    message: &str,
+) -> Result<Vec<EnvironmentId>, sqlx::Error> {
+    sqlx::query_scalar(include_str!("../../sql/containers/halt_creating.sql"))
+        .bind(user_id)
+        .bind(message)
+        .fetch_all(pool)
+        .await
+}

@@ -65,6 +65,16 @@ impl Lifecycle {
 
     /// Stops every running environment of `user_id`, whoever asks (account disabling, expiry).
     pub async fn stop_everything_of(&self, user_id: UserId, timeout: i32) -> Result<BulkOutcome> {
+        // Those still being created stop where they are: their jobs end at the next stage.
+        let halted = crate::db::containers::halt_creating(
+            &self.shared.pool,
+            user_id,
+            "Stopped while being created",
+        )
+        .await?;
+        if !halted.is_empty() {
+            tracing::info!(%user_id, count = halted.len(), "environments being created halted");
+        }
         let rows = crate::db::containers::list(&self.shared.pool, user_id).await?;
         let targets = rows
             .into_iter()

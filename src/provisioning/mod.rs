@@ -5,6 +5,8 @@
 pub mod catalogue;
 mod configure;
 mod creating;
+mod halted;
+pub mod helper;
 mod progress;
 pub mod registries;
 mod removal;

@@ -101,6 +101,15 @@ fn scripts_archive() -> Vec<u8> {
             .append_data(&mut header, format!("{parent}{name}"), body.as_bytes())
             .expect(written);
     }
+    if let Some(busybox) = super::helper::static_busybox() {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(busybox.len() as u64);
+        header.set_mode(0o755);
+        header.set_mtime(0);
+        builder
+            .append_data(&mut header, format!("{parent}busybox"), busybox.as_slice())
+            .expect(written);
+    }
     builder.into_inner().expect(written)
 }
 

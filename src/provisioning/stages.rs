@@ -164,8 +164,27 @@ impl Provisioner {
         &self,
         env: &Environment,
     ) -> Result<Outcome, StageError> {
-        self.wait_configured(&container_name(env.id)).await?;
-        self.become_ready(env).await
+        let container = container_name(env.id);
+        tokio::select! {
+            waited = self.wait_configured(&container) => {
+                waited?;
+                self.become_ready(env).await
+            }
+            // Deleted, or halted with its owner: the wait, which may be long, ends now.
+            _ = self.no_longer_creating(env.id) => Ok(Outcome::Abandoned),
+        }
+    }
+
+    async fn no_longer_creating(&self, id: EnvironmentId) {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            match db::containers::by_id(&self.pool, id).await {
+                Ok(Some(env)) if env.status == Status::Creating => {}
+                // A database that does not answer says nothing about the environment.
+                Err(_) => {}
+                _ => return,
+            }
+        }
     }
 
     async fn become_ready(&self, env: &Environment) -> Result<Outcome, StageError> {

@@ -151,6 +151,7 @@ impl Worker {
                 db::jobs::finish(pool, job.id, &self.id, "done", None).await
             }
             Ok(Outcome::Abandoned | Outcome::AwaitingReport(_)) => {
+                self.provisioner.stop_if_halted(job.container_id).await;
                 db::jobs::finish(pool, job.id, &self.id, "done", None).await
             }
             Err(StageError::Transient(message)) if job.attempts < job.max_attempts => {

@@ -10,6 +10,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, Semaphore};
 
 use super::Shell;
+use crate::provisioning::helper::BUSYBOX;
 use crate::runtime::{Runtime, RuntimeError};
 
 const SCRIPT: &str = include_str!("hangup.sh");
@@ -79,17 +80,24 @@ async fn send_out(runtime: Runtime, mut queue: mpsc::UnboundedReceiver<Request>)
 /// Runs the hang-up script for `sessions`, retrying while the engine struggles: a shell left
 /// running would hold a slot of the environment's terminal cap.
 async fn hang_up(runtime: &Runtime, container: &str, sessions: &[String]) {
-    let mut command = vec![
-        "sh".into(),
-        "-c".into(),
-        SCRIPT.into(),
-        "sandboxd-hangup".into(),
-    ];
-    command.extend(sessions.iter().cloned());
+    let command = |shell: &[&str]| {
+        let mut command: Vec<String> = shell.iter().map(|part| part.to_string()).collect();
+        command.extend(["-c", SCRIPT, "sandboxd-hangup"].map(String::from));
+        command.extend(sessions.iter().cloned());
+        command
+    };
+    let ours = command(&[BUSYBOX, "sh"]);
+    // Environments made before the scripts carried a busybox have only their own shell.
+    let theirs = command(&["sh"]);
     for attempt in 1..=ATTEMPTS {
-        let result = runtime
-            .exec(container, command.clone(), Vec::new(), EXEC_TIMEOUT)
+        let mut result = runtime
+            .exec(container, ours.clone(), Vec::new(), EXEC_TIMEOUT)
             .await;
+        if matches!(&result, Ok(output) if output.exit_code == 126 || output.exit_code == 127) {
+            result = runtime
+                .exec(container, theirs.clone(), Vec::new(), EXEC_TIMEOUT)
+                .await;
+        }
         match result {
             // A container that is gone took its shells with it.
             Ok(_) | Err(RuntimeError::NotFound(_)) => return,

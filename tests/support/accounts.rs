@@ -34,6 +34,14 @@ impl TestApp {
         .await
     }
 
+    /// Another session of an existing user's.
+    pub async fn login_token(&self, username: &str) -> String {
+        let response = self.login(username, PASSWORD).await;
+        assert_eq!(response.status(), 200, "logging {username} in");
+        let body: Value = response.json().await.unwrap();
+        body["token"].as_str().unwrap().to_string()
+    }
+
     /// Registers `username` and returns a session token for them.
     pub async fn user_token(&self, username: &str) -> String {
         self.register(username).await;

@@ -68,7 +68,7 @@ pub(super) async fn apply(session: &mut Session, attachment: &Attachment, cols: 
 mod tests {
     use super::*;
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn a_burst_applies_the_first_size_at_once_and_the_last_one_after_the_interval() {
         let mut throttle = ResizeThrottle::new();
         assert_eq!(throttle.offer((80, 24)), Some((80, 24)));

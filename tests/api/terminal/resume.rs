@@ -112,6 +112,7 @@ async fn shells_whose_clients_vanish_together_are_all_hung_up() {
     let app = spawn_app_with(|s| {
         s.terminal_grace = Duration::from_millis(300);
         s.terminals_per_environment = 40;
+        s.connections_per_user = 40;
     })
     .await;
     let (token, id) = user_with_environment(&app, "crowd").await;
