@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use redis::streams::{StreamAutoClaimReply, StreamReadOptions, StreamReadReply};
 use redis::AsyncCommands;
-use uuid::Uuid;
+
+use crate::model::JobId;
 
 use crate::broker::kv::Kv;
 
@@ -32,7 +33,7 @@ pub struct JobQueue {
 #[derive(Debug, Clone)]
 pub struct Delivery {
     pub message_id: String,
-    pub job_id: Uuid,
+    pub job_id: JobId,
 }
 
 impl JobQueue {
@@ -49,7 +50,7 @@ impl JobQueue {
     /// be there once. The marker lives exactly as long as the message (`ack` removes both;
     /// a flushed Redis loses both); its expiry only bounds a marker orphaned by an
     /// unforeseen failure. True when a message was added.
-    pub async fn push(&self, job_id: Uuid) -> redis::RedisResult<bool> {
+    pub async fn push(&self, job_id: JobId) -> redis::RedisResult<bool> {
         let mut connection = self.kv.connection().await?;
         let added: Option<String> = redis::Script::new(PUSH_ONCE)
             .key(&self.stream)
@@ -61,12 +62,12 @@ impl JobQueue {
         Ok(added.is_some())
     }
 
-    fn marker(&self, job_id: Uuid) -> String {
+    fn marker(&self, job_id: JobId) -> String {
         format!("{}:queued:{job_id}", self.stream)
     }
 
     /// Records a job that ran out of attempts, for operators to inspect.
-    pub async fn dead_letter(&self, job_id: Uuid, reason: &str) -> redis::RedisResult<()> {
+    pub async fn dead_letter(&self, job_id: JobId, reason: &str) -> redis::RedisResult<()> {
         let mut connection = self.kv.connection().await?;
         let _: String = connection
             .xadd(

@@ -1,12 +1,11 @@
-use crate::model::{EnvironmentId, UserId};
+use crate::model::{EnvironmentId, JobId, UserId};
 use std::time::Duration;
 
 use sqlx::{PgConnection, PgPool};
-use uuid::Uuid;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct LeasedJob {
-    pub id: Uuid,
+    pub id: JobId,
     pub container_id: EnvironmentId,
     pub user_id: UserId,
     pub attempts: i32,
@@ -25,7 +24,7 @@ pub enum Acquired {
 
 pub async fn insert(
     tx: &mut PgConnection,
-    id: Uuid,
+    id: JobId,
     container_id: EnvironmentId,
     max_attempts: i32,
 ) -> Result<(), sqlx::Error> {
@@ -43,7 +42,7 @@ pub async fn insert(
 /// so every process sees the same share.
 pub async fn acquire(
     pool: &PgPool,
-    id: Uuid,
+    id: JobId,
     owner: &str,
     lease: Duration,
     per_user: i64,
@@ -94,7 +93,7 @@ pub async fn acquire(
 /// False when the lease was lost (taken over after it lapsed).
 pub async fn renew(
     pool: &PgPool,
-    id: Uuid,
+    id: JobId,
     owner: &str,
     lease: Duration,
 ) -> Result<bool, sqlx::Error> {
@@ -108,7 +107,7 @@ pub async fn renew(
 }
 
 /// The job keeps its lease but no longer occupies a worker.
-pub async fn watch(pool: &PgPool, id: Uuid, owner: &str) -> Result<(), sqlx::Error> {
+pub async fn watch(pool: &PgPool, id: JobId, owner: &str) -> Result<(), sqlx::Error> {
     sqlx::query(include_str!("../../sql/jobs/watch.sql"))
         .bind(id)
         .bind(owner)
@@ -118,7 +117,7 @@ pub async fn watch(pool: &PgPool, id: Uuid, owner: &str) -> Result<(), sqlx::Err
 }
 
 /// The user's oldest job that could take a freed worker.
-pub async fn next_waiting(pool: &PgPool, user: UserId) -> Result<Option<Uuid>, sqlx::Error> {
+pub async fn next_waiting(pool: &PgPool, user: UserId) -> Result<Option<JobId>, sqlx::Error> {
     sqlx::query_scalar(include_str!("../../sql/jobs/next_waiting.sql"))
         .bind(user)
         .fetch_optional(pool)
@@ -127,7 +126,7 @@ pub async fn next_waiting(pool: &PgPool, user: UserId) -> Result<Option<Uuid>, s
 
 pub async fn finish(
     pool: &PgPool,
-    id: Uuid,
+    id: JobId,
     owner: &str,
     status: &str,
     error: Option<&str>,
@@ -145,7 +144,7 @@ pub async fn finish(
 /// `refund`: the attempt does not count against the job's maximum.
 pub async fn retry_later(
     pool: &PgPool,
-    id: Uuid,
+    id: JobId,
     owner: &str,
     error: &str,
     delay: Duration,
@@ -168,7 +167,7 @@ pub async fn claim_stalled(
     pool: &PgPool,
     quiet: Duration,
     per_user: i64,
-) -> Result<Vec<Uuid>, sqlx::Error> {
+) -> Result<Vec<JobId>, sqlx::Error> {
     sqlx::query_scalar(include_str!("../../sql/jobs/claim_stalled.sql"))
         .bind(quiet.as_secs_f64())
         .bind(per_user)

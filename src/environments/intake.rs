@@ -2,15 +2,14 @@
 
 use chrono::{Duration, Utc};
 use rand::Rng;
-use uuid::Uuid;
 
 use super::error::{EnvironmentError, Result};
 use super::request::{plan, CreateContainerRequest, Plan};
 use crate::auth::Principal;
 use crate::db::is_unique_violation;
 use crate::db::{self, containers::NewContainer};
-use crate::model::Tier;
 use crate::model::{Environment, EnvironmentId, Stage, Step};
+use crate::model::{JobId, Tier};
 use crate::provisioning::{announce, enqueue};
 
 /// Attempts at a generated name before giving up on luck.
@@ -73,7 +72,7 @@ impl Intake {
         tier: &Tier,
         plan: &Plan,
         name: &str,
-    ) -> Result<(Environment, Uuid), InsertError> {
+    ) -> Result<(Environment, JobId), InsertError> {
         let mut tx = self.shared.pool.begin().await?;
         db::containers::lock_owner(&mut tx, owner.id()).await?;
         let current = db::users::count_containers(&mut *tx, owner.id().uuid()).await?;
@@ -113,7 +112,7 @@ impl Intake {
             }
             other => other?,
         };
-        let job_id = Uuid::new_v4();
+        let job_id = JobId::random();
         db::jobs::insert(&mut tx, job_id, row.id, self.shared.settings.job_attempts).await?;
         tx.commit().await?;
         Ok((row, job_id))

@@ -1,15 +1,13 @@
 //! Handing work to the workers, and telling an environment's owner where provisioning
 //! stands, on their /ws/events connections.
 
-use uuid::Uuid;
-
 use crate::broker::events::EventBus;
 use crate::broker::queue::JobQueue;
-use crate::model::{Environment, ProgressEvent, Step};
+use crate::model::{Environment, JobId, ProgressEvent, Step};
 
 /// Queues a provisioning job, unless it is in the queue already. One that cannot be queued
 /// now is not lost: the workers' sweep finds it in Postgres.
-pub async fn enqueue(queue: &JobQueue, job_id: Uuid) {
+pub async fn enqueue(queue: &JobQueue, job_id: JobId) {
     match queue.push(job_id).await {
         Ok(true) => tracing::debug!(%job_id, "job queued"),
         Ok(false) => tracing::debug!(%job_id, "job already in the queue"),

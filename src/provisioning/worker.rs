@@ -15,7 +15,7 @@ use crate::broker::queue::Delivery;
 use crate::db;
 use crate::db::jobs::{Acquired, LeasedJob};
 use crate::model::engine_names::container_name;
-use crate::model::Step;
+use crate::model::{JobId, Step};
 
 const BLOCK: Duration = Duration::from_secs(1);
 pub(super) const MAINTENANCE_EVERY: Duration = Duration::from_secs(2);
@@ -208,7 +208,7 @@ pub(super) struct HeldLease {
 
 async fn renew_lease(
     provisioner: Provisioner,
-    job_id: Uuid,
+    job_id: JobId,
     owner: String,
     lost: CancellationToken,
 ) {
