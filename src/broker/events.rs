@@ -4,11 +4,9 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use crate::broker::kv::Kv;
 use crate::model::{EnvironmentId, ProgressEvent, UserId, PROGRESS};
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
@@ -122,49 +120,22 @@ impl EventBus {
         }
     }
 
-    /// Relays events from Redis to local subscribers until `shutdown`, reconnecting after a
-    /// lost connection.
+    /// Relays events from Redis to local subscribers until `shutdown`.
     pub async fn run(self, shutdown: CancellationToken) {
-        loop {
-            tokio::select! {
-                _ = shutdown.cancelled() => return,
-                outcome = self.relay() => {
-                    if let Err(err) = outcome {
-                        tracing::warn!(error = %err, "event subscription lost; reconnecting");
-                    }
-                }
-            }
-            tokio::select! {
-                _ = shutdown.cancelled() => return,
-                _ = tokio::time::sleep(Duration::from_millis(500)) => {}
-            }
-        }
-    }
-
-    async fn relay(&self) -> redis::RedisResult<()> {
-        let mut pubsub = self.kv.pubsub().await?;
-        pubsub.subscribe(&self.channel).await?;
-        let mut messages = pubsub.on_message();
-        while let Some(message) = messages.next().await {
-            let Ok(payload) = message.get_payload::<String>() else {
-                continue;
-            };
+        let heard = |payload: String| {
             let Some((header, frame)) = payload.split_once('\n') else {
-                continue;
+                return;
             };
             let Ok(header) = serde_json::from_str::<Header>(header) else {
-                continue;
+                return;
             };
             let event = Event {
                 frame: frame.into(),
                 progress: header.progress,
             };
             self.deliver(header.user_id, Arc::new(event));
-        }
-        Err(redis::RedisError::from((
-            redis::ErrorKind::IoError,
-            "subscription closed",
-        )))
+        };
+        super::channel::listen(&self.kv, &self.channel, heard, shutdown).await;
     }
 
     fn deliver(&self, user_id: UserId, frame: Frame) {

@@ -2,6 +2,7 @@
 //! work queue on Redis Streams (`queue`), the event fan-out on pub/sub (`events`),
 //! and revoked credentials on pub/sub (`revocations`).
 
+mod channel;
 pub mod events;
 pub mod kv;
 pub mod queue;

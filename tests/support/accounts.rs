@@ -34,6 +34,24 @@ impl TestApp {
         .await
     }
 
+    /// The id of the user `token` belongs to.
+    pub async fn user_id(&self, token: &str) -> String {
+        self.me(token).await["user"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// An admin disables a user.
+    pub async fn disable_user(&self, admin: &str, user_id: &str) -> Response {
+        self.post(
+            &format!("/api/admin/users/{user_id}/disable"),
+            Some(admin),
+            &json!({}),
+        )
+        .await
+    }
+
     /// Another session of an existing user's.
     pub async fn login_token(&self, username: &str) -> String {
         let response = self.login(username, PASSWORD).await;

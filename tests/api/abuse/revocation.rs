@@ -112,17 +112,8 @@ async fn disabling_a_user_closes_everything_of_theirs_and_halts_what_is_being_cr
     let mut terminal = Terminal::open(&second, &token, &running, "").await;
 
     let admin = first.admin_token().await;
-    let user_id = first.me(&token).await["user"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let response = first
-        .post(
-            &format!("/api/admin/users/{user_id}/disable"),
-            Some(&admin),
-            &json!({}),
-        )
-        .await;
+    let user_id = first.user_id(&token).await;
+    let response = first.disable_user(&admin, &user_id).await;
     assert_eq!(response.status(), 200);
     assert!(
         closed_within(&mut events, WITHIN).await,

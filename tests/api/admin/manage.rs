@@ -84,18 +84,9 @@ async fn disabling_a_user_stops_their_environments_and_kills_their_credentials()
     let (token, id) = user_with_environment(&app, "leaving").await;
     let script = app.api_token(&token, &["read"]).await;
     let script = script["token"].as_str().unwrap().to_string();
-    let user_id = app.me(&token).await["user"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let user_id = app.user_id(&token).await;
 
-    let response = app
-        .post(
-            &format!("/api/admin/users/{user_id}/disable"),
-            Some(&admin),
-            &json!({}),
-        )
-        .await;
+    let response = app.disable_user(&admin, &user_id).await;
     assert_eq!(response.status(), 200);
     let disabled: Value = response.json().await.unwrap();
     assert_eq!(disabled["credentials_revoked"], 2, "{disabled}");
