@@ -39,8 +39,15 @@ for network in $networks; do
   dk network rm "$network" >/dev/null 2>&1 || note "network $network is still in use; left"
 done
 
+# The egress tests' stand-in hosts: a namespace each, whose removal takes its veth pair and
+# routes with it. A killed run leaves them, and the next run finds the addresses routed.
+namespaces=$(ip netns list 2>/dev/null | awk '/^sbxe-/ { print $1 }')
+for namespace in $namespaces; do
+  ip netns del "$namespace" || note "namespace $namespace could not be removed"
+done
+
 redis=(redis-cli -u "$SANDBOXD_REDIS_URL" --no-auth-warning)
 keys=$("${redis[@]}" --scan --pattern "$TEST_INSTANCE:*" | wc -l)
 "${redis[@]}" --scan --pattern "$TEST_INSTANCE:*" | xargs -r -n 500 "${redis[@]}" unlink >/dev/null
 
-note "removed $(wc -w <<<"$stale") database(s), $(wc -w <<<"$containers") container(s), $(wc -w <<<"$networks") network(s), $keys Redis key(s)"
+note "removed $(wc -w <<<"$stale") database(s), $(wc -w <<<"$containers") container(s), $(wc -w <<<"$networks") network(s), $(wc -w <<<"$namespaces") namespace(s), $keys Redis key(s)"
