@@ -39,6 +39,7 @@ pub struct Allowed {
 
 /// The OpenAPI shape of [`EgressPolicy`].
 #[derive(ToSchema)]
+#[serde(untagged)]
 #[allow(dead_code)] // only its schema is used
 pub enum EgressSchema {
     Word(EgressWord),
