@@ -1,12 +1,14 @@
 //! Settings come from `SANDBOXD_*` environment variables; every one has a default that
 //! matches the local stack `make run` brings up.
 
+mod capacity;
 mod proxies;
 mod retention;
 
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use capacity::{default_pool as capacity_default_pool, Capacity};
 pub use proxies::ProxyList;
 pub use retention::Retention;
 
@@ -70,6 +72,8 @@ pub struct Settings {
     pub egress_sync_every: Duration,
     /// How long what grows is kept (config/retention.rs).
     pub retention: Retention,
+    /// The address pool and unused images (config/capacity.rs).
+    pub capacity: Capacity,
 }
 
 /// `{registry}` stands for `SANDBOXD_REGISTRY`.
@@ -160,6 +164,7 @@ impl Settings {
                 env.get("SANDBOXD_EGRESS_SYNC_SECONDS", 2.0_f64)?.max(0.1),
             ),
             retention: Retention::from_env(&env)?,
+            capacity: Capacity::from_env(&env)?,
         })
     }
 }

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod retention;
 pub mod secrets;
 pub mod sessions;
+pub mod subnets;
 pub mod tiers;
 pub mod tokens;
 pub mod users;

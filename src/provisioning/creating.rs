@@ -105,9 +105,12 @@ impl Provisioner {
         if !self.runtime.network_exists(network).await? {
             let mut lock = self.pool.begin().await?;
             db::containers::lock_network(&mut lock, env.user_id).await?;
-            self.runtime
-                .ensure_network(network, self.labels(env, false))
-                .await?;
+            if !self.runtime.network_exists(network).await? {
+                let subnet = self.subnet_for(&mut lock, env, network).await?;
+                self.runtime
+                    .ensure_network(network, self.labels(env, false), subnet)
+                    .await?;
+            }
             lock.commit().await?;
         }
         Ok(())

@@ -11,6 +11,7 @@ pub mod shell;
 pub mod shell_options;
 mod stage_error;
 mod stages;
+mod subnets;
 mod supervision;
 mod worker;
 

@@ -7,6 +7,7 @@ mod support;
 mod admin;
 mod auth;
 mod browser;
+mod capacity;
 mod containers;
 mod egress;
 mod escape;
