@@ -6,6 +6,7 @@ pub mod audit;
 pub mod containers;
 pub mod exec_jobs;
 pub mod housekeeping;
+pub mod images;
 pub mod jobs;
 pub mod retention;
 pub mod secrets;

@@ -31,6 +31,7 @@ impl Provisioner {
         let image = image.ok_or_else(|| {
             StageError::Transient("the pulled image is gone; pulling again".into())
         })?;
+        self.check_image(env, &image).await?;
         // A tier may allow more CPU than this host has; the engine refuses such a request.
         let host_millicores = self
             .runtime

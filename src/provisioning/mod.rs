@@ -5,6 +5,7 @@
 pub mod catalogue;
 mod configure;
 mod creating;
+mod images;
 mod progress;
 mod removal;
 pub mod shell;

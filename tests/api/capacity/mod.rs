@@ -10,6 +10,7 @@ use crate::support::app::TestApp;
 use crate::support::engine;
 
 mod addresses;
+mod images;
 
 /// The network of the owner of `environment`, as the engine describes it; `Null` when the
 /// engine says it has none (not when the engine could not be asked).
