@@ -3,7 +3,7 @@
 #   socket     unix:///run/sandboxd/docker.sock
 #   data-root  /var/lib/sandboxd/docker, a loop-mounted btrfs file (so --storage-opt size= works)
 #   exec-root  /run/sandboxd/docker-exec (its managed containerd lives there too)
-#   bridge     sbx0 with its own subnet; user networks from their own address pool
+#   bridge     sbx0 with its own subnet; networks made without a subnet from their own pool
 #   userns     --userns-remap=default (root in a container is an unprivileged uid on the host)
 #
 #   scripts/docker-engine.sh up|down|status
@@ -18,9 +18,10 @@ PIDFILE="$RUN/docker.pid"
 LOG="$LOGS/dockerd.log"
 BRIDGE=sbx0
 BRIDGE_CIDR="${SANDBOXD_BRIDGE_CIDR:-10.213.0.1/24}"
-# Pool for user-defined networks (one per user): not Docker's default 172.17+/192.168 pools,
-# which a system dockerd allocates from too.
-POOL="${SANDBOXD_ADDRESS_POOL:-10.214.0.0/16}"
+# Pool for networks made without a subnet: not Docker's default 172.17+/192.168 pools, which a
+# system dockerd allocates from too. sandboxd gives its user networks subnets of its own pool
+# (SANDBOXD_ADDRESS_POOL, 10.216.0.0/15), which must not overlap this one.
+POOL="${SANDBOXD_ENGINE_ADDRESS_POOL:-10.214.0.0/16}"
 
 dk() { docker -H "unix://$DOCKER_SOCK" "$@"; }
 

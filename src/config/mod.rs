@@ -1,6 +1,7 @@
 //! Settings come from `SANDBOXD_*` environment variables; every one has a default that
 //! matches the local stack `make run` brings up.
 
+mod capacity;
 mod env;
 mod proxies;
 mod retention;
@@ -10,6 +11,7 @@ use std::time::Duration;
 
 use env::Env;
 
+pub use capacity::{default_pool as capacity_default_pool, Capacity};
 pub use proxies::ProxyList;
 pub use retention::Retention;
 
@@ -82,6 +84,8 @@ pub struct Settings {
     pub egress_sync_every: Duration,
     /// How long what grows is kept (config/retention.rs).
     pub retention: Retention,
+    /// The address pool and unused images (config/capacity.rs).
+    pub capacity: Capacity,
 }
 
 /// `{registry}` stands for `SANDBOXD_REGISTRY`.
@@ -184,6 +188,7 @@ impl Settings {
                 env.get("SANDBOXD_EGRESS_SYNC_SECONDS", 2.0_f64)?.max(0.1),
             ),
             retention: Retention::from_env(&env)?,
+            capacity: Capacity::from_env(&env)?,
         })
     }
 }

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
-use crate::model::{Environment, EnvironmentId, Stage, Status, UserId};
+use crate::model::{Environment, EnvironmentId, ErrorCode, Stage, Status, UserId};
 
 pub struct NewContainer<'a> {
     pub id: EnvironmentId,
@@ -154,10 +154,12 @@ pub async fn mark_error(
     pool: &PgPool,
     id: EnvironmentId,
     message: &str,
+    code: Option<ErrorCode>,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(include_str!("../../sql/containers/mark_error.sql"))
         .bind(id)
         .bind(message)
+        .bind(code.map(ErrorCode::as_str))
         .execute(pool)
         .await?;
     Ok(done.rows_affected() == 1)

@@ -19,10 +19,13 @@ pub async fn list(pool: &PgPool) -> Result<Vec<Tier>, sqlx::Error> {
 }
 
 /// The limits that apply to a user: their tier's, with their own overrides on top.
-pub async fn for_user(pool: &PgPool, user_id: uuid::Uuid) -> Result<Option<Tier>, sqlx::Error> {
+pub async fn for_user<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    user_id: uuid::Uuid,
+) -> Result<Option<Tier>, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/tiers/for_user.sql"))
         .bind(user_id)
-        .fetch_optional(pool)
+        .fetch_optional(executor)
         .await
 }
 

@@ -44,6 +44,8 @@ struct Inner {
     /// Bridges this process has given rules; later changes are the reconciler's.
     protected: Mutex<HashSet<String>>,
     pools: Mutex<Option<(Instant, Vec<IpNet>)>>,
+    /// sandboxd's own pool, which the engine does not know of.
+    own_pool: IpNet,
     /// One writer per process: workers making a user's first networks at once would otherwise
     /// each add the same jump.
     writing: tokio::sync::Mutex<()>,
@@ -62,6 +64,7 @@ impl Guard {
                 families: Mutex::default(),
                 protected: Mutex::default(),
                 pools: Mutex::default(),
+                own_pool: IpNet::V4(settings.capacity.address_pool),
                 writing: tokio::sync::Mutex::new(()),
             })
         });
@@ -206,6 +209,7 @@ impl Inner {
     async fn context(&self) -> Context {
         let mut refused = host::uplink_networks();
         refused.extend(self.address_pools().await);
+        refused.push(self.own_pool);
         Context {
             resolvers: host::resolvers(),
             refused,

@@ -25,6 +25,11 @@ pub struct ContainerView {
     pub stage: String,
     pub progress: i32,
     pub message: Option<String>,
+    /// With status `error`, why, as a stable code when one applies: `CAPACITY_EXHAUSTED`
+    /// (no room for another environment now), `IMAGE_HAS_VOLUMES` (the image declares
+    /// `VOLUME`s).
+    #[schema(example = "CAPACITY_EXHAUSTED")]
+    pub code: Option<String>,
     pub resources: Resources,
     #[schema(value_type = Object)]
     pub shell: serde_json::Value,
@@ -52,6 +57,7 @@ impl From<Environment> for ContainerView {
             stage: row.stage.to_string(),
             progress: row.progress,
             message: row.message,
+            code: row.error_code,
             resources: resources_of_row(row.memory_mb, row.cpu_millicores, row.disk_mb),
             env: env_vars,
             shell: row.shell,

@@ -1,10 +1,12 @@
 //! Housekeeping, every few seconds in each process, one process at a time (a Redis lock):
 //! expiry warnings and expiry, idle stops, reconciling Postgres with the engine, removing
 //! what nothing uses any more (older builds' scripts, the networks of users with no
-//! environment), and pruning rows past their retention.
+//! environment, images pulled for custom environments), and pruning rows past their
+//! retention.
 
 mod expiry;
 mod idle;
+mod images;
 mod networks;
 mod old_scripts;
 mod reconcile;
@@ -60,6 +62,7 @@ impl Housekeeper {
         self.remove_old_scripts().await;
         self.prune().await;
         self.remove_unused_networks().await;
+        self.remove_unused_images().await;
     }
 
     /// The label filter (`key=value`) of what this instance made in the engine.

@@ -1,13 +1,19 @@
-//! Each user's environments share a network (provision/stages.rs); once the user has none
-//! left, it goes. The engine's address pool holds a few hundred networks, so keeping one for
-//! every user and guest who ever had an environment would soon leave new users without.
+//! Each user's environments share a network (provisioning/creating.rs); once the user has
+//! none left, it goes, and its subnet returns to the address pool. Keeping one for every user
+//! and guest who ever had an environment would soon leave new users without.
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use super::Housekeeper;
 use crate::db;
 use crate::model::engine_names::labels;
 use crate::model::UserId;
+
+/// A subnet set aside this long ago whose network the engine does not hold was left by a
+/// worker that died between the two steps, or its network was removed by hand; a mark of
+/// others' addresses this old is looked at again. Far longer than making a network takes.
+const SUBNETS_SETTLE: Duration = Duration::from_secs(600);
 
 impl Housekeeper {
     pub async fn remove_unused_networks(&self) {
@@ -20,6 +26,12 @@ impl Housekeeper {
             Ok(networks) => networks,
             Err(err) => return tracing::debug!(error = %err, "networks: engine unreachable"),
         };
+        let names: Vec<String> = networks.iter().map(|(name, _)| name.clone()).collect();
+        match db::subnets::release_stale(&self.pool, &names, SUBNETS_SETTLE).await {
+            Ok(0) => {}
+            Ok(freed) => self.repaired("subnets_released", &freed.to_string()),
+            Err(err) => tracing::warn!(error = %err, "networks: stale subnets not released"),
+        }
         let owned: Vec<(String, UserId)> = networks
             .into_iter()
             .filter_map(|(network, owner)| Some((network, owner.parse().ok()?)))
@@ -48,6 +60,9 @@ impl Housekeeper {
             return Ok(false);
         }
         let removed = self.runtime.remove_network(network).await?;
+        if removed {
+            db::subnets::release(&mut *lock, network).await?;
+        }
         lock.commit().await?;
         Ok(removed)
     }

@@ -25,6 +25,8 @@ pub struct Environment {
     pub stage: Stage,
     pub progress: i32,
     pub message: Option<String>,
+    /// Set with `error` when the cause has a code (model/error_code.rs).
+    pub error_code: Option<String>,
     pub docker_id: Option<String>,
     pub expires_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,

@@ -7,6 +7,7 @@ mod audit;
 pub mod egress;
 pub mod engine_names;
 mod environment;
+mod error_code;
 mod ids;
 mod progress;
 mod revocation;
@@ -16,6 +17,7 @@ mod token;
 
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use environment::Environment;
+pub use error_code::ErrorCode;
 pub use ids::{EnvironmentId, JobId, UserId};
 pub use progress::{ProgressEvent, Step, PROGRESS};
 pub use revocation::Revocation;

@@ -39,6 +39,9 @@ pub struct ProgressEvent {
     pub name: String,
     pub stage: Step,
     pub message: Option<String>,
+    /// Why it failed, for programs: only on `error`, and only when a code applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     pub progress: i32,
 }
 
@@ -49,6 +52,9 @@ impl ProgressEvent {
             name: env.name.clone(),
             stage,
             message: Some(message.to_string()),
+            code: (stage == Step::Failed)
+                .then(|| env.error_code.clone())
+                .flatten(),
             progress,
         }
     }
@@ -66,6 +72,9 @@ impl ProgressEvent {
             name: env.name.clone(),
             stage,
             message: env.message.clone(),
+            code: (stage == Step::Failed)
+                .then(|| env.error_code.clone())
+                .flatten(),
             progress: env.progress,
         }
     }

@@ -83,6 +83,17 @@ impl Catalogue {
     }
 }
 
+impl Catalogue {
+    /// Whether `reference` is one of the catalogue's images or a role image: images that
+    /// housekeeping never removes, whoever pulled them.
+    pub fn is_own(&self, reference: &str) -> bool {
+        self.images.iter().any(|(_, own)| own == reference)
+            || ROLES.iter().any(|role| {
+                self.role_image("debian:bookworm", Some(role)).as_deref() == Some(reference)
+            })
+    }
+}
+
 /// A tier without a list allows every image.
 pub fn tier_allows(tier: &Tier, name: &str) -> bool {
     tier.allowed_images

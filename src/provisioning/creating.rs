@@ -31,6 +31,7 @@ impl Provisioner {
         let image = image.ok_or_else(|| {
             StageError::Transient("the pulled image is gone; pulling again".into())
         })?;
+        self.check_image(env, &image).await?;
         // A tier may allow more CPU than this host has; the engine refuses such a request.
         let host_millicores = self
             .runtime
@@ -105,9 +106,12 @@ impl Provisioner {
         if !self.runtime.network_exists(network).await? {
             let mut lock = self.pool.begin().await?;
             db::containers::lock_network(&mut lock, env.user_id).await?;
-            self.runtime
-                .ensure_network(network, self.labels(env, false))
-                .await?;
+            if !self.runtime.network_exists(network).await? {
+                let subnet = self.subnet_for(&mut lock, env, network).await?;
+                self.runtime
+                    .ensure_network(network, self.labels(env, false), subnet)
+                    .await?;
+            }
             lock.commit().await?;
         }
         Ok(())

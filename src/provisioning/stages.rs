@@ -120,7 +120,10 @@ impl Provisioner {
                 }
             };
             match outcome {
-                Ok(()) => return Ok(Some(reference.clone())),
+                Ok(()) => {
+                    self.record_pull(env, &reference).await?;
+                    return Ok(Some(reference.clone()));
+                }
                 Err(err) => {
                     tracing::warn!(error = %err, image = %reference, "pull failed");
                     transient |= err.is_transient();

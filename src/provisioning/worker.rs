@@ -15,7 +15,7 @@ use crate::broker::queue::Delivery;
 use crate::db;
 use crate::db::jobs::{Acquired, LeasedJob};
 use crate::model::engine_names::container_name;
-use crate::model::{JobId, Step};
+use crate::model::{ErrorCode, JobId, Step};
 
 const BLOCK: Duration = Duration::from_secs(1);
 pub(super) const MAINTENANCE_EVERY: Duration = Duration::from_secs(2);
@@ -162,9 +162,10 @@ impl Worker {
             Err(StageError::Transient(message)) => {
                 let message = format!("gave up after {} attempts: {message}", job.attempts);
                 let _ = self.provisioner.queue.dead_letter(job.id, &message).await;
-                self.fail(job, &message).await
+                self.fail(job, &message, None).await
             }
-            Err(StageError::Permanent(message)) => self.fail(job, &message).await,
+            Err(StageError::Permanent(message)) => self.fail(job, &message, None).await,
+            Err(StageError::Coded { code, message }) => self.fail(job, &message, Some(code)).await,
         };
         if let Err(err) = result {
             tracing::error!(error = %err, "could not record the job's outcome");
@@ -173,7 +174,12 @@ impl Worker {
     }
 
     /// Leaves nothing running and frees the quota: the container goes, the row says why.
-    async fn fail(&self, job: &LeasedJob, message: &str) -> Result<(), sqlx::Error> {
+    async fn fail(
+        &self,
+        job: &LeasedJob,
+        message: &str,
+        code: Option<ErrorCode>,
+    ) -> Result<(), sqlx::Error> {
         tracing::warn!(%message, "provisioning failed");
         let provisioner = &self.provisioner;
         if let Err(err) = provisioner
@@ -183,7 +189,7 @@ impl Worker {
         {
             tracing::warn!(error = %err, "could not remove the failed container; the reconciler will");
         }
-        if db::containers::mark_error(&provisioner.pool, job.container_id, message).await? {
+        if db::containers::mark_error(&provisioner.pool, job.container_id, message, code).await? {
             if let Some(env) = db::containers::by_id(&provisioner.pool, job.container_id).await? {
                 announce(
                     &provisioner.events,

@@ -19,6 +19,20 @@ impl RuntimeError {
         matches!(self, RuntimeError::Unavailable(_))
     }
 
+    /// Whether the engine refused for lack of room: no address left in a network or in its
+    /// pools, no disk, no memory. Recognised by the engine's own words, which vary by version.
+    pub fn is_exhausted(&self) -> bool {
+        const FULL: [&str; 5] = [
+            "no available ipv4 addresses",
+            "could not find an available, non-overlapping",
+            "fully subnetted",
+            "no space left on device",
+            "cannot allocate memory",
+        ];
+        let message = self.to_string().to_lowercase();
+        !matches!(self, RuntimeError::NotFound(_)) && FULL.iter().any(|full| message.contains(full))
+    }
+
     /// What a tenant may be told: fixed words per kind. The engine's own text can name socket
     /// paths, addresses, registries and which of the host's ports answer, so it is only
     /// logged.

@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use bollard::query_parameters::CreateImageOptions;
+use bollard::query_parameters::{CreateImageOptions, RemoveImageOptions};
 use futures_util::StreamExt;
 
 use super::{Runtime, RuntimeError};
@@ -11,6 +11,37 @@ impl Runtime {
             Ok(_) => Ok(true),
             Err(err) => match RuntimeError::from(err) {
                 RuntimeError::NotFound(_) => Ok(false),
+                other => Err(other),
+            },
+        }
+    }
+
+    /// The paths the image `reference` declares as `VOLUME`s, sorted.
+    pub async fn image_volumes(&self, reference: &str) -> Result<Vec<String>, RuntimeError> {
+        let image = self.client().await?.inspect_image(reference).await?;
+        let mut paths: Vec<String> = image
+            .config
+            .and_then(|config| config.volumes)
+            .map(|volumes| volumes.into_keys().collect())
+            .unwrap_or_default();
+        paths.sort();
+        Ok(paths)
+    }
+
+    /// Removes the image `reference` (its tag, and its layers once no tag is left) unless a
+    /// container, running or not, was made from it; whether it is gone, now or before.
+    pub async fn remove_image(&self, reference: &str) -> Result<bool, RuntimeError> {
+        let options = RemoveImageOptions {
+            force: false,
+            noprune: false,
+        };
+        let docker = self.client().await?;
+        match docker.remove_image(reference, Some(options), None).await {
+            Ok(_) => Ok(true),
+            Err(err) => match RuntimeError::from(err) {
+                RuntimeError::NotFound(_) => Ok(true),
+                // 409: a container uses it.
+                RuntimeError::Rejected(_) => Ok(false),
                 other => Err(other),
             },
         }

@@ -1,8 +1,9 @@
 use std::collections::HashMap;
 
-use bollard::models::NetworkCreateRequest;
+use bollard::models::{Ipam, IpamConfig, NetworkCreateRequest};
 use bollard::query_parameters::{InspectNetworkOptions, ListNetworksOptionsBuilder};
 use bollard::Docker;
+use ipnet::Ipv4Net;
 
 use super::{Runtime, RuntimeError};
 
@@ -43,12 +44,13 @@ impl Runtime {
         self.networks_seen.lock().expect("networks seen lock")
     }
 
-    /// Makes sure the bridge network `name` exists. Each user gets one, so one user's
-    /// environments cannot reach another's.
+    /// Makes sure the bridge network `name` exists, on `subnet` when it is made. Each user
+    /// gets one, so one user's environments cannot reach another's.
     pub async fn ensure_network(
         &self,
         name: &str,
         labels: HashMap<String, String>,
+        subnet: Ipv4Net,
     ) -> Result<(), RuntimeError> {
         if self.network_exists(name).await? {
             return Ok(());
@@ -58,6 +60,14 @@ impl Runtime {
             name: name.to_string(),
             driver: Some("bridge".into()),
             labels: Some(labels),
+            ipam: Some(Ipam {
+                config: Some(vec![IpamConfig {
+                    subnet: Some(subnet.to_string()),
+                    gateway: subnet.hosts().next().map(|gateway| gateway.to_string()),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
             options: Some(HashMap::from([(
                 // No traffic between containers on the same bridge is needed for isolation
                 // between users; within one user's network it is their own business.
@@ -80,6 +90,28 @@ impl Runtime {
 }
 
 impl Runtime {
+    /// Every network on the engine, whoever made it, with its IPv4 subnets.
+    pub async fn network_subnets(&self) -> Result<Vec<(String, Ipv4Net)>, RuntimeError> {
+        let docker = self.client().await?;
+        let networks = docker
+            .list_networks(None::<bollard::query_parameters::ListNetworksOptions>)
+            .await?;
+        Ok(networks
+            .into_iter()
+            .flat_map(|network| {
+                let name = network.name.unwrap_or_default();
+                let configs = network
+                    .ipam
+                    .and_then(|ipam| ipam.config)
+                    .unwrap_or_default();
+                configs
+                    .into_iter()
+                    .filter_map(|config| config.subnet?.parse::<Ipv4Net>().ok())
+                    .map(move |subnet| (name.clone(), subnet))
+            })
+            .collect())
+    }
+
     /// Networks carrying the label `filter` (`key=value`): each one's name and its value of
     /// the label `key`.
     pub async fn networks_labelled(
@@ -101,15 +133,17 @@ impl Runtime {
             .collect())
     }
 
-    /// Removes the network `name` unless a container is attached to it; whether it went.
+    /// Removes the network `name` unless a container is attached to it; whether it is gone
+    /// (its addresses free), now or before.
     pub async fn remove_network(&self, name: &str) -> Result<bool, RuntimeError> {
         self.forget_network(name);
         let docker = self.client().await?;
         match docker.remove_network(name).await {
             Ok(()) => Ok(true),
             Err(err) => match RuntimeError::from(err) {
-                // Gone already, or in use ("has active endpoints").
-                RuntimeError::NotFound(_) | RuntimeError::Rejected(_) => Ok(false),
+                RuntimeError::NotFound(_) => Ok(true),
+                // In use ("has active endpoints").
+                RuntimeError::Rejected(_) => Ok(false),
                 other => Err(other),
             },
         }

@@ -8,6 +8,7 @@ mod abuse;
 mod admin;
 mod auth;
 mod browser;
+mod capacity;
 mod containers;
 mod egress;
 mod escape;

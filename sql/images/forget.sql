@@ -1,0 +1,1 @@
+DELETE FROM pulled_images WHERE reference = $1

@@ -1,0 +1,1 @@
+DELETE FROM network_subnets WHERE subnet = $1::cidr

@@ -1,0 +1,1 @@
+SELECT subnet::text FROM network_subnets WHERE network = $1
