@@ -1,11 +1,14 @@
 //! `/api/containers`: create, list, read and delete one's environments.
 
 use actix_web::{web, HttpResponse};
+use serde::Deserialize;
 use serde_json::json;
+use utoipa::IntoParams;
 
 use super::error::ErrorBody;
 use super::extract::{Creator, Operator};
 use crate::auth::{Principal, Scope};
+use crate::environments::labels::Selector;
 use crate::environments::request::CreateContainerRequest;
 use crate::environments::view::{ContainerList, ContainerView, CreatedView};
 use crate::error::ApiResult;
@@ -36,16 +39,33 @@ pub async fn create(
     Ok(HttpResponse::Accepted().json(CreatedView::from(row)))
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// Only environments with this label, `key=value`.
+    label: Option<String>,
+}
+
 /// The caller's environments, newest first.
 #[utoipa::path(get, path = "/api/containers", tag = "containers", security(("bearer" = [])),
+    params(ListQuery),
     responses(
         (status = 200, body = ContainerList),
+        (status = 400, description = "INVALID_LABEL_SELECTOR", body = ErrorBody),
         (status = 401, body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
-pub async fn list(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<ListQuery>,
+) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;
-    let body = state.environments.records().listing(&principal).await?;
+    let records = state.environments.records();
+    if let Some(label) = &query.label {
+        let selector = Selector::parse(label)?;
+        return Ok(HttpResponse::Ok().json(records.labelled(&principal, &selector).await?));
+    }
+    let body = records.listing(&principal).await?;
     Ok(HttpResponse::Ok()
         .content_type(actix_web::http::header::ContentType::json())
         .body(body))

@@ -16,6 +16,7 @@ pub struct NewContainer<'a> {
     pub cpu_millicores: i32,
     pub disk_mb: i32,
     pub expires_at: Option<DateTime<Utc>>,
+    pub labels: &'a serde_json::Value,
 }
 
 pub const NAME_KEY: &str = "containers_user_name_key";
@@ -67,6 +68,7 @@ pub async fn insert(
         .bind(new.cpu_millicores)
         .bind(new.disk_mb)
         .bind(new.expires_at)
+        .bind(new.labels)
         .fetch_one(tx)
         .await
 }

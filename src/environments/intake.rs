@@ -85,6 +85,7 @@ impl Intake {
         }
         let shell = serde_json::to_value(&plan.shell).expect("shell options serialise");
         let env = serde_json::json!(plan.env);
+        let labels = serde_json::json!(plan.labels);
         let expires_at = tier
             .session_limit_seconds
             .map(|seconds| Utc::now() + Duration::seconds(seconds.into()));
@@ -103,6 +104,7 @@ impl Intake {
                 cpu_millicores: plan.resources.cpu_shares,
                 disk_mb: plan.resources.disk_mb,
                 expires_at,
+                labels: &labels,
             },
         )
         .await;

@@ -10,6 +10,7 @@ use bytes::Bytes;
 use uuid::Uuid;
 
 use super::error::{EnvironmentError, Result};
+use super::labels::Selector;
 use super::view::{ContainerList, ContainerView};
 use super::Records;
 use crate::auth::Principal;
@@ -73,6 +74,24 @@ impl Records {
             .listings
             .remember(owner.id().uuid(), version, body.clone(), made);
         Ok(body)
+    }
+}
+
+impl Records {
+    /// The caller's environments whose labels match `selector`, newest first. Not remembered:
+    /// a filtered list is asked for far less often than the whole one.
+    pub async fn labelled(&self, owner: &Principal, selector: &Selector) -> Result<ContainerList> {
+        let containers: Vec<ContainerView> = self
+            .list(owner)
+            .await?
+            .into_iter()
+            .filter(|row| selector.matches(&row.labels))
+            .map(ContainerView::from)
+            .collect();
+        Ok(ContainerList {
+            count: containers.len(),
+            containers,
+        })
     }
 }
 

@@ -27,6 +27,7 @@ pub mod error;
 pub mod exec;
 pub mod export;
 mod intake;
+pub mod labels;
 pub mod lifecycle;
 mod listing;
 pub mod logs;

@@ -1,5 +1,7 @@
 //! The create request and the rules it must pass before anything is made.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -35,6 +37,14 @@ pub struct CreateContainerRequest {
     #[serde(default)]
     #[schema(example = json!(["EDITOR=vim"]))]
     pub env: Vec<String>,
+    /// More variables, as a map (Rexec's clients send these); they join `env`.
+    #[serde(default)]
+    #[schema(example = json!({"NODE_ENV": "development"}))]
+    pub environment: BTreeMap<String, String>,
+    /// Labels kept with the environment, shown on it and matched by the list's `label`.
+    #[serde(default)]
+    #[schema(example = json!({"team": "infra"}))]
+    pub labels: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
@@ -53,6 +63,7 @@ pub struct Plan {
     pub role: Option<String>,
     pub shell: ShellOptions,
     pub env: Vec<String>,
+    pub labels: BTreeMap<String, String>,
     pub resources: Resources,
 }
 
@@ -71,7 +82,15 @@ pub fn plan(request: CreateContainerRequest, tier: &Tier, catalogue: &Catalogue)
             .with_field("supported_roles", catalogue::ROLES.to_vec()));
         }
     }
-    super::env_vars::validate(&request.env)?;
+    let mut env = request.env;
+    env.extend(
+        request
+            .environment
+            .iter()
+            .map(|(name, value)| format!("{name}={value}")),
+    );
+    super::env_vars::validate(&env)?;
+    super::labels::validate(&request.labels)?;
     let shell = request.shell.unwrap_or_default();
     if !THEMES.contains(&shell.theme.as_str()) {
         return Err(EnvironmentError::invalid(
@@ -109,7 +128,8 @@ pub fn plan(request: CreateContainerRequest, tier: &Tier, catalogue: &Catalogue)
         image_ref,
         role,
         shell,
-        env: request.env,
+        env,
+        labels: request.labels,
         resources,
     })
 }

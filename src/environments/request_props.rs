@@ -41,9 +41,12 @@ prop_compose! {
         cpu_shares in resource(),
         disk_mb in resource(),
         env in proptest::collection::vec(prop_oneof!["[A-Z_][A-Z0-9_]{0,8}=.{0,16}", ".{0,24}"], 0..4),
+        environment in proptest::collection::btree_map("[A-Z_1][A-Z0-9_]{0,8}", ".{0,16}", 0..3),
+        labels in proptest::collection::btree_map("[a-z./ ]{0,10}", ".{0,16}", 0..3),
     ) -> CreateContainerRequest {
         CreateContainerRequest {
             image, name, custom_image, role, shell: None, memory_mb, cpu_shares, disk_mb, env,
+            environment, labels,
         }
     }
 }
@@ -56,6 +59,7 @@ const REFUSALS: &[&str] = &[
     "REGISTRY_NOT_ALLOWED",
     "INVALID_ROLE",
     "INVALID_ENV",
+    "INVALID_LABELS",
     "INVALID_THEME",
     "RESOURCE_BELOW_MINIMUM",
 ];

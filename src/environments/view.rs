@@ -35,6 +35,9 @@ pub struct ContainerView {
     pub shell: serde_json::Value,
     /// The variables given at create, `KEY=VALUE`.
     pub env: Vec<String>,
+    /// The labels given at create.
+    #[schema(value_type = Object)]
+    pub labels: serde_json::Value,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
@@ -60,6 +63,7 @@ impl From<Environment> for ContainerView {
             code: row.error_code,
             resources: resources_of_row(row.memory_mb, row.cpu_millicores, row.disk_mb),
             env: env_vars,
+            labels: row.labels,
             shell: row.shell,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -91,6 +95,8 @@ pub struct CreatedView {
     pub is_async: bool,
     pub message: String,
     pub resources: Resources,
+    #[schema(value_type = Object)]
+    pub labels: serde_json::Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -111,6 +117,7 @@ impl From<Environment> for CreatedView {
             is_async: true,
             message: "Container is being created. This may take a moment if the image needs to be pulled.".into(),
             resources: resources_of_row(row.memory_mb, row.cpu_millicores, row.disk_mb),
+            labels: row.labels,
             session_limit_seconds: seconds_left(row.expires_at),
             expires_at: row.expires_at,
         }

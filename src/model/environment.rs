@@ -27,6 +27,8 @@ pub struct Environment {
     pub message: Option<String>,
     /// Set with `error` when the cause has a code (model/error_code.rs).
     pub error_code: Option<String>,
+    /// The labels given at create, a JSON object of strings.
+    pub labels: serde_json::Value,
     pub docker_id: Option<String>,
     pub expires_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,

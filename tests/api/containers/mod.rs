@@ -6,6 +6,7 @@ mod exec;
 mod export;
 mod failures;
 mod images;
+mod labels;
 mod lifecycle;
 mod limits;
 mod logs;
