@@ -14,5 +14,13 @@ else
 fi
 memory="$(mb "${mem_used:-0}") MB used"
 case "$mem_limit" in ''|max) ;; *) memory="$memory of $(mb "$mem_limit") MB" ;; esac
-disk=$(df -h / 2>/dev/null | awk 'NR == 2 { print $3 " used of " $2 }')
+# The quota sandboxd set, and what this environment's own files take (du stays on its root
+# filesystem; bounded, since a large tree takes time); without a quota, the filesystem's.
+if [ -n "${SANDBOXD_DISK_MB:-}" ]; then
+    used=""
+    command -v timeout >/dev/null 2>&1 && used=$(timeout 2 du -sxm / 2>/dev/null | awk '{ print $1 }')
+    disk="${used:-?} MB used of ${SANDBOXD_DISK_MB} MB"
+else
+    disk=$(df -h / 2>/dev/null | awk 'NR == 2 { print $3 " used of " $2 }')
+fi
 echo "  $(hostname) | cpu: ${cpus:-unlimited} cores | memory: $memory | disk: ${disk:-unknown}"

@@ -49,9 +49,11 @@ impl Provisioner {
             command: shell::options(env.role.as_deref(), &options),
             volumes_from: vec![self.scripts_mount().await?],
             labels: self.labels(env, true),
+            // The disk quota last, so the stats banner reads ours whatever the owner set.
             env: [
                 vec!["TERM=xterm-256color".into(), "LANG=C.UTF-8".into()],
                 env.env_vars(),
+                disk_quota_variable(self.settings.disk_quota, env.disk_mb),
             ]
             .concat(),
             network,
@@ -131,5 +133,15 @@ impl Provisioner {
             labels.insert(labels::NAME.to_string(), env.name.clone());
         }
         labels
+    }
+}
+
+/// What the stats banner shows as the disk's size: the quota the engine enforces, which
+/// `df` inside the environment cannot see (it reports the engine's whole filesystem).
+fn disk_quota_variable(enforced: bool, disk_mb: i32) -> Vec<String> {
+    if enforced {
+        vec![format!("SANDBOXD_DISK_MB={disk_mb}")]
+    } else {
+        Vec::new()
     }
 }

@@ -96,3 +96,21 @@ async fn stats_show_the_environments_real_limits_and_leave_stopped_ones_out_of_t
         .unwrap();
     assert_eq!(nobody["containers"], json!([]));
 }
+
+#[tokio::test]
+async fn the_stats_banner_shows_the_environments_own_disk_quota_and_use() {
+    let app = spawn_app().await;
+    let token = app.user_token("disk-reader").await;
+    let id = app.running_busybox(&token, json!({})).await;
+    let (_, environment) = app.container(&token, &id).await;
+    let quota = environment["resources"]["disk_mb"].as_u64().unwrap();
+    let container = environment["docker_id"].as_str().unwrap();
+    let banner =
+        crate::support::engine::exec(&app.settings, container, "sh /usr/lib/sandboxd/stats.sh");
+    let banner = String::from_utf8_lossy(&banner.stdout);
+    let disk = banner.split("disk: ").nth(1).unwrap_or("").trim();
+    let (used, quota_shown) = disk.split_once(" MB used of ").expect(&banner);
+    assert_eq!(quota_shown, format!("{quota} MB"), "{banner}");
+    let used: u64 = used.parse().expect(&banner);
+    assert!(used < quota, "{banner}");
+}
