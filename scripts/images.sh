@@ -120,7 +120,9 @@ build_debian() {
   cleanup
 }
 
-need_pkg curl jq
+# busybox-static also goes into the shell scripts every environment mounts: sandboxd runs it
+# there (terminal hang-ups) instead of the tenant's own /bin/sh.
+need_pkg curl jq busybox-static
 ensure sandboxd/busybox latest build_busybox
 ensure sandboxd/silent latest build_silent
 ensure sandboxd/debian "$SUITE" build_debian
