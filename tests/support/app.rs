@@ -102,6 +102,15 @@ pub async fn fresh_database(base_url: &str) -> String {
 }
 
 impl TestApp {
+    /// The served OpenAPI document.
+    pub async fn openapi(&self) -> Value {
+        self.get("/api/openapi.json", None)
+            .await
+            .json()
+            .await
+            .unwrap()
+    }
+
     pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
         let builder = self
             .client

@@ -11,12 +11,7 @@ use crate::support::app::{assert_error, fresh_database, spawn_app};
 async fn tier_egress_is_shown_documented_and_validated_with_clear_errors() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
-    let document: Value = app
-        .get("/api/openapi.json", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let document = app.openapi().await;
     let schema = &document["components"]["schemas"]["Tier"]["properties"]["egress"];
     assert!(!schema.is_null(), "Tier documents egress: {document:#}");
     if let Some(reference) = schema["$ref"].as_str() {

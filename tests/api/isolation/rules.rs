@@ -280,12 +280,7 @@ pub fn documented(document: &Value) -> BTreeSet<String> {
 #[tokio::test]
 async fn every_documented_operation_has_an_isolation_rule_and_no_rule_is_stale() {
     let app = spawn_app_with(|s| s.workers = 0).await;
-    let document: Value = app
-        .get("/api/openapi.json", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let document = app.openapi().await;
     let documented = documented(&document);
     let ruled: BTreeSet<String> = ROUTES
         .iter()

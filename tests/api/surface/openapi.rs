@@ -9,12 +9,7 @@ use crate::support::app::spawn_app;
 #[tokio::test]
 async fn every_documented_operation_is_served() {
     let app = spawn_app().await;
-    let document: Value = app
-        .get("/api/openapi.json", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let document = app.openapi().await;
     assert!(document["openapi"].as_str().unwrap().starts_with("3."));
     let paths = document["paths"].as_object().unwrap();
     assert!(paths.len() >= 11);
@@ -38,12 +33,7 @@ async fn every_documented_operation_is_served() {
 #[tokio::test]
 async fn the_document_declares_bearer_auth_and_the_error_body() {
     let app = spawn_app().await;
-    let document: Value = app
-        .get("/api/openapi.json", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let document = app.openapi().await;
     assert_eq!(
         document["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"
