@@ -13,6 +13,7 @@ pub mod status {
     pub const CONFLICT: u16 = 409;
     pub const TOO_MANY_REQUESTS: u16 = 429;
     pub const INTERNAL_SERVER_ERROR: u16 = 500;
+    pub const BAD_GATEWAY: u16 = 502;
     pub const SERVICE_UNAVAILABLE: u16 = 503;
 }
 

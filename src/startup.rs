@@ -29,6 +29,7 @@ use crate::environments::Environments;
 use crate::health::Health;
 use crate::housekeeping::Housekeeper;
 use crate::metrics::Metrics;
+use crate::previews::Previews;
 use crate::provisioning::catalogue::Catalogue;
 use crate::provisioning::Provisioner;
 use crate::runtime::Runtime;
@@ -204,6 +205,7 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
             connections: connections.clone(),
         }),
         connections: connections.clone(),
+        previews: Previews::new(&jwt_secret, environments.clone(), runtime.clone()),
         limiter: RateLimiter::new(kv.clone()),
         metrics,
         shutdown: CancellationToken::new(),

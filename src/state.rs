@@ -10,6 +10,7 @@ use crate::connections::Connections;
 use crate::environments::Environments;
 use crate::health::Health;
 use crate::metrics::Metrics;
+use crate::previews::Previews;
 use crate::terminal::Terminals;
 
 /// What every handler may reach: the services. Cheap to clone: everything inside is shared.
@@ -21,6 +22,7 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub environments: Environments,
     pub terminals: Terminals,
+    pub previews: Previews,
     /// Open event streams and terminals, by principal: capped per user, closed on revocation.
     pub connections: Connections,
     pub admin: Admin,

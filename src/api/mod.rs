@@ -22,6 +22,7 @@ pub mod observe;
 pub mod openapi;
 mod openapi_common;
 pub mod pages;
+pub mod previews;
 pub mod stats;
 pub mod stream;
 pub mod terminal;
@@ -96,6 +97,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/ws/events", web::get().to(events::events))
         .route("/ws/terminal/{id}", web::get().to(terminal::terminal))
+        .route(
+            "/api/containers/{id}/previews",
+            web::post().to(previews::create),
+        )
+        .route("/preview/{link}/{rest:.*}", web::to(previews::proxy))
         .configure(admin::routes)
         .configure(pages::routes);
 }

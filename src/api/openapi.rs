@@ -11,7 +11,7 @@ use super::error::ErrorBody;
 use super::openapi_common::CommonResponses;
 use super::{
     admin, audit, auth, bulk, containers, events, exec, export, health, lifecycle, me, metrics,
-    stats, stream, terminal, tokens,
+    previews, stats, stream, terminal, tokens,
 };
 
 #[derive(OpenApi)]
@@ -33,7 +33,7 @@ use super::{
         admin::users::clear_limits, admin::users::disable, admin::users::enable,
         admin::environments::list, admin::environments::force_stop, admin::environments::delete,
         admin::environments::stats, audit::all, audit::own,
-        stream::create_streaming, events::events, terminal::terminal,
+        stream::create_streaming, events::events, terminal::terminal, previews::create,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth, &CommonResponses),

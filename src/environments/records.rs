@@ -29,6 +29,12 @@ impl Records {
         Ok(db::containers::list(&self.shared.pool, owner.id()).await?)
     }
 
+    /// Any environment by its id, whoever owns it: for what proves access another way (a
+    /// signed preview link).
+    pub async fn by_id(&self, id: EnvironmentId) -> Result<Option<Environment>> {
+        Ok(db::containers::by_id(&self.shared.pool, id).await?)
+    }
+
     /// One of the caller's environments by id, docker id or name; anyone else's is not found.
     pub async fn find(&self, owner: &Principal, reference: &str) -> Result<Environment> {
         db::containers::by_ref(&self.shared.pool, owner.id(), reference)

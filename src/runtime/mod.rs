@@ -1,6 +1,7 @@
 //! Docker Engine adapter. The client is made on first use and its API version negotiated with
 //! the engine, so sandboxd starts while the engine is down and talks to older engines.
 
+mod address;
 mod bridges;
 mod containers;
 mod engine;

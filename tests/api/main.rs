@@ -15,6 +15,7 @@ mod escape;
 mod fairness;
 mod housekeeping;
 mod isolation;
+mod previews;
 mod retention;
 mod surface;
 mod terminal;

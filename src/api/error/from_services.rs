@@ -9,6 +9,7 @@ use crate::auth::AuthError;
 use crate::connections::TooManyConnections;
 use crate::environments::EnvironmentError;
 use crate::error::{status, ApiError};
+use crate::previews::PreviewError;
 use crate::terminal::TerminalError;
 
 impl From<EnvironmentError> for ApiError {
@@ -121,5 +122,16 @@ impl From<TooManyConnections> for ApiError {
             "TOO_MANY_CONNECTIONS",
             err.to_string(),
         )
+    }
+}
+
+impl From<PreviewError> for ApiError {
+    fn from(err: PreviewError) -> Self {
+        let message = err.to_string();
+        match err {
+            PreviewError::InvalidLink => ApiError::not_found("PREVIEW_NOT_FOUND", message),
+            PreviewError::NotRunning => ApiError::conflict("CONTAINER_NOT_RUNNING", message),
+            PreviewError::Environment(err) => err.into(),
+        }
     }
 }

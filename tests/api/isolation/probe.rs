@@ -43,6 +43,7 @@ pub fn body_for(world: &World, route: &Route, caller: Caller) -> Value {
         ("POST", "/api/containers") => made("made-by"),
         ("POST", "/api/containers/stream") => made("streamed-by"),
         ("POST", "/api/containers/{id}/exec") => json!({"command": ["true"]}),
+        ("POST", "/api/containers/{id}/previews") => json!({"port": 8000}),
         ("POST", "/api/containers/batch/export" | "/api/containers/batch/export/preview") => {
             json!({"container_ids": [main.id, main.name, main.docker_id]})
         }

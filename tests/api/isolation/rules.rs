@@ -139,6 +139,12 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/ws/terminal/{id}", Owned(Exec, 101), Main),
     route(
         "POST",
+        "/api/containers/{id}/previews",
+        Owned(Write, 201),
+        Main,
+    ),
+    route(
+        "POST",
         "/api/containers/batch/export",
         OwnedInBody {
             need: Read,

@@ -1,0 +1,3 @@
+//! Preview links: a browser reaches the web app someone runs in their environment.
+
+mod links;
