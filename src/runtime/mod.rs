@@ -1,6 +1,7 @@
 //! Docker Engine adapter. The client is made on first use and its API version negotiated with
 //! the engine, so sandboxd starts while the engine is down and talks to older engines.
 
+mod archive;
 mod bridges;
 mod containers;
 mod engine;
@@ -15,6 +16,7 @@ mod shared_files;
 mod stats;
 mod tty;
 
+pub use archive::{is_out_of_space, TarStream};
 pub use bridges::Bridge;
 pub use containers::{ContainerSpec, Listed};
 pub use engine::EngineUsage;
