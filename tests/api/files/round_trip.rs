@@ -61,6 +61,32 @@ async fn a_binary_file_with_spaces_and_unicode_in_its_name_goes_in_and_comes_out
     );
     assert_eq!(response.bytes().await.unwrap().to_vec(), content);
 
+    // The root itself lists and stats like any directory.
+    let root: Value = call(&app, Method::GET, &token, &id, "/list", &[("path", "/")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let etc = root["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "etc");
+    assert_eq!(
+        etc.map(|f| (f["path"].clone(), f["is_dir"].clone())),
+        Some((json!("/etc"), json!(true))),
+        "{root}"
+    );
+    let stat: Value = call(&app, Method::GET, &token, &id, "/stat", &[("path", "/")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (stat["name"].as_str(), stat["is_dir"].as_bool()),
+        (Some("/"), Some(true))
+    );
+
     // The environment's user (root inside, remapped outside) owns it, parents included.
     let owner = run(
         &app,
