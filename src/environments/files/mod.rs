@@ -4,6 +4,7 @@
 //! (never the tenant's shell or tools), so they need the environment running.
 
 mod extract;
+mod listing_exec;
 mod ops;
 mod ownership;
 mod path;

@@ -18,6 +18,22 @@ impl Handle {
     }
 
     pub async fn list(&self, path: &FilePath) -> Result<Listing> {
+        let files = match self.list_by_exec(path).await {
+            Some(files) => files,
+            None => {
+                tracing::debug!(%path, "listing from the engine's archive");
+                self.list_by_archive(path).await?
+            }
+        };
+        Ok(Listing {
+            path: path.to_string(),
+            count: files.len(),
+            files: sorted(files),
+        })
+    }
+
+    /// Works stopped as well, but reads the directory's whole tree.
+    async fn list_by_archive(&self, path: &FilePath) -> Result<Vec<FileInfo>> {
         let (top, mut reader) = self.first(path).await?;
         if top.kind != Kind::Dir {
             return Err(EnvironmentError::invalid(
@@ -42,12 +58,7 @@ impl Handle {
             let child_path = path.join(child)?;
             files.push(FileInfo::new(&child_path, &entry));
         }
-        files.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(Listing {
-            path: path.to_string(),
-            count: files.len(),
-            files,
-        })
+        Ok(files)
     }
 
     /// A file's bytes, following symlinks; a directory (or anything, with `tar`) as a tar.
@@ -115,6 +126,11 @@ impl Handle {
             .ok_or_else(|| not_found(path))?;
         Ok((entry, reader))
     }
+}
+
+fn sorted(mut files: Vec<FileInfo>) -> Vec<FileInfo> {
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    files
 }
 
 fn read_error(err: ReadError, path: &FilePath) -> EnvironmentError {

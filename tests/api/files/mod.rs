@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod large;
+mod listing;
 mod quota;
 mod round_trip;
 
