@@ -54,6 +54,13 @@ impl Runtime {
     }
 }
 
+/// Whether the engine failed to unpack a tar for what the tar holds (a file where a directory
+/// is, a path under a file, a read-only location): a 500 from the engine, but the request's
+/// fault, not the engine's.
+pub fn is_unpack_refusal(err: &RuntimeError) -> bool {
+    matches!(err, RuntimeError::Unavailable(m) if m.contains("Error processing tar file"))
+}
+
 /// Whether an engine failure says the filesystem (or the container's quota on it) is full.
 pub fn is_out_of_space(err: &RuntimeError) -> bool {
     let message = match err {

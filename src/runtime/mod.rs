@@ -16,7 +16,7 @@ mod shared_files;
 mod stats;
 mod tty;
 
-pub use archive::{is_out_of_space, TarStream};
+pub use archive::{is_out_of_space, is_unpack_refusal, TarStream};
 pub use bridges::Bridge;
 pub use containers::{ContainerSpec, Listed};
 pub use engine::EngineUsage;

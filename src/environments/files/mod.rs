@@ -23,7 +23,7 @@ use crate::auth::Principal;
 use crate::environments::error::{EnvironmentError, Result};
 use crate::model::engine_names::container_name;
 use crate::model::{Environment, Status};
-use crate::runtime::{is_out_of_space, RuntimeError};
+use crate::runtime::{is_out_of_space, is_unpack_refusal, RuntimeError};
 
 pub use ops::Done;
 pub use path::FilePath;
@@ -94,22 +94,24 @@ fn engine_error(err: RuntimeError, path: &FilePath) -> EnvironmentError {
     if is_out_of_space(&err) {
         return EnvironmentError::QuotaExceeded;
     }
+    let refused = is_unpack_refusal(&err);
     match err {
         RuntimeError::NotFound(_) => not_found(path),
-        RuntimeError::Rejected(message) => {
-            tracing::info!(%path, %message, "the engine refused a file operation");
-            EnvironmentError::conflict(
-                "FILE_OPERATION_REFUSED",
-                format!(
-                    "{path}: refused (a directory or file in the way, or a read-only location)"
-                ),
-            )
-        }
+        RuntimeError::Rejected(message) => refusal(path, &message),
+        RuntimeError::Unavailable(message) if refused => refusal(path, &message),
         RuntimeError::Unavailable(message) => {
             tracing::warn!(%path, %message, "file operation failed in the engine");
             EnvironmentError::engine_unavailable()
         }
     }
+}
+
+fn refusal(path: &FilePath, message: &str) -> EnvironmentError {
+    tracing::info!(%path, %message, "the engine refused a file operation");
+    EnvironmentError::conflict(
+        "FILE_OPERATION_REFUSED",
+        format!("{path}: refused (a directory or file in the way, or a read-only location)"),
+    )
 }
 
 fn not_found(path: &FilePath) -> EnvironmentError {

@@ -70,6 +70,24 @@ async fn relative_climbing_and_nul_paths_are_invalid_and_missing_files_are_not_f
     assert_error(response, 400, "NOT_A_DIRECTORY").await;
     let response = call(&app, Method::DELETE, &token, &id, "", &[("path", "/")]).await;
     assert_error(response, 400, "INVALID_PATH").await;
+    // A file does not replace a directory, nor go under a file.
+    for in_the_way in ["/root", "/etc/hostname/below"] {
+        let response = put_raw(&app, &token, &id, in_the_way, b"x".to_vec()).await;
+        assert_error(response, 409, "FILE_OPERATION_REFUSED").await;
+    }
+    let response = call(
+        &app,
+        Method::GET,
+        &token,
+        &id,
+        "/stat",
+        &[("path", "/root")],
+    )
+    .await;
+    assert_eq!(
+        response.json::<serde_json::Value>().await.unwrap()["is_dir"],
+        true
+    );
 }
 
 #[tokio::test]
