@@ -3,12 +3,18 @@
 //! container too. Both directions stream: nothing here holds more than a chunk.
 
 use std::pin::Pin;
+use std::time::Duration;
 
 use bollard::query_parameters::{DownloadFromContainerOptions, UploadToContainerOptions};
 use bytes::Bytes;
 use futures_util::{Stream, TryStreamExt};
 
 use super::{Runtime, RuntimeError};
+
+/// The engine answers an upload only once it has unpacked all of it, and the client's request
+/// timeout runs until that answer: at its usual two minutes, a 1 GB upload from a caller
+/// slower than about 8 MB/s would be cut off.
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(3600);
 
 /// A tar as the engine sends it, chunk by chunk.
 pub type TarStream = Pin<Box<dyn Stream<Item = Result<Bytes, RuntimeError>> + Send>>;
@@ -40,7 +46,9 @@ impl Runtime {
         path: &str,
         tar: impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
     ) -> Result<(), RuntimeError> {
-        let docker = self.client().await?;
+        // A copy of the client: the timeout is the copy's alone.
+        let mut docker = self.client().await?;
+        docker.set_timeout(UPLOAD_TIMEOUT);
         let options = UploadToContainerOptions {
             path: path.to_string(),
             // A file must not replace a directory or the other way round, as `cp` would not.
