@@ -11,10 +11,12 @@ pub mod status {
     pub const FORBIDDEN: u16 = 403;
     pub const NOT_FOUND: u16 = 404;
     pub const CONFLICT: u16 = 409;
+    pub const PAYLOAD_TOO_LARGE: u16 = 413;
     pub const TOO_MANY_REQUESTS: u16 = 429;
     pub const INTERNAL_SERVER_ERROR: u16 = 500;
     pub const BAD_GATEWAY: u16 = 502;
     pub const SERVICE_UNAVAILABLE: u16 = 503;
+    pub const INSUFFICIENT_STORAGE: u16 = 507;
 }
 
 #[derive(Debug)]

@@ -13,6 +13,7 @@ pub mod events;
 pub mod exec;
 pub mod export;
 pub mod extract;
+pub mod files;
 pub mod health;
 pub mod lifecycle;
 pub mod log_subscriptions;
@@ -84,6 +85,28 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/api/containers/{id}/export/preview",
             web::post().to(export::one_preview),
+        )
+        .service(
+            web::resource("/api/containers/{id}/files")
+                .route(web::get().to(files::download))
+                .route(web::post().to(files::upload))
+                .route(web::delete().to(files::delete)),
+        )
+        .route(
+            "/api/containers/{id}/files/list",
+            web::get().to(files::list),
+        )
+        .route(
+            "/api/containers/{id}/files/stat",
+            web::get().to(files::stat),
+        )
+        .route(
+            "/api/containers/{id}/files/mkdir",
+            web::post().to(files::mkdir),
+        )
+        .route(
+            "/api/containers/{id}/files/move",
+            web::post().to(files::rename),
         )
         .route("/api/jobs/{id}", web::get().to(exec::job))
         .route(

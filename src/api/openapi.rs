@@ -10,8 +10,8 @@ use utoipa::{Modify, OpenApi};
 use super::error::ErrorBody;
 use super::openapi_common::CommonResponses;
 use super::{
-    admin, audit, auth, bulk, containers, events, exec, export, health, lifecycle, me, metrics,
-    previews, stats, stream, terminal, tokens,
+    admin, audit, auth, bulk, containers, events, exec, export, files, health, lifecycle, me,
+    metrics, previews, stats, stream, terminal, tokens,
 };
 
 #[derive(OpenApi)]
@@ -28,6 +28,8 @@ use super::{
         lifecycle::start, lifecycle::stop, lifecycle::restart, stats::one, stats::all,
         bulk::start_all, bulk::stop_all, bulk::restart_all, bulk::batch, exec::exec, exec::job,
         export::one, export::one_preview, export::batch, export::batch_preview,
+        files::list, files::stat, files::download::download, files::upload::upload, files::mkdir, files::delete,
+        files::rename,
         admin::tiers::list, admin::tiers::create, admin::tiers::update, admin::tiers::delete,
         admin::users::list, admin::users::get, admin::users::set_tier, admin::users::set_limits,
         admin::users::clear_limits, admin::users::disable, admin::users::enable,
@@ -44,6 +46,7 @@ use super::{
         (name = "events", description = "WebSocket event stream"),
         (name = "admin", description = "Tiers, users and every environment; admin role or admin scope"),
         (name = "export", description = "Docker Compose export (Nekzus)"),
+        (name = "files", description = "Files in an environment: list, stat, download, upload, mkdir, delete, move; streamed both ways"),
         (name = "exec", description = "Commands run to completion, recorded as jobs (OSAPI)"),
         (name = "terminal", description = "Interactive shells over a WebSocket: JSON text frames {type, data, cols, rows} (input, output, resize, ping, pong, error, connected, exit), or raw bytes in binary frames"),
         (name = "operations", description = "Health, readiness, metrics and this document"),

@@ -3,6 +3,7 @@
 
 mod capacity;
 mod env;
+mod files;
 mod proxies;
 mod retention;
 
@@ -12,6 +13,7 @@ use std::time::Duration;
 use env::Env;
 
 pub use capacity::{default_pool as capacity_default_pool, Capacity};
+pub use files::FileTransfers;
 pub use proxies::ProxyList;
 pub use retention::Retention;
 
@@ -86,6 +88,8 @@ pub struct Settings {
     pub retention: Retention,
     /// The address pool and unused images (config/capacity.rs).
     pub capacity: Capacity,
+    /// Upload limits (config/files.rs).
+    pub files: FileTransfers,
 }
 
 /// `{registry}` stands for `SANDBOXD_REGISTRY`.
@@ -189,6 +193,7 @@ impl Settings {
             ),
             retention: Retention::from_env(&env)?,
             capacity: Capacity::from_env(&env)?,
+            files: FileTransfers::from_env(&env)?,
         })
     }
 }

@@ -32,6 +32,12 @@ pub enum EnvironmentError {
         limit: i32,
         tier: String,
     },
+    /// A request body over the configured limit, in bytes.
+    #[error("the upload is larger than the limit of {limit} bytes")]
+    TooLarge { limit: u64 },
+    /// The environment's disk quota (or the engine's disk) filled up while writing.
+    #[error("the environment's disk quota is exhausted")]
+    QuotaExceeded,
     /// The engine could not be reached; worth retrying.
     #[error("the container engine cannot be reached")]
     EngineUnavailable { details: Option<Value> },
@@ -57,6 +63,8 @@ impl EnvironmentError {
             | Self::Conflict { code, .. }
             | Self::EngineFailed { code, .. } => code,
             Self::LimitReached { .. } => "CONTAINER_LIMIT_REACHED",
+            Self::TooLarge { .. } => "PAYLOAD_TOO_LARGE",
+            Self::QuotaExceeded => "DISK_QUOTA_EXCEEDED",
             Self::EngineUnavailable { .. } => "DOCKER_UNAVAILABLE",
             Self::Database(_) => "DATABASE_ERROR",
             Self::Internal(_) => "INTERNAL_ERROR",

@@ -26,6 +26,7 @@ pub mod env_vars;
 pub mod error;
 pub mod exec;
 pub mod export;
+pub mod files;
 mod intake;
 pub mod labels;
 pub mod lifecycle;
@@ -138,6 +139,10 @@ impl Environments {
 
     pub fn export(&self) -> export::Export {
         export::Export::new(self.shared.clone())
+    }
+
+    pub fn files(&self) -> files::Files {
+        files::Files::new(self.shared.clone())
     }
 
     /// How many environments there are in each status, and how many creates wait for a

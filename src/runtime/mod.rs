@@ -2,6 +2,7 @@
 //! the engine, so sandboxd starts while the engine is down and talks to older engines.
 
 mod address;
+mod archive;
 mod bridges;
 mod containers;
 mod engine;
@@ -16,6 +17,7 @@ mod shared_files;
 mod stats;
 mod tty;
 
+pub use archive::{is_out_of_space, is_unpack_refusal, TarStream};
 pub use bridges::Bridge;
 pub use containers::{ContainerSpec, Listed};
 pub use engine::EngineUsage;

@@ -13,6 +13,7 @@ mod containers;
 mod egress;
 mod escape;
 mod fairness;
+mod files;
 mod housekeeping;
 mod isolation;
 mod previews;

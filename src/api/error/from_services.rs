@@ -39,6 +39,17 @@ impl From<EnvironmentError> for ApiError {
                 .with_field("limit", limit)
                 .with_field("tier", tier)
                 .with_field("message", "Upgrade your plan to create more containers"),
+            EnvironmentError::TooLarge { limit } => ApiError::new(
+                status::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                err.to_string(),
+            )
+            .with_field("limit", limit),
+            EnvironmentError::QuotaExceeded => ApiError::new(
+                status::INSUFFICIENT_STORAGE,
+                "DISK_QUOTA_EXCEEDED",
+                err.to_string(),
+            ),
             EnvironmentError::EngineUnavailable { details } => {
                 with_details(ApiError::engine_unavailable(), details)
             }

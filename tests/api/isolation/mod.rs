@@ -8,5 +8,6 @@ mod matrix;
 mod plan;
 mod probe;
 mod refs;
+mod routes;
 mod rules;
 mod world;

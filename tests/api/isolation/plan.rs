@@ -8,9 +8,17 @@ use super::world::World;
 /// them are followed by a check that nothing changed, and the owner calls them only once.
 pub fn destructive(route: &Route) -> bool {
     route.method == "DELETE"
-        || ["/stop", "/start", "/restart", "-all", "/batch", "/logout"]
-            .iter()
-            .any(|end| route.path.ends_with(end))
+        || [
+            "/stop",
+            "/start",
+            "/restart",
+            "-all",
+            "/batch",
+            "/logout",
+            "/files/move",
+        ]
+        .iter()
+        .any(|end| route.path.ends_with(end))
 }
 
 /// Who may change things through `route`: the admin on admin routes, else the owner.

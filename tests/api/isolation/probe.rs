@@ -44,6 +44,11 @@ pub fn body_for(world: &World, route: &Route, caller: Caller) -> Value {
         ("POST", "/api/containers/stream") => made("streamed-by"),
         ("POST", "/api/containers/{id}/exec") => json!({"command": ["true"]}),
         ("POST", "/api/containers/{id}/previews") => json!({"port": 8000}),
+        ("POST", "/api/containers/{id}/files/mkdir") => json!({"path": "/tmp/matrix-dir"}),
+        // The upload before it made the file; the delete after it removes it from its new path.
+        ("POST", "/api/containers/{id}/files/move") => {
+            json!({"from": "/tmp/matrix-upload", "to": "/tmp/matrix-moved"})
+        }
         ("POST", "/api/containers/batch/export" | "/api/containers/batch/export/preview") => {
             json!({"container_ids": [main.id, main.name, main.docker_id]})
         }
@@ -65,9 +70,16 @@ pub fn concrete_path(route: &Route, value: &str) -> String {
         || route.path.ends_with("/restart")
         || route.path.ends_with("-all");
     if stops && !route.path.starts_with("/api/admin") {
-        format!("{path}?timeout=1")
-    } else {
-        path
+        return format!("{path}?timeout=1");
+    }
+    match (route.method, route.path) {
+        ("GET", "/api/containers/{id}/files/list") => format!("{path}?path=/etc"),
+        ("GET", "/api/containers/{id}/files" | "/api/containers/{id}/files/stat") => {
+            format!("{path}?path=/etc/hostname")
+        }
+        ("POST", "/api/containers/{id}/files") => format!("{path}?path=/tmp/matrix-upload"),
+        ("DELETE", "/api/containers/{id}/files") => format!("{path}?path=/tmp/matrix-moved"),
+        _ => path,
     }
 }
 

@@ -87,7 +87,12 @@ pub struct Route {
     pub target: Target,
 }
 
-const fn route(method: &'static str, path: &'static str, rule: Rule, target: Target) -> Route {
+pub(super) const fn route(
+    method: &'static str,
+    path: &'static str,
+    rule: Rule,
+    target: Target,
+) -> Route {
     Route {
         method,
         path,
@@ -96,149 +101,9 @@ const fn route(method: &'static str, path: &'static str, rule: Rule, target: Tar
     }
 }
 
+pub use super::routes::ROUTES;
 use Need::*;
 use Rule::*;
-use Target::*;
-
-/// In the order the matrix runs them: reads and creates, then changes to the owner's
-/// environments, then deletions, and log-out last since it ends each caller's credential.
-pub const ROUTES: &[Route] = &[
-    route("GET", "/healthz", Public(200), Nothing),
-    route("GET", "/readyz", Public(200), Nothing),
-    route("GET", "/metrics", Public(200), Nothing),
-    route("GET", "/api/openapi.json", Public(200), Nothing),
-    route("POST", "/api/auth/register", Public(201), Nothing),
-    route("POST", "/api/auth/login", Public(200), Nothing),
-    route("POST", "/api/auth/guest", Public(201), Nothing),
-    route("GET", "/api/me", Own(Read, 200), Nothing),
-    route("GET", "/api/images", Own(Read, 200), Nothing),
-    route("GET", "/api/audit-logs", Own(Read, 200), Nothing),
-    route("GET", "/api/tokens", Own(Read, 200), Nothing),
-    route("POST", "/api/tokens", Own(Write, 201), Nothing),
-    route("GET", "/api/containers", Own(Read, 200), Nothing),
-    route("POST", "/api/containers", Own(Write, 202), Nothing),
-    route("POST", "/api/containers/stream", Own(Write, 200), Nothing),
-    route("GET", "/api/containers/stats", Own(Read, 200), Nothing),
-    route("GET", "/ws/events", Own(Read, 101), Nothing),
-    route("GET", "/api/containers/{id}", Owned(Read, 200), Main),
-    route("GET", "/api/containers/{id}/stats", Owned(Read, 200), Main),
-    route("POST", "/api/containers/{id}/exec", Owned(Exec, 202), Main),
-    route("GET", "/api/jobs/{id}", Owned(Read, 200), Job),
-    route(
-        "POST",
-        "/api/containers/{id}/export",
-        Owned(Read, 200),
-        Main,
-    ),
-    route(
-        "POST",
-        "/api/containers/{id}/export/preview",
-        Owned(Read, 200),
-        Main,
-    ),
-    route("GET", "/ws/terminal/{id}", Owned(Exec, 101), Main),
-    route(
-        "POST",
-        "/api/containers/{id}/previews",
-        Owned(Write, 201),
-        Main,
-    ),
-    route(
-        "POST",
-        "/api/containers/batch/export",
-        OwnedInBody {
-            need: Read,
-            ok: 200,
-            stranger: 404,
-        },
-        Nothing,
-    ),
-    route(
-        "POST",
-        "/api/containers/batch/export/preview",
-        OwnedInBody {
-            need: Read,
-            ok: 200,
-            stranger: 404,
-        },
-        Nothing,
-    ),
-    route("GET", "/api/admin/tiers", Admin(200), Nothing),
-    route("POST", "/api/admin/tiers", Admin(201), Nothing),
-    route("PUT", "/api/admin/tiers/{name}", Admin(200), Tier),
-    route("GET", "/api/admin/users", Admin(200), Nothing),
-    route("GET", "/api/admin/users/{id}", Admin(200), Bystander),
-    route("PUT", "/api/admin/users/{id}/tier", Admin(200), Bystander),
-    route("PUT", "/api/admin/users/{id}/limits", Admin(200), Bystander),
-    route(
-        "DELETE",
-        "/api/admin/users/{id}/limits",
-        Admin(200),
-        Bystander,
-    ),
-    route(
-        "POST",
-        "/api/admin/users/{id}/disable",
-        Admin(200),
-        Bystander,
-    ),
-    route(
-        "POST",
-        "/api/admin/users/{id}/enable",
-        Admin(200),
-        Bystander,
-    ),
-    route("GET", "/api/admin/containers", Admin(200), Nothing),
-    route("GET", "/api/admin/stats", Admin(200), Nothing),
-    route("GET", "/api/admin/audit", Admin(200), Nothing),
-    route(
-        "POST",
-        "/api/containers/{id}/restart",
-        Owned(Write, 202),
-        Spare,
-    ),
-    route(
-        "POST",
-        "/api/containers/{id}/stop",
-        Owned(Write, 202),
-        Spare,
-    ),
-    route(
-        "POST",
-        "/api/containers/{id}/start",
-        Owned(Write, 202),
-        Spare,
-    ),
-    route("POST", "/api/admin/containers/{id}/stop", Admin(200), Spare),
-    route(
-        "POST",
-        "/api/containers/batch",
-        OwnedInBody {
-            need: Write,
-            ok: 200,
-            stranger: 200,
-        },
-        Nothing,
-    ),
-    route(
-        "POST",
-        "/api/containers/start-all",
-        Own(Write, 200),
-        Nothing,
-    ),
-    route(
-        "POST",
-        "/api/containers/restart-all",
-        Own(Write, 200),
-        Nothing,
-    ),
-    route("POST", "/api/containers/stop-all", Own(Write, 200), Nothing),
-    route("DELETE", "/api/tokens/{id}", Owned(Write, 204), Token),
-    route("DELETE", "/api/admin/tiers/{name}", Admin(204), Tier),
-    route("DELETE", "/api/admin/containers/{id}", Admin(204), Spare),
-    route("DELETE", "/api/containers/{id}", Owned(Write, 200), Doomed),
-    route("POST", "/api/auth/logout", Own(Credential, 204), Nothing),
-];
 
 /// The status `caller` must get from a route with `rule`.
 pub fn expected(route: &Route, caller: Caller) -> u16 {

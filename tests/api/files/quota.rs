@@ -1,0 +1,50 @@
+//! The disk quota reached in the middle of an upload: 507, and no partial file left.
+
+use futures_util::StreamExt;
+use reqwest::Method;
+use serde_json::json;
+
+use super::{call, files_url};
+use crate::support::app::{assert_error, spawn_app};
+use crate::support::engine;
+use crate::support::provisioning::READY_WITHIN;
+
+#[tokio::test]
+async fn an_upload_that_fills_the_disk_quota_is_refused_and_leaves_nothing_behind() {
+    let app = spawn_app().await;
+    let token = app.user_token("filler").await;
+    let created = app.create_busybox(&token, json!({"disk_mb": 1024})).await;
+    let id = created["id"].as_str().unwrap().to_string();
+    let env = app.wait_running(&token, &id, READY_WITHIN).await;
+    let docker_id = env["docker_id"].as_str().unwrap();
+    // Most of the quota taken from inside, so the upload runs out part way.
+    engine::exec(
+        &app.settings,
+        docker_id,
+        "dd if=/dev/zero of=/root/ballast bs=1M count=850 2>/dev/null",
+    );
+
+    let size: usize = 300 * 1024 * 1024;
+    let chunks = futures_util::stream::iter(0..size / (1024 * 1024))
+        .map(|_| Ok::<_, std::io::Error>(vec![7u8; 1024 * 1024]));
+    let response = app
+        .request(Method::POST, &files_url(&id, ""), Some(&token))
+        .query(&[("path", "/root/too-big.bin")])
+        .header("Content-Type", "application/octet-stream")
+        .header("Content-Length", size.to_string())
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, 507, "DISK_QUOTA_EXCEEDED").await;
+    let response = call(
+        &app,
+        Method::GET,
+        &token,
+        &id,
+        "/stat",
+        &[("path", "/root/too-big.bin")],
+    )
+    .await;
+    assert_error(response, 404, "FILE_NOT_FOUND").await;
+}
