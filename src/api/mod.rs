@@ -121,7 +121,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/ws/events", web::get().to(events::events))
         .route("/ws/terminal/{id}", web::get().to(terminal::terminal))
         .route(
-            "/api/containers/{id}/previews",
+            "/api/containers/{id}/ports/{port}/link",
             web::post().to(previews::create),
         )
         .route("/preview/{link}/{rest:.*}", web::to(previews::proxy))

@@ -1,4 +1,4 @@
-//! Preview links (`POST /api/containers/{id}/previews`) and what they lead to
+//! Preview links (`POST /api/containers/{id}/ports/{port}/link`) and what they lead to
 //! (`/preview/{link}/...`): the request is passed to the environment's port as it came, and
 //! the answer streamed back, neither held in memory whole.
 
@@ -19,20 +19,20 @@ use crate::state::AppState;
 /// A slow dev server gets this long to start answering.
 const ANSWER_WITHIN: Duration = Duration::from_secs(60);
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct PreviewRequest {
-    /// The port the web app listens on inside the environment.
-    #[schema(example = 8000)]
-    port: u16,
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct LinkRequest {
     /// How long the link works: 1 s to 7 days, default 1 hour.
     expires_in_seconds: Option<u32>,
 }
 
 /// A signed link to a port of the environment, for a browser: whoever holds it reaches that
 /// port until it expires.
-#[utoipa::path(post, path = "/api/containers/{id}/previews", tag = "containers", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Environment id, docker id or name")),
-    request_body = PreviewRequest,
+#[utoipa::path(post, path = "/api/containers/{id}/ports/{port}/link", tag = "containers", security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Environment id, docker id or name"),
+        ("port" = u16, Path, description = "The port the web app listens on inside the environment"),
+    ),
+    request_body = LinkRequest,
     responses(
         (status = 201, body = PreviewLink),
         (status = 400, description = "INVALID_PREVIEW", body = ErrorBody),
@@ -43,17 +43,19 @@ pub struct PreviewRequest {
 pub async fn create(
     state: web::Data<AppState>,
     Operator(principal): Operator,
-    id: web::Path<String>,
-    body: web::Json<PreviewRequest>,
+    path: web::Path<(String, u16)>,
+    body: Option<web::Json<LinkRequest>>,
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Write)?;
+    let (id, port) = path.into_inner();
+    let ttl = body.and_then(|body| body.expires_in_seconds);
     let link = state
         .previews
         .link(
             &principal,
             &id,
-            body.port,
-            body.expires_in_seconds,
+            port,
+            ttl,
             state.settings.public_url.as_deref(),
         )
         .await?;

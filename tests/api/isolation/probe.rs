@@ -43,7 +43,7 @@ pub fn body_for(world: &World, route: &Route, caller: Caller) -> Value {
         ("POST", "/api/containers") => made("made-by"),
         ("POST", "/api/containers/stream") => made("streamed-by"),
         ("POST", "/api/containers/{id}/exec") => json!({"command": ["true"]}),
-        ("POST", "/api/containers/{id}/previews") => json!({"port": 8000}),
+        ("POST", "/api/containers/{id}/ports/{port}/link") => json!({}),
         ("POST", "/api/containers/{id}/files/mkdir") => json!({"path": "/tmp/matrix-dir"}),
         // The upload before it made the file; the delete after it removes it from its new path.
         ("POST", "/api/containers/{id}/files/move") => {
@@ -65,7 +65,11 @@ pub fn body_for(world: &World, route: &Route, caller: Caller) -> Value {
 
 /// The concrete path: `{id}` or `{name}` replaced, and a short grace period for stops.
 pub fn concrete_path(route: &Route, value: &str) -> String {
-    let path = route.path.replace("{id}", value).replace("{name}", value);
+    let path = route
+        .path
+        .replace("{id}", value)
+        .replace("{name}", value)
+        .replace("{port}", "8000");
     let stops = route.path.ends_with("/stop")
         || route.path.ends_with("/restart")
         || route.path.ends_with("-all");

@@ -42,7 +42,7 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/ws/terminal/{id}", Owned(Exec, 101), Main),
     route(
         "POST",
-        "/api/containers/{id}/previews",
+        "/api/containers/{id}/ports/{port}/link",
         Owned(Write, 201),
         Main,
     ),

@@ -20,10 +20,10 @@ fn serve(app: &TestApp, environment: &Value, page: &str) {
     assert!(started.status.success(), "{started:?}");
 }
 
-async fn link(app: &TestApp, token: &str, id: &str, body: Value) -> Value {
+async fn link(app: &TestApp, token: &str, id: &str, port: u16, body: Value) -> Value {
     let response = app
         .post(
-            &format!("/api/containers/{id}/previews"),
+            &format!("/api/containers/{id}/ports/{port}/link"),
             Some(token),
             &body,
         )
@@ -39,7 +39,7 @@ async fn a_preview_link_serves_the_environments_port_to_whoever_holds_it() {
     let (_, environment) = app.container(&token, &id).await;
     serve(&app, &environment, "hello from the environment");
 
-    let preview = link(&app, &token, &id, json!({"port": 8000})).await;
+    let preview = link(&app, &token, &id, 8000, json!({})).await;
     let path = preview["path"].as_str().unwrap();
     assert!(
         path.starts_with("/preview/") && path.ends_with('/'),
@@ -53,18 +53,12 @@ async fn a_preview_link_serves_the_environments_port_to_whoever_holds_it() {
     assert_eq!(missing.status(), 404, "the app's own answer passes through");
 
     // A closed port, a tampered link, an expired one.
-    let closed = link(&app, &token, &id, json!({"port": 8001})).await;
+    let closed = link(&app, &token, &id, 8001, json!({})).await;
     let closed = app.get(closed["path"].as_str().unwrap(), None).await;
     assert_error(closed, 502, "PREVIEW_UNREACHABLE").await;
     let tampered = path.replacen("/preview/e", "/preview/f", 1);
     assert_error(app.get(&tampered, None).await, 404, "PREVIEW_NOT_FOUND").await;
-    let brief = link(
-        &app,
-        &token,
-        &id,
-        json!({"port": 8000, "expires_in_seconds": 1}),
-    )
-    .await;
+    let brief = link(&app, &token, &id, 8000, json!({"expires_in_seconds": 1})).await;
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     let expired = app.get(brief["path"].as_str().unwrap(), None).await;
     assert_error(expired, 404, "PREVIEW_NOT_FOUND").await;
@@ -77,22 +71,22 @@ async fn only_the_owner_makes_links_and_a_stopped_environment_serves_nothing() {
     let stranger = app.user_token("stranger").await;
     let refused = app
         .post(
-            &format!("/api/containers/{id}/previews"),
+            &format!("/api/containers/{id}/ports/8000/link"),
             Some(&stranger),
-            &json!({"port": 8000}),
+            &json!({}),
         )
         .await;
     assert_error(refused, 404, "CONTAINER_NOT_FOUND").await;
     let bad = app
         .post(
-            &format!("/api/containers/{id}/previews"),
+            &format!("/api/containers/{id}/ports/8000/link"),
             Some(&token),
-            &json!({"port": 8000, "expires_in_seconds": 0}),
+            &json!({"expires_in_seconds": 0}),
         )
         .await;
     assert_error(bad, 400, "INVALID_PREVIEW").await;
 
-    let preview = link(&app, &token, &id, json!({"port": 8000})).await;
+    let preview = link(&app, &token, &id, 8000, json!({})).await;
     let stopped = app
         .post(
             &format!("/api/containers/{id}/stop?timeout=1"),
