@@ -1,5 +1,10 @@
--- Pulled images no environment was made from for $1 seconds, oldest first.
-SELECT reference FROM pulled_images
-WHERE last_used_at < now() - make_interval(secs => $1)
-ORDER BY last_used_at
+-- Pulled images no environment was made from for $1 seconds, oldest first. One an environment
+-- is being created from is not unused, whenever it was pulled: between its pull and its
+-- container the engine sees nothing use it.
+SELECT p.reference FROM pulled_images p
+WHERE p.last_used_at < now() - make_interval(secs => $1)
+  AND NOT EXISTS (
+    SELECT 1 FROM containers c WHERE c.image_ref = p.reference AND c.status = 'creating'
+  )
+ORDER BY p.last_used_at
 LIMIT $2
