@@ -19,6 +19,12 @@ use crate::state::AppState;
 /// A slow dev server gets this long to start answering.
 const ANSWER_WITHIN: Duration = Duration::from_secs(60);
 
+thread_local! {
+    /// One client per server thread (awc's is bound to its thread), so connections to the
+    /// environments are kept alive and reused across requests instead of made for each.
+    static CLIENT: awc::Client = awc::Client::builder().timeout(ANSWER_WITHIN).finish();
+}
+
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct LinkRequest {
     /// How long the link works: 1 s to 7 days, default 1 hour.
@@ -77,8 +83,8 @@ pub async fn proxy(
         .map(|query| format!("?{query}"))
         .unwrap_or_default();
     let url = format!("http://{target}/{rest}{query}");
-    let client = awc::Client::builder().timeout(ANSWER_WITHIN).finish();
-    let mut forward = client.request(req.method().clone(), url).no_decompress();
+    let mut forward =
+        CLIENT.with(|client| client.request(req.method().clone(), url).no_decompress());
     for (name, value) in req.headers() {
         if passes(name) {
             forward = forward.append_header((name.clone(), value.clone()));

@@ -6,6 +6,7 @@
 mod link;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -13,6 +14,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Principal;
 use crate::environments::{EnvironmentError, Environments};
+use crate::expiring_map::ExpiringMap;
 use crate::model::engine_names::{container_name, network_name};
 use crate::model::Status;
 use crate::runtime::Runtime;
@@ -22,11 +24,17 @@ use link::LinkKeys;
 pub const DEFAULT_TTL_SECONDS: u32 = 3600;
 pub const MAX_TTL_SECONDS: u32 = 7 * 24 * 3600;
 
+/// A page loads dozens of assets through one link: where it leads is looked up (a query and
+/// an engine call) at most this often per link.
+const TARGET_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(2);
+const TARGETS_KEPT: usize = 10_000;
+
 #[derive(Clone)]
 pub struct Previews {
-    keys: std::sync::Arc<LinkKeys>,
+    keys: Arc<LinkKeys>,
     environments: Environments,
     runtime: Runtime,
+    targets: Arc<ExpiringMap<String, SocketAddr>>,
 }
 
 /// A preview link; `path` is served by this API under its own address.
@@ -54,9 +62,10 @@ pub enum PreviewError {
 impl Previews {
     pub fn new(server_secret: &[u8], environments: Environments, runtime: Runtime) -> Self {
         Self {
-            keys: std::sync::Arc::new(LinkKeys::new(server_secret)),
+            keys: Arc::new(LinkKeys::new(server_secret)),
             environments,
             runtime,
+            targets: Arc::new(ExpiringMap::new(TARGET_FRESH_FOR, TARGETS_KEPT)),
         }
     }
 
@@ -93,8 +102,19 @@ impl Previews {
     }
 
     /// Where a link leads: the environment's address on its owner's network, and the port.
+    /// An answer is reused for a moment, so a stopped environment may take that long to
+    /// show as stopped; the link itself is checked every time.
     pub async fn target(&self, link: &str) -> Result<SocketAddr, PreviewError> {
         let claims = self.keys.verify(link).ok_or(PreviewError::InvalidLink)?;
+        if let Some(target) = self.targets.get(link) {
+            return Ok(target);
+        }
+        let target = self.look_up(&claims).await?;
+        self.targets.insert(link.to_string(), target);
+        Ok(target)
+    }
+
+    async fn look_up(&self, claims: &link::LinkClaims) -> Result<SocketAddr, PreviewError> {
         let environment = self
             .environments
             .records()

@@ -150,8 +150,11 @@ impl Worker {
                 tracing::info!("environment ready");
                 db::jobs::finish(pool, job.id, &self.id, "done", None).await
             }
-            Ok(Outcome::Abandoned | Outcome::AwaitingReport(_)) => {
+            Ok(Outcome::Abandoned) => {
                 self.provisioner.stop_if_halted(job.container_id).await;
+                db::jobs::finish(pool, job.id, &self.id, "done", None).await
+            }
+            Ok(Outcome::AwaitingReport(_)) => {
                 db::jobs::finish(pool, job.id, &self.id, "done", None).await
             }
             Err(StageError::Transient(message)) if job.attempts < job.max_attempts => {

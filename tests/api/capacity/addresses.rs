@@ -16,6 +16,7 @@ use crate::support::engine;
 use crate::support::provisioning::READY_WITHIN;
 
 /// Outside the default pool, which the rest of the suite uses at the same time on this engine.
+/// Only the subnets of bridges on this machine's own engine: the test sends nothing to them.
 const POOL: &str = "10.218.0.0/22";
 const USERS: usize = 64;
 
