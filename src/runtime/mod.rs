@@ -5,6 +5,7 @@ mod address;
 mod archive;
 mod bridges;
 mod containers;
+mod disk;
 mod engine;
 mod error;
 mod exec;

@@ -181,6 +181,7 @@ pub async fn shares(
     ),
     responses(
         (status = 204, description = "Revoked"),
+        (status = 400, description = "INVALID_PATH: not a share id", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "The token lacks the write scope", body = ErrorBody),
         (status = 404, description = "No such environment or live share of the caller's", body = ErrorBody),

@@ -9,6 +9,7 @@ mod ops;
 mod ownership;
 mod path;
 mod read;
+mod room;
 mod tar_read;
 mod tar_write;
 mod upload;

@@ -104,6 +104,7 @@ impl Handle {
                 format!("{}: a file needs a name", root.path),
             ));
         }
+        self.ensure_room(&uploads).await?;
         let written: Vec<Uploaded> = uploads
             .iter()
             .map(|u| Uploaded {

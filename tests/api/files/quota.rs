@@ -48,3 +48,55 @@ async fn an_upload_that_fills_the_disk_quota_is_refused_and_leaves_nothing_behin
     .await;
     assert_error(response, 404, "FILE_NOT_FOUND").await;
 }
+
+#[tokio::test]
+async fn a_stopped_environment_refuses_an_upload_larger_than_its_room_before_writing_it() {
+    let app = spawn_app().await;
+    let token = app.user_token("stopped-filler").await;
+    let created = app.create_busybox(&token, json!({"disk_mb": 1024})).await;
+    let id = created["id"].as_str().unwrap().to_string();
+    let env = app.wait_running(&token, &id, READY_WITHIN).await;
+    let docker_id = env["docker_id"].as_str().unwrap();
+    engine::exec(
+        &app.settings,
+        docker_id,
+        "dd if=/dev/zero of=/root/ballast bs=1M count=850 2>/dev/null",
+    );
+    let stopped = app
+        .post(
+            &format!("/api/containers/{id}/stop?timeout=1"),
+            Some(&token),
+            &json!({}),
+        )
+        .await;
+    assert!(stopped.status().is_success());
+    app.wait_status(&token, &id, "stopped", READY_WITHIN).await;
+
+    let upload = |megabytes: usize, name: &'static str| {
+        let size = megabytes * 1024 * 1024;
+        app.request(Method::POST, &files_url(&id, ""), Some(&token))
+            .query(&[("path", name)])
+            .header("Content-Type", "application/octet-stream")
+            .header("Content-Length", size.to_string())
+            .body(vec![7u8; size])
+            .send()
+    };
+    assert_error(
+        upload(300, "/root/too-big.bin").await.unwrap(),
+        507,
+        "DISK_QUOTA_EXCEEDED",
+    )
+    .await;
+    let response = call(
+        &app,
+        Method::GET,
+        &token,
+        &id,
+        "/stat",
+        &[("path", "/root/too-big.bin")],
+    )
+    .await;
+    assert_error(response, 404, "FILE_NOT_FOUND").await;
+    // What fits still goes in.
+    assert_eq!(upload(20, "/root/fits.bin").await.unwrap().status(), 200);
+}
