@@ -6,6 +6,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// The `st` column's value for a listening socket.
 const LISTEN: &str = "0A";
+/// The engine's own DNS resolver listens here in every environment on a user network: not
+/// the tenant's, and never something to preview.
+const ENGINE_RESOLVER: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 11);
 
 /// A listening port and where it is bound; a port bound only to the loopback cannot be
 /// reached from outside the environment, previews included.
@@ -19,6 +22,10 @@ impl Listener {
     pub fn reachable(&self) -> bool {
         self.addresses.iter().any(|address| !loopback(address))
     }
+}
+
+fn resolver(address: &IpAddr) -> bool {
+    *address == IpAddr::V4(ENGINE_RESOLVER)
 }
 
 fn loopback(address: &IpAddr) -> bool {
@@ -47,7 +54,7 @@ pub fn listeners(proc_net_tcp: &str) -> Vec<Listener> {
         if state != LISTEN {
             continue;
         }
-        if let Some((address, port)) = socket(local) {
+        if let Some((address, port)) = socket(local).filter(|(address, _)| !resolver(address)) {
             let addresses = by_port.entry(port).or_default();
             if !addresses.contains(&address) {
                 addresses.push(address);
@@ -89,6 +96,7 @@ mod tests {
     const SAMPLE: &str = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
    0: 00000000:1F40 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 1 1 0000000000000000 100 0 0 10 0
    1: 0100007F:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 2 1 0000000000000000 100 0 0 10 0
+   3: 0B00007F:9A51 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9 1 0000000000000000 100 0 0 10 0
    2: 0200110A:1F40 0100110A:D2F0 01 00000000:00000000 00:00000000 00000000  1000        0 3 1 0000000000000000 20 4 30 10 -1
   sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
    0: 00000000000000000000000000000000:1F40 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 4 1 0000000000000000 100 0 0 10 0
@@ -99,7 +107,8 @@ mod tests {
     fn listening_sockets_are_found_with_their_addresses_and_others_ignored() {
         let found = listeners(SAMPLE);
         let ports: Vec<u16> = found.iter().map(|listener| listener.port).collect();
-        // 8000 on both families, 3000 on 127.0.0.1, 5001 on ::1; the connected one is not listed.
+        // 8000 on both families, 3000 on 127.0.0.1, 5001 on ::1; neither the connected one nor
+        // the engine's resolver is listed.
         assert_eq!(ports, vec![3000, 5001, 8000]);
         assert_eq!(found[0].addresses, vec![IpAddr::from([127, 0, 0, 1])]);
         assert!(!found[0].reachable());
