@@ -5,24 +5,31 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::{call, files_url};
-use crate::support::app::{assert_error, spawn_app};
+use crate::support::app::{assert_error, spawn_app, TestApp};
 use crate::support::engine;
 use crate::support::provisioning::READY_WITHIN;
 
-#[tokio::test]
-async fn an_upload_that_fills_the_disk_quota_is_refused_and_leaves_nothing_behind() {
-    let app = spawn_app().await;
-    let token = app.user_token("filler").await;
+/// A user with a 1 GB environment whose quota is mostly taken from inside, so an upload
+/// runs out part way.
+async fn nearly_full(app: &TestApp, username: &str) -> (String, String) {
+    let token = app.user_token(username).await;
     let created = app.create_busybox(&token, json!({"disk_mb": 1024})).await;
     let id = created["id"].as_str().unwrap().to_string();
     let env = app.wait_running(&token, &id, READY_WITHIN).await;
     let docker_id = env["docker_id"].as_str().unwrap();
-    // Most of the quota taken from inside, so the upload runs out part way.
-    engine::exec(
+    let filled = engine::exec(
         &app.settings,
         docker_id,
         "dd if=/dev/zero of=/root/ballast bs=1M count=850 2>/dev/null",
     );
+    assert!(filled.status.success(), "{filled:?}");
+    (token, id)
+}
+
+#[tokio::test]
+async fn an_upload_that_fills_the_disk_quota_is_refused_and_leaves_nothing_behind() {
+    let app = spawn_app().await;
+    let (token, id) = nearly_full(&app, "filler").await;
 
     let size: usize = 300 * 1024 * 1024;
     let chunks = futures_util::stream::iter(0..size / (1024 * 1024))
@@ -52,16 +59,7 @@ async fn an_upload_that_fills_the_disk_quota_is_refused_and_leaves_nothing_behin
 #[tokio::test]
 async fn a_stopped_environment_refuses_an_upload_larger_than_its_room_before_writing_it() {
     let app = spawn_app().await;
-    let token = app.user_token("stopped-filler").await;
-    let created = app.create_busybox(&token, json!({"disk_mb": 1024})).await;
-    let id = created["id"].as_str().unwrap().to_string();
-    let env = app.wait_running(&token, &id, READY_WITHIN).await;
-    let docker_id = env["docker_id"].as_str().unwrap();
-    engine::exec(
-        &app.settings,
-        docker_id,
-        "dd if=/dev/zero of=/root/ballast bs=1M count=850 2>/dev/null",
-    );
+    let (token, id) = nearly_full(&app, "stopped-filler").await;
     let stopped = app
         .post(
             &format!("/api/containers/{id}/stop?timeout=1"),
