@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::files::{binary, call, run};
 use crate::support::app::{assert_error, spawn_app, ADMIN_PASSWORD};
+use crate::support::engine;
 use crate::support::provisioning::user_with_environment;
 
 const WITHIN: Duration = Duration::from_secs(180);
@@ -120,4 +121,59 @@ async fn an_owner_uploads_drops_downloads_and_deletes_files_in_the_files_panel()
     )
     .await;
     assert_error(deleted, 404, "FILE_NOT_FOUND").await;
+}
+
+#[tokio::test]
+async fn an_owner_opens_makes_public_and_shares_a_port_from_the_ports_panel() {
+    let app = spawn_app().await;
+    let (token, id) = user_with_environment(&app, "previewer").await;
+    let (_, environment) = app.container(&token, &id).await;
+    // One web server for everyone, one that only the environment itself can reach.
+    let started = engine::exec(
+        &app.settings,
+        environment["docker_id"].as_str().unwrap(),
+        "mkdir -p /tmp/www && echo 'hello from the preview' > /tmp/www/index.html \
+         && busybox httpd -p 8000 -h /tmp/www && busybox httpd -p 127.0.0.1:8001 -h /tmp/www",
+    );
+    assert!(started.status.success(), "{started:?}");
+
+    let (stdout, _) = run_script("ports.mjs", &app.address, &[&token, &id]).await;
+    assert!(stdout.contains("8000 listed as reachable"), "{stdout}");
+    assert!(
+        stdout.contains("8001: listening on 127.0.0.1 only — bind 0.0.0.0"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("read hello from the preview"), "{stdout}");
+
+    // What the page did happened in the API, not just on screen.
+    let ports: Value = app
+        .get(&format!("/api/containers/{id}/ports"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let public: Vec<_> = ports["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|port| port["public"] == true)
+        .map(|port| port["port"].clone())
+        .collect();
+    assert_eq!(public, [8000], "{ports}");
+    let shares: Value = app
+        .get(&format!("/api/containers/{id}/shares"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let [share] = shares.as_array().unwrap().as_slice() else {
+        panic!("one share: {shares}");
+    };
+    assert_eq!(share["port"], 8000);
+    assert!(!share["revoked_at"].is_null(), "revoked: {share}");
+    let url = share["url"].as_str().unwrap();
+    assert!(
+        stdout.contains(&format!("shared 8000 as {url}")),
+        "{stdout}"
+    );
 }
