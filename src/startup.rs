@@ -29,6 +29,7 @@ use crate::environments::Environments;
 use crate::health::Health;
 use crate::housekeeping::Housekeeper;
 use crate::metrics::Metrics;
+use crate::nodes::Nodes;
 use crate::previews::Previews;
 use crate::provisioning::catalogue::Catalogue;
 use crate::provisioning::Provisioner;
@@ -64,6 +65,9 @@ impl Application {
                 .listen(heard, parts.state.shutdown.clone()),
         );
         if parts.state.settings.workers > 0 {
+            // Its engine is a node like any other: the one a one-machine deployment has.
+            let nodes = parts.state.nodes.clone();
+            tokio::spawn(nodes.keep_registered(parts.state.shutdown.clone()));
             parts.guard.install().await?;
             tokio::spawn(parts.guard.run(parts.state.shutdown.clone()));
         }
@@ -133,6 +137,9 @@ fn http_server(state: AppState, listener: TcpListener) -> anyhow::Result<Server>
     })
     // Signals are ours to handle: shutdown must also stop workers and WebSockets.
     .disable_signals()
+    // A streamed answer's head and first chunk go out as they come: with Nagle's algorithm
+    // the chunk would wait for the client's delayed acknowledgement of the head (~40 ms).
+    .tcp_nodelay(true)
     .shutdown_timeout(shutdown_timeout)
     .listen(listener)?
     .run();
@@ -213,6 +220,7 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
             runtime.clone(),
             &settings.previews.domain,
         ),
+        nodes: Nodes::new(pool.clone(), runtime.clone(), settings.clone()),
         limiter: RateLimiter::new(kv.clone()),
         metrics,
         shutdown: CancellationToken::new(),
@@ -259,6 +267,7 @@ pub async fn run_workers(
     let stop = parts.state.shutdown.clone();
     parts.guard.install().await?;
     tokio::spawn(parts.guard.run(stop.clone()));
+    tokio::spawn(parts.state.nodes.clone().keep_registered(stop.clone()));
     let handles = parts.provisioner.spawn_workers(count, &stop);
     tokio::spawn(parts.housekeeper.run(stop.clone()));
     shutdown.await;

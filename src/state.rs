@@ -10,6 +10,7 @@ use crate::connections::Connections;
 use crate::environments::Environments;
 use crate::health::Health;
 use crate::metrics::Metrics;
+use crate::nodes::Nodes;
 use crate::previews::Previews;
 use crate::terminal::Terminals;
 
@@ -23,6 +24,8 @@ pub struct AppState {
     pub environments: Environments,
     pub terminals: Terminals,
     pub previews: Previews,
+    /// The engines environments run on.
+    pub nodes: Nodes,
     /// Open event streams and terminals, by principal: capped per user, closed on revocation.
     pub connections: Connections,
     pub admin: Admin,

@@ -34,7 +34,7 @@ use super::{
         admin::users::list, admin::users::get, admin::users::set_tier, admin::users::set_limits,
         admin::users::clear_limits, admin::users::disable, admin::users::enable,
         admin::environments::list, admin::environments::force_stop, admin::environments::delete,
-        admin::environments::stats, audit::all, audit::own,
+        admin::environments::stats, admin::nodes::list, audit::all, audit::own,
         stream::create_streaming, events::events, terminal::terminal,
         previews::ports, previews::link, previews::visibility, previews::share, previews::shares,
         previews::revoke_share,

@@ -4,17 +4,20 @@
 mod capacity;
 mod env;
 mod files;
+mod log_format;
+mod nodes;
 mod previews;
 mod proxies;
 mod retention;
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use env::Env;
 
 pub use capacity::{default_pool as capacity_default_pool, Capacity};
 pub use files::FileTransfers;
+pub use log_format::LogFormat;
+pub use nodes::NodeSettings;
 pub use previews::PreviewSettings;
 pub use proxies::ProxyList;
 pub use retention::Retention;
@@ -92,6 +95,8 @@ pub struct Settings {
     pub capacity: Capacity,
     /// Upload limits (config/files.rs).
     pub files: FileTransfers,
+    /// This process's node (config/nodes.rs).
+    pub node: NodeSettings,
     /// Preview hosts (config/previews.rs).
     pub previews: PreviewSettings,
 }
@@ -104,23 +109,6 @@ archlinux:latest={registry}/sandboxd/archlinux:latest";
 
 /// The stack's own registry and Docker Hub (where a name without a registry comes from).
 pub const DEFAULT_ALLOWED_REGISTRIES: &str = "{registry},docker.io";
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LogFormat {
-    Json,
-    Pretty,
-}
-
-impl FromStr for LogFormat {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "json" => Ok(Self::Json),
-            "pretty" => Ok(Self::Pretty),
-            other => Err(format!("expected json or pretty, got {other:?}")),
-        }
-    }
-}
 
 impl Settings {
     pub fn from_env() -> anyhow::Result<Self> {
@@ -199,6 +187,7 @@ impl Settings {
             capacity: Capacity::from_env(&env)?,
             files: FileTransfers::from_env(&env)?,
             previews: PreviewSettings::from_env(&env)?,
+            node: NodeSettings::from_env(&env)?,
         })
     }
 }

@@ -1,6 +1,7 @@
 //! `/api/admin/...`: for the admin role or a token with the admin scope; everyone else 403.
 
 pub mod environments;
+pub mod nodes;
 pub mod tiers;
 pub mod users;
 
@@ -29,6 +30,7 @@ fn admin_routes(cfg: &mut web::ServiceConfig) {
             .route(web::put().to(tiers::update))
             .route(web::delete().to(tiers::delete)),
     )
+    .route("/nodes", web::get().to(nodes::list))
     .route("/users", web::get().to(users::list))
     .route("/users/{id}", web::get().to(users::get))
     .route("/users/{id}/tier", web::put().to(users::set_tier))

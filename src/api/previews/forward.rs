@@ -30,6 +30,8 @@ pub struct Outbound {
     /// Set for the path form: the preview then shares the API's origin, so its pages are
     /// kept in a sandbox of their own, away from the API's storage.
     pub sandboxed: bool,
+    /// The request came with a chunked body (its length unknown).
+    pub chunked: bool,
 }
 
 /// Nothing answered on the environment's port.
@@ -48,10 +50,13 @@ pub async fn send(
             request = request.append_header((name.clone(), value.clone()));
         }
     }
-    // A known length is kept: many dev servers cannot read a chunked request body.
-    let sent = match length {
-        Some(length) => request.send_body(SizedStream::new(length, body)).await,
-        None => request.send_stream(body).await,
+    // A known length is kept: many dev servers cannot read a chunked request body. A
+    // request with neither has no body, and must not be given an empty chunked one: a server
+    // that does not expect it would read its end as the next request.
+    let sent = match (length, outbound.chunked) {
+        (Some(length), _) => request.send_body(SizedStream::new(length, body)).await,
+        (None, true) => request.send_stream(body).await,
+        (None, false) => request.send().await,
     };
     let answer = sent.map_err(|err| {
         tracing::debug!(error = %err, "preview target did not answer");

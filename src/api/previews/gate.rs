@@ -165,6 +165,7 @@ async fn serve(
         path_and_query: preview.forward,
         headers: outbound_headers(req, state, preview.prefix.as_deref()),
         sandboxed: preview.prefix.is_some(),
+        chunked: req.headers().contains_key(header::TRANSFER_ENCODING),
     };
     let upgrade = req
         .headers()

@@ -127,6 +127,7 @@ pub const ROUTES: &[Route] = &[
     route("POST", "/api/admin/tiers", Admin(201), Nothing),
     route("PUT", "/api/admin/tiers/{name}", Admin(200), Tier),
     route("GET", "/api/admin/users", Admin(200), Nothing),
+    route("GET", "/api/admin/nodes", Admin(200), Nothing),
     route("GET", "/api/admin/users/{id}", Admin(200), Bystander),
     route("PUT", "/api/admin/users/{id}/tier", Admin(200), Bystander),
     route("PUT", "/api/admin/users/{id}/limits", Admin(200), Bystander),

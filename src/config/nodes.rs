@@ -1,0 +1,80 @@
+//! This process's node: the engine it runs beside, named and labelled, and how often it
+//! says it is alive.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::Env;
+
+#[derive(Clone, Debug)]
+pub struct NodeSettings {
+    /// Unique among the nodes; the host's name unless set.
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub heartbeat_every: Duration,
+    /// A node whose heartbeat is older than this is down.
+    pub down_after: Duration,
+}
+
+impl NodeSettings {
+    pub(super) fn from_env(env: &Env<'_>) -> anyhow::Result<Self> {
+        let name: String = env.get("SANDBOXD_NODE", host_name())?;
+        anyhow::ensure!(
+            !name.is_empty() && name.len() <= 63 && !name.contains([':', '/', ' ', ',']),
+            "SANDBOXD_NODE must be a host name (1-63 characters, no ':', '/', ',' or spaces)"
+        );
+        let labels: String = env.get("SANDBOXD_NODE_LABELS", String::new())?;
+        Ok(Self {
+            name,
+            labels: parse_labels(&labels)?,
+            heartbeat_every: Duration::from_secs_f64(
+                env.get("SANDBOXD_NODE_HEARTBEAT_SECONDS", 10.0_f64)?
+                    .max(0.1),
+            ),
+            down_after: Duration::from_secs_f64(
+                env.get("SANDBOXD_NODE_DOWN_AFTER_SECONDS", 30.0_f64)?
+                    .max(1.0),
+            ),
+        })
+    }
+}
+
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|name| name.trim().to_string())
+        .ok()
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "local".to_string())
+}
+
+/// `key=value,key=value` → a map; an entry without `=` is an error, not a silent drop.
+pub fn parse_labels(text: &str) -> anyhow::Result<BTreeMap<String, String>> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            let (key, value) = entry
+                .split_once('=')
+                .filter(|(key, _)| !key.trim().is_empty())
+                .ok_or_else(|| {
+                    anyhow::anyhow!("SANDBOXD_NODE_LABELS: `{entry}` is not key=value")
+                })?;
+            Ok((key.trim().to_string(), value.trim().to_string()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_key_value_pairs_and_anything_else_is_refused() {
+        let labels = parse_labels("pool=fast, zone = a ,").unwrap();
+        assert_eq!(labels.get("pool").map(String::as_str), Some("fast"));
+        assert_eq!(labels.get("zone").map(String::as_str), Some("a"));
+        assert!(parse_labels("").unwrap().is_empty());
+        assert!(parse_labels("fast").is_err());
+        assert!(parse_labels("=fast").is_err());
+    }
+}

@@ -1,0 +1,46 @@
+//! The nodes: registered, kept alive, listed.
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+
+use crate::model::Node;
+
+pub struct NewNode<'a> {
+    pub name: &'a str,
+    pub engine: &'a str,
+    pub labels: &'a serde_json::Value,
+    pub cpus: i32,
+    pub memory_mb: i64,
+    pub version: &'a str,
+}
+
+pub async fn register(pool: &PgPool, node: NewNode<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(include_str!("../../sql/nodes/register.sql"))
+        .bind(node.name)
+        .bind(node.engine)
+        .bind(node.labels)
+        .bind(node.cpus)
+        .bind(node.memory_mb)
+        .bind(node.version)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// False when the node is no longer registered (an admin removed it).
+pub async fn heartbeat(pool: &PgPool, name: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(include_str!("../../sql/nodes/heartbeat.sql"))
+        .bind(name)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Every node, `down` when its heartbeat is older than `down_after`.
+pub async fn list(pool: &PgPool, down_after: Duration) -> Result<Vec<Node>, sqlx::Error> {
+    sqlx::query_as(include_str!("../../sql/nodes/list.sql"))
+        .bind(down_after.as_secs_f64())
+        .fetch_all(pool)
+        .await
+}

@@ -1,0 +1,98 @@
+//! Nodes: the Docker engines environments run on. Each sandboxd process that runs workers
+//! beside an engine registers it (named, labelled, with its capacity and version) and keeps
+//! its heartbeat fresh; Postgres holds the list, and a node that stops beating is shown down.
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Settings;
+use crate::db;
+use crate::db::nodes::NewNode;
+use crate::model::Node;
+use crate::runtime::Runtime;
+
+#[derive(Clone)]
+pub struct Nodes {
+    pool: PgPool,
+    runtime: Runtime,
+    settings: Arc<Settings>,
+}
+
+impl Nodes {
+    pub fn new(pool: PgPool, runtime: Runtime, settings: Arc<Settings>) -> Self {
+        Self {
+            pool,
+            runtime,
+            settings,
+        }
+    }
+
+    /// Every node, with its state.
+    pub async fn list(&self) -> Result<Vec<Node>, sqlx::Error> {
+        db::nodes::list(&self.pool, self.settings.node.down_after).await
+    }
+
+    /// Registers this process's node, then keeps its heartbeat until `stop`. A node whose
+    /// engine or database cannot be reached registers once they can be.
+    pub async fn keep_registered(self, stop: CancellationToken) {
+        let mut registered = false;
+        let mut every = tokio::time::interval(self.settings.node.heartbeat_every);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = stop.cancelled() => return,
+                _ = every.tick() => {}
+            }
+            registered = match registered {
+                true => self.heartbeat().await,
+                false => self.register().await,
+            };
+        }
+    }
+
+    /// False when the node is no longer registered, so the next round registers it again.
+    async fn heartbeat(&self) -> bool {
+        db::nodes::heartbeat(&self.pool, &self.settings.node.name)
+            .await
+            .unwrap_or_else(|err| {
+                tracing::warn!(error = %err, "node heartbeat not recorded");
+                true
+            })
+    }
+
+    async fn register(&self) -> bool {
+        let node = &self.settings.node;
+        let capacity = match self.runtime.usage().await {
+            Ok(capacity) => capacity,
+            Err(err) => {
+                tracing::warn!(error = %err, "node not registered yet: its engine does not answer");
+                return false;
+            }
+        };
+        let labels = serde_json::to_value(&node.labels).unwrap_or_default();
+        let registered = db::nodes::register(
+            &self.pool,
+            NewNode {
+                name: &node.name,
+                engine: &self.settings.docker_host,
+                labels: &labels,
+                cpus: i32::try_from(capacity.cpus).unwrap_or(i32::MAX),
+                memory_mb: capacity.memory_bytes / (1024 * 1024),
+                version: env!("CARGO_PKG_VERSION"),
+            },
+        )
+        .await;
+        match registered {
+            Ok(()) => {
+                tracing::info!(node = %node.name, "node registered");
+                true
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "node not registered yet");
+                false
+            }
+        }
+    }
+}
