@@ -125,6 +125,7 @@ fn http_server(state: AppState, listener: TcpListener) -> anyhow::Result<Server>
             .app_data(web::PayloadConfig::new(max_body))
             .app_data(errors::path_config())
             .app_data(errors::query_config())
+            .wrap(from_fn(api::previews::gate::divert))
             .wrap(from_fn(api::audit::audit))
             .wrap(from_fn(api::observe::observe))
             .configure(api::routes)
@@ -205,7 +206,13 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
             connections: connections.clone(),
         }),
         connections: connections.clone(),
-        previews: Previews::new(&jwt_secret, environments.clone(), runtime.clone()),
+        previews: Previews::new(
+            &jwt_secret,
+            pool.clone(),
+            environments.clone(),
+            runtime.clone(),
+            &settings.previews.domain,
+        ),
         limiter: RateLimiter::new(kv.clone()),
         metrics,
         shutdown: CancellationToken::new(),

@@ -20,6 +20,12 @@ use crate::error::{ApiError, ApiResult, DATABASE_UNAVAILABLE};
 use crate::model::NewAuditEntry;
 use crate::state::AppState;
 
+/// A preview host's requests are the app's own, whatever their path: not API calls.
+fn is_preview(req: &ServiceRequest) -> bool {
+    req.app_data::<web::Data<AppState>>()
+        .is_some_and(|state| super::previews::host::preview_of(req.head(), state).is_some())
+}
+
 pub async fn audit<B: MessageBody + 'static>(
     req: ServiceRequest,
     next: Next<B>,
@@ -28,7 +34,7 @@ pub async fn audit<B: MessageBody + 'static>(
         *req.method(),
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     );
-    if !changes_state || !req.path().starts_with("/api/") {
+    if !changes_state || !req.path().starts_with("/api/") || is_preview(&req) {
         return next.call(req).await;
     }
     let response = next.call(req).await?;

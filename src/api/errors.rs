@@ -61,10 +61,16 @@ pub async fn route_not_found(req: HttpRequest) -> HttpResponse {
     .error_response()
 }
 
+/// Marks a response that is not the API's (a preview's): its errors keep their own body.
+pub struct NotTheApis;
+
 /// Gives an error response that has no JSON body (such as actix's own 405) the API's body.
 pub fn ensure_error_body<B: MessageBody + 'static>(
     response: ServiceResponse<B>,
 ) -> ServiceResponse<BoxBody> {
+    if response.response().extensions().contains::<NotTheApis>() {
+        return response.map_into_boxed_body();
+    }
     let status = response.status();
     let is_json = response
         .headers()

@@ -120,11 +120,39 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/ws/events", web::get().to(events::events))
         .route("/ws/terminal/{id}", web::get().to(terminal::terminal))
-        .route(
-            "/api/containers/{id}/ports/{port}/link",
-            web::post().to(previews::create),
-        )
-        .route("/preview/{link}/{rest:.*}", web::to(previews::proxy))
+        .configure(previews_routes)
         .configure(admin::routes)
         .configure(pages::routes);
+}
+
+fn previews_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/containers/{id}/ports", web::get().to(previews::ports))
+        .route(
+            "/api/containers/{id}/ports/{port}",
+            web::put().to(previews::visibility),
+        )
+        .route(
+            "/api/containers/{id}/ports/{port}/link",
+            web::post().to(previews::link),
+        )
+        .route(
+            "/api/containers/{id}/ports/{port}/shares",
+            web::post().to(previews::share),
+        )
+        .route(
+            "/api/containers/{id}/shares",
+            web::get().to(previews::shares),
+        )
+        .route(
+            "/api/containers/{id}/shares/{share_id}",
+            web::delete().to(previews::revoke_share),
+        )
+        .route(
+            "/preview/{environment}/{port}",
+            web::to(previews::gate::by_bare_path),
+        )
+        .route(
+            "/preview/{environment}/{port}/{rest:.*}",
+            web::to(previews::gate::by_path),
+        );
 }

@@ -35,7 +35,9 @@ use super::{
         admin::users::clear_limits, admin::users::disable, admin::users::enable,
         admin::environments::list, admin::environments::force_stop, admin::environments::delete,
         admin::environments::stats, audit::all, audit::own,
-        stream::create_streaming, events::events, terminal::terminal, previews::create,
+        stream::create_streaming, events::events, terminal::terminal,
+        previews::ports, previews::link, previews::visibility, previews::share, previews::shares,
+        previews::revoke_share,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth, &CommonResponses),
@@ -49,6 +51,7 @@ use super::{
         (name = "files", description = "Files in an environment: list, stat, download, upload, mkdir, delete, move; streamed both ways"),
         (name = "exec", description = "Commands run to completion, recorded as jobs (OSAPI)"),
         (name = "terminal", description = "Interactive shells over a WebSocket: JSON text frames {type, data, cols, rows} (input, output, resize, ping, pong, error, connected, exit), or raw bytes in binary frames"),
+        (name = "previews", description = "Web apps running in an environment, opened in a browser at http://{port}-{environment id}.{preview domain}/ or under /preview/{environment id}/{port}/. Private to the owner unless public or shared; a link from /link sets a cookie for that preview alone; scripts send X-Sandboxd-Preview-Token with the owner's API token."),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     )
 )]

@@ -4,6 +4,7 @@
 mod capacity;
 mod env;
 mod files;
+mod previews;
 mod proxies;
 mod retention;
 
@@ -14,6 +15,7 @@ use env::Env;
 
 pub use capacity::{default_pool as capacity_default_pool, Capacity};
 pub use files::FileTransfers;
+pub use previews::PreviewSettings;
 pub use proxies::ProxyList;
 pub use retention::Retention;
 
@@ -90,6 +92,8 @@ pub struct Settings {
     pub capacity: Capacity,
     /// Upload limits (config/files.rs).
     pub files: FileTransfers,
+    /// Preview hosts (config/previews.rs).
+    pub previews: PreviewSettings,
 }
 
 /// `{registry}` stands for `SANDBOXD_REGISTRY`.
@@ -194,6 +198,7 @@ impl Settings {
             retention: Retention::from_env(&env)?,
             capacity: Capacity::from_env(&env)?,
             files: FileTransfers::from_env(&env)?,
+            previews: PreviewSettings::from_env(&env)?,
         })
     }
 }

@@ -8,6 +8,7 @@ pub mod exec_jobs;
 pub mod housekeeping;
 pub mod images;
 pub mod jobs;
+pub mod previews;
 pub mod retention;
 pub mod secrets;
 pub mod sessions;

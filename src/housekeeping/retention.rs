@@ -1,5 +1,5 @@
-//! Retention: exec jobs, audit entries, sessions, expired guests and environments left in
-//! `error` are removed once past their configured age. Each kind goes in batches of its own
+//! Retention: exec jobs, audit entries, sessions, expired guests, ended share links and
+//! environments left in `error` are removed once past their configured age. Each kind goes in batches of its own
 //! short statement, and a round takes at most a few batches of each, so a backlog (a first
 //! start on an old database) drains over several rounds without holding locks for long or
 //! delaying expiry and the reconciler.
@@ -41,6 +41,9 @@ impl Housekeeper {
         if let Some(age) = kept.errored_environments {
             self.delete_errored(age).await;
         }
+        // Ended shares are only listed for a day; past that they are of no use to anyone.
+        self.in_batches("preview_shares", || db::previews::prune_shares(pool, batch))
+            .await;
     }
 
     /// Repeats `prune_batch` while batches come back full, up to the round's share.

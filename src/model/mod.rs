@@ -1,7 +1,7 @@
 //! The model the services, provisioning and housekeeping share: an environment's record,
 //! typed ids, status and stage, its progress event and engine names; the tiers that bound
 //! it and their egress policy; and the records the API shows as they are kept (API tokens,
-//! audit entries).
+//! audit entries, preview share links).
 
 mod audit;
 pub mod egress;
@@ -9,6 +9,7 @@ pub mod engine_names;
 mod environment;
 mod error_code;
 mod ids;
+mod preview_share;
 mod progress;
 mod revocation;
 mod status;
@@ -19,6 +20,7 @@ pub use audit::{AuditEntry, NewAuditEntry};
 pub use environment::Environment;
 pub use error_code::ErrorCode;
 pub use ids::{EnvironmentId, JobId, UserId};
+pub use preview_share::PreviewShare;
 pub use progress::{ProgressEvent, Step, PROGRESS};
 pub use revocation::Revocation;
 pub use status::{Stage, Status, UnknownWord};

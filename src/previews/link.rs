@@ -1,6 +1,8 @@
-//! Preview links: signed, expiring, naming one environment and one port. The key is derived
-//! from the server's secret for this purpose alone, so a link can never pass as a session
-//! token, nor a session token as a link.
+//! Preview tokens: signed, expiring, naming one environment and one port (and the share
+//! they came from, if any). A *link* is handed out to enter a preview; entering trades it
+//! for a *pass*, kept in a cookie of that preview alone. The key is derived from the
+//! server's secret for this purpose only, so neither passes as a session token, nor a
+//! session token as either; and the audiences keep a link from serving as a pass.
 
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -8,21 +10,44 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-const AUDIENCE: &str = "sandboxd-preview";
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Link,
+    Pass,
+}
 
-#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct LinkClaims {
+impl Kind {
+    fn audience(self) -> &'static str {
+        match self {
+            Kind::Link => "sandboxd-preview-link",
+            Kind::Pass => "sandboxd-preview-pass",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Grant {
     /// The environment.
     pub env: Uuid,
     pub port: u16,
-    pub aud: String,
+    /// The share link this came from; its revocation ends the grant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<Uuid>,
     pub exp: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Claims {
+    #[serde(flatten)]
+    grant: Grant,
+    aud: String,
 }
 
 pub struct LinkKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
-    validation: Validation,
+    links: Validation,
+    passes: Validation,
 }
 
 impl LinkKeys {
@@ -31,32 +56,50 @@ impl LinkKeys {
             .chain_update(b"sandboxd preview links\0")
             .chain_update(server_secret)
             .finalize();
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.leeway = 0;
-        validation.set_audience(&[AUDIENCE]);
-        validation.set_required_spec_claims(&["exp", "aud"]);
+        let validation = |kind: Kind| {
+            let mut validation = Validation::new(Algorithm::HS256);
+            validation.leeway = 0;
+            validation.set_audience(&[kind.audience()]);
+            validation.set_required_spec_claims(&["exp", "aud"]);
+            validation
+        };
         Self {
             encoding: EncodingKey::from_secret(&key),
             decoding: DecodingKey::from_secret(&key),
-            validation,
+            links: validation(Kind::Link),
+            passes: validation(Kind::Pass),
         }
     }
 
-    pub fn sign(&self, env: Uuid, port: u16, expires_at: DateTime<Utc>) -> String {
-        let claims = LinkClaims {
-            env,
-            port,
-            aud: AUDIENCE.to_string(),
-            exp: expires_at.timestamp(),
+    pub fn sign(
+        &self,
+        kind: Kind,
+        env: Uuid,
+        port: u16,
+        share: Option<Uuid>,
+        expires_at: DateTime<Utc>,
+    ) -> String {
+        let claims = Claims {
+            grant: Grant {
+                env,
+                port,
+                share,
+                exp: expires_at.timestamp(),
+            },
+            aud: kind.audience().to_string(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 encoding of plain claims cannot fail")
     }
 
-    pub fn verify(&self, link: &str) -> Option<LinkClaims> {
-        jsonwebtoken::decode::<LinkClaims>(link, &self.decoding, &self.validation)
+    pub fn verify(&self, kind: Kind, token: &str) -> Option<Grant> {
+        let validation = match kind {
+            Kind::Link => &self.links,
+            Kind::Pass => &self.passes,
+        };
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, validation)
             .ok()
-            .map(|data| data.claims)
+            .map(|data| data.claims.grant)
     }
 }
 
@@ -68,23 +111,31 @@ mod tests {
     use crate::auth::jwt::JwtKeys;
 
     #[test]
-    fn a_link_verifies_with_its_key_only_and_not_past_its_end() {
+    fn a_token_verifies_with_its_key_and_kind_only_and_not_past_its_end() {
         let keys = LinkKeys::new(b"secret");
-        let env = Uuid::new_v4();
-        let link = keys.sign(env, 8000, Utc::now() + Duration::minutes(5));
-        let claims = keys.verify(&link).unwrap();
-        assert_eq!((claims.env, claims.port), (env, 8000));
-        assert!(LinkKeys::new(b"other").verify(&link).is_none());
-        let expired = keys.sign(env, 8000, Utc::now() - Duration::seconds(5));
-        assert!(keys.verify(&expired).is_none());
+        let (env, share) = (Uuid::new_v4(), Some(Uuid::new_v4()));
+        let soon = Utc::now() + Duration::minutes(5);
+        let link = keys.sign(Kind::Link, env, 8000, share, soon);
+        let grant = keys.verify(Kind::Link, &link).unwrap();
+        assert_eq!((grant.env, grant.port, grant.share), (env, 8000, share));
+        assert!(keys.verify(Kind::Pass, &link).is_none());
+        let pass = keys.sign(Kind::Pass, env, 8000, None, soon);
+        assert!(keys.verify(Kind::Link, &pass).is_none());
+        assert_eq!(keys.verify(Kind::Pass, &pass).unwrap().share, None);
+        assert!(LinkKeys::new(b"other").verify(Kind::Link, &link).is_none());
+        let expired = keys.sign(
+            Kind::Link,
+            env,
+            8000,
+            None,
+            Utc::now() - Duration::seconds(5),
+        );
+        assert!(keys.verify(Kind::Link, &expired).is_none());
         // A session token of the same server is no link, and a link no session token.
         let sessions = JwtKeys::new(b"secret");
-        let session = sessions.issue(
-            Uuid::new_v4(),
-            Uuid::new_v4(),
-            Utc::now() + Duration::hours(1),
-        );
-        assert!(keys.verify(&session).is_none());
+        let session = sessions.issue(Uuid::new_v4(), Uuid::new_v4(), soon);
+        assert!(keys.verify(Kind::Link, &session).is_none());
+        assert!(keys.verify(Kind::Pass, &session).is_none());
         assert!(sessions.verify(&link).is_none());
     }
 }

@@ -1,140 +1,137 @@
-//! Previews: a signed link to a port of a running environment, so the web app someone runs
-//! in it (`npm run dev`, `python3 -m http.server`) opens in a browser. Whoever holds the link
-//! reaches that one port until the link expires; the API process connects to the environment
-//! on its owner's network, which tenants cannot reach.
+//! Previews: the web app someone runs in an environment (`npm run dev`,
+//! `python3 -m http.server`), opened in a browser through sandboxd. A port is private to
+//! the environment's owner unless they make it public or share it by a link; the proxy
+//! connects to the environment on its owner's network, which tenants cannot reach.
 
+mod access;
 mod link;
+mod listing;
+mod ports;
+mod shares;
+mod site;
+pub mod urls;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
+use sqlx::PgPool;
 use utoipa::ToSchema;
+use uuid::Uuid;
 
-use crate::auth::Principal;
 use crate::environments::{EnvironmentError, Environments};
 use crate::expiring_map::ExpiringMap;
-use crate::model::engine_names::{container_name, network_name};
-use crate::model::Status;
+use crate::model::EnvironmentId;
 use crate::runtime::Runtime;
+pub use access::{Credentials, Entry};
 use link::LinkKeys;
+pub use listing::{PortView, PortsView};
+pub use site::Site;
+pub use urls::Origin;
 
-/// How long a link lasts unless asked otherwise, and at most.
-pub const DEFAULT_TTL_SECONDS: u32 = 3600;
-pub const MAX_TTL_SECONDS: u32 = 7 * 24 * 3600;
+/// An owner's link only lets a browser in; what it is traded for lasts longer.
+pub const DEFAULT_LINK_SECONDS: u32 = 300;
+pub const MAX_LINK_SECONDS: u32 = 3600;
+/// Share links live from a minute to a week.
+pub const MIN_SHARE_SECONDS: u32 = 60;
+pub const MAX_SHARE_SECONDS: u32 = 7 * 24 * 3600;
 
-/// A page loads dozens of assets through one link: where it leads is looked up (a query and
-/// an engine call) at most this often per link.
-const TARGET_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(2);
-const TARGETS_KEPT: usize = 10_000;
+/// How long a looked-up environment or share is taken as it was.
+const FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(2);
+const KEPT: usize = 10_000;
 
 #[derive(Clone)]
 pub struct Previews {
     keys: Arc<LinkKeys>,
+    pool: PgPool,
     environments: Environments,
     runtime: Runtime,
-    targets: Arc<ExpiringMap<String, SocketAddr>>,
+    domain: Arc<str>,
+    sites: Arc<ExpiringMap<EnvironmentId, Option<Site>>>,
+    shares_in_force: Arc<ExpiringMap<Uuid, bool>>,
 }
 
-/// A preview link; `path` is served by this API under its own address.
+/// A link to a port of an environment, for its owner's browser.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PreviewLink {
-    #[schema(example = "/preview/eyJ0eXAi.../")]
+    /// Opens the port on its own host (`{port}-{environment}.{preview domain}`).
+    #[schema(
+        example = "http://8000-3f2504e0-4f89-41d3-9a0c-0305e82c3301.preview.localhost:8080/?sandboxd_preview_link=eyJ0eXAi..."
+    )]
+    pub url: String,
+    /// The same under the API's own address, for deployments without wildcard DNS.
+    #[schema(
+        example = "/preview/3f2504e0-4f89-41d3-9a0c-0305e82c3301/8000/?sandboxd_preview_link=eyJ0eXAi..."
+    )]
     pub path: String,
-    /// The whole link, when the server knows its public address.
-    pub url: Option<String>,
     pub port: u16,
+    /// The link must be opened by then; the browser it lets in stays in for longer.
     pub expires_at: DateTime<Utc>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum PreviewError {
-    /// Unsigned, tampered with, expired, or its environment is gone.
-    #[error("this preview link is not valid or has expired")]
-    InvalidLink,
+    /// No such environment, not the caller's to open, or a link that is not (or no longer) valid.
+    #[error("there is no preview here, or it is not yours to open")]
+    NotFound,
     #[error("the environment is not running")]
     NotRunning,
     #[error(transparent)]
     Environment(#[from] EnvironmentError),
 }
 
+impl From<sqlx::Error> for PreviewError {
+    fn from(err: sqlx::Error) -> Self {
+        Self::Environment(err.into())
+    }
+}
+
 impl Previews {
-    pub fn new(server_secret: &[u8], environments: Environments, runtime: Runtime) -> Self {
+    pub fn new(
+        server_secret: &[u8],
+        pool: PgPool,
+        environments: Environments,
+        runtime: Runtime,
+        domain: &str,
+    ) -> Self {
         Self {
             keys: Arc::new(LinkKeys::new(server_secret)),
+            pool,
             environments,
             runtime,
-            targets: Arc::new(ExpiringMap::new(TARGET_FRESH_FOR, TARGETS_KEPT)),
+            domain: domain.into(),
+            sites: Arc::new(ExpiringMap::new(FRESH_FOR, KEPT)),
+            shares_in_force: Arc::new(ExpiringMap::new(FRESH_FOR, KEPT)),
         }
     }
 
-    /// A link to `port` of one of the caller's environments.
-    pub async fn link(
-        &self,
-        owner: &Principal,
-        reference: &str,
-        port: u16,
-        ttl_seconds: Option<u32>,
-        public_url: Option<&str>,
-    ) -> Result<PreviewLink, PreviewError> {
-        let ttl = ttl_seconds.unwrap_or(DEFAULT_TTL_SECONDS);
-        if port == 0 || !(1..=MAX_TTL_SECONDS).contains(&ttl) {
-            return Err(EnvironmentError::invalid(
-                "INVALID_PREVIEW",
-                format!("port must be 1-65535 and expires_in_seconds 1-{MAX_TTL_SECONDS}"),
-            )
-            .into());
-        }
-        let environment = self.environments.records().find(owner, reference).await?;
-        let expires_at = Utc::now() + Duration::seconds(ttl.into());
-        let path = format!(
-            "/preview/{}/",
-            self.keys.sign(environment.id.uuid(), port, expires_at)
+    /// The domain preview hosts are named under.
+    pub fn domain(&self) -> &str {
+        &self.domain
+    }
+}
+
+fn check_port(port: u16) -> Result<(), PreviewError> {
+    if port == 0 {
+        return Err(
+            EnvironmentError::invalid("INVALID_PREVIEW", "port must be 1-65535")
+                .with_field("port", port)
+                .into(),
         );
-        let url = public_url.map(|base| format!("{}{path}", base.trim_end_matches('/')));
-        Ok(PreviewLink {
-            path,
-            url,
-            port,
-            expires_at,
-        })
     }
+    Ok(())
+}
 
-    /// Where a link leads: the environment's address on its owner's network, and the port.
-    /// An answer is reused for a moment, so a stopped environment may take that long to
-    /// show as stopped; the link itself is checked every time.
-    pub async fn target(&self, link: &str) -> Result<SocketAddr, PreviewError> {
-        let claims = self.keys.verify(link).ok_or(PreviewError::InvalidLink)?;
-        if let Some(target) = self.targets.get(link) {
-            return Ok(target);
-        }
-        let target = self.look_up(&claims).await?;
-        self.targets.insert(link.to_string(), target);
-        Ok(target)
+fn check_seconds(seconds: u32, range: std::ops::RangeInclusive<u32>) -> Result<(), PreviewError> {
+    if !range.contains(&seconds) {
+        let message = format!(
+            "expires_in_seconds must be {}-{}",
+            range.start(),
+            range.end()
+        );
+        return Err(EnvironmentError::invalid("INVALID_PREVIEW", message)
+            .with_field("expires_in_seconds", seconds)
+            .into());
     }
-
-    async fn look_up(&self, claims: &link::LinkClaims) -> Result<SocketAddr, PreviewError> {
-        let environment = self
-            .environments
-            .records()
-            .by_id(claims.env.into())
-            .await?
-            .ok_or(PreviewError::InvalidLink)?;
-        if environment.status != Status::Running {
-            return Err(PreviewError::NotRunning);
-        }
-        let address = self
-            .runtime
-            .address_on(
-                &container_name(environment.id),
-                &network_name(environment.user_id),
-            )
-            .await
-            .map_err(|err| {
-                EnvironmentError::from_engine(&err, "PREVIEW_FAILED", "the preview is unavailable")
-            })?
-            .ok_or(PreviewError::NotRunning)?;
-        Ok(SocketAddr::new(address, claims.port))
-    }
+    Ok(())
 }

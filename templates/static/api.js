@@ -24,28 +24,38 @@ class ApiError extends Error {
 }
 
 async function api(method, path, body) {
+  return bodyOf(await apiResponse(method, path, body));
+}
+
+/// An API call's response, for bodies that are not JSON: `body` may be FormData, sent as it
+/// is. A failure throws, as `api` does.
+async function apiResponse(method, path, body) {
   const headers = { Accept: "application/json" };
   if (Session.token) headers.Authorization = `Bearer ${Session.token}`;
   const init = { method, headers };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    init.body = body;
+  } else if (body !== undefined) {
     headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
   const response = await fetch(path, init);
-  const text = await response.text();
-  let data = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch (_) {
-    data = { error: text };
-  }
   if (response.status === 401 && Session.token && !path.startsWith("/api/auth/")) {
     // The session ended (expired, logged out elsewhere, account disabled).
     Session.clear();
     toLogin();
   }
-  if (!response.ok) throw new ApiError(response.status, data);
-  return data;
+  if (!response.ok) throw new ApiError(response.status, await bodyOf(response));
+  return response;
+}
+
+async function bodyOf(response) {
+  const text = await response.text();
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch (_) {
+    return { error: text };
+  }
 }
 
 function toLogin() {

@@ -116,6 +116,8 @@ async function loadEnvironment() {
   if (environment.status === "stopped") showOverlay("This environment is stopped. Start it to open a shell.");
   else if (environment.status === "creating") showOverlay(`Provisioning: ${environment.stage}…`);
   else if (environment.status === "error") showOverlay(environment.message || "This environment failed.");
+  // For the files panel, which waits for the environment to run.
+  document.dispatchEvent(new CustomEvent("environment", { detail: environment }));
   return environment;
 }
 

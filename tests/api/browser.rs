@@ -3,7 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::support::app::{spawn_app, ADMIN_PASSWORD};
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::files::{binary, call, run};
+use crate::support::app::{assert_error, spawn_app, ADMIN_PASSWORD};
+use crate::support::provisioning::user_with_environment;
 
 const WITHIN: Duration = Duration::from_secs(180);
 
@@ -56,4 +61,63 @@ async fn an_admin_edits_a_tier_in_the_tiers_table() {
     let free = app.tier(&token, "free").await;
     let shown = format!("set to {} ", free["max_containers"]);
     assert!(stdout.contains(&shown), "{stdout} vs {free}");
+}
+
+#[tokio::test]
+async fn an_owner_uploads_drops_downloads_and_deletes_files_in_the_files_panel() {
+    let app = spawn_app().await;
+    let (token, id) = user_with_environment(&app, "panelist").await;
+    run(&app, &token, &id, &["ln", "-s", "/etc", "/root/etc-link"]).await;
+    let chosen = binary(5000);
+    let (stdout, _) = run_script(
+        "files.mjs",
+        &app.address,
+        &[&token, &id, &hex::encode(&chosen)],
+    )
+    .await;
+    assert!(stdout.contains("the same as dropped"), "{stdout}");
+    assert!(
+        stdout.contains("etc-link shown as → /etc, opened as /etc"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("over a file: /root/notes.txt exists and is not a directory"),
+        "the API's refusal is shown as it came: {stdout}"
+    );
+
+    // What the page did happened in the environment, not just on screen.
+    let kept = call(
+        &app,
+        Method::GET,
+        &token,
+        &id,
+        "",
+        &[("path", "/root/data.bin")],
+    )
+    .await;
+    assert_eq!(kept.status(), 200);
+    assert_eq!(kept.bytes().await.unwrap().to_vec(), chosen);
+    let folder: Value = call(
+        &app,
+        Method::GET,
+        &token,
+        &id,
+        "/list",
+        &[("path", "/root/drop box")],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(folder["count"], 0, "the dropped file is deleted: {folder}");
+    let deleted = call(
+        &app,
+        Method::GET,
+        &token,
+        &id,
+        "/stat",
+        &[("path", "/root/notes.txt")],
+    )
+    .await;
+    assert_error(deleted, 404, "FILE_NOT_FOUND").await;
 }

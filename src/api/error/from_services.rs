@@ -140,7 +140,7 @@ impl From<PreviewError> for ApiError {
     fn from(err: PreviewError) -> Self {
         let message = err.to_string();
         match err {
-            PreviewError::InvalidLink => ApiError::not_found("PREVIEW_NOT_FOUND", message),
+            PreviewError::NotFound => ApiError::not_found("PREVIEW_NOT_FOUND", message),
             PreviewError::NotRunning => ApiError::conflict("CONTAINER_NOT_RUNNING", message),
             PreviewError::Environment(err) => err.into(),
         }

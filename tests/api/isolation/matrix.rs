@@ -59,7 +59,8 @@ async fn absent_body(world: &World, route: &Route) -> Option<Outcome> {
     if !matches!(route.rule, Rule::Owned(..)) || route.path.starts_with("/ws/") {
         return None;
     }
-    let nowhere = concrete_path(route, "00000000-0000-4000-8000-000000000000");
+    let nowhere = concrete_path(route, "00000000-0000-4000-8000-000000000000")
+        .replace("{share_id}", &world.share_id);
     Some(call(world, route, Caller::Owner, &nowhere).await)
 }
 

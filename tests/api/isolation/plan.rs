@@ -53,6 +53,6 @@ pub fn paths(world: &World, index: usize, route: &Route, caller: Caller) -> Vec<
     };
     values
         .iter()
-        .map(|value| concrete_path(route, value))
+        .map(|value| concrete_path(route, value).replace("{share_id}", &world.share_id))
         .collect()
 }

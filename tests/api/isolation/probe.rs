@@ -44,6 +44,8 @@ pub fn body_for(world: &World, route: &Route, caller: Caller) -> Value {
         ("POST", "/api/containers/stream") => made("streamed-by"),
         ("POST", "/api/containers/{id}/exec") => json!({"command": ["true"]}),
         ("POST", "/api/containers/{id}/ports/{port}/link") => json!({}),
+        ("PUT", "/api/containers/{id}/ports/{port}") => json!({"public": false}),
+        ("POST", "/api/containers/{id}/ports/{port}/shares") => json!({"expires_in_seconds": 600}),
         ("POST", "/api/containers/{id}/files/mkdir") => json!({"path": "/tmp/matrix-dir"}),
         // The upload before it made the file; the delete after it removes it from its new path.
         ("POST", "/api/containers/{id}/files/move") => {

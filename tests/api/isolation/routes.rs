@@ -46,6 +46,26 @@ pub const ROUTES: &[Route] = &[
         Owned(Write, 201),
         Main,
     ),
+    route("GET", "/api/containers/{id}/ports", Owned(Read, 200), Main),
+    route(
+        "PUT",
+        "/api/containers/{id}/ports/{port}",
+        Owned(Write, 204),
+        Main,
+    ),
+    route(
+        "POST",
+        "/api/containers/{id}/ports/{port}/shares",
+        Owned(Write, 201),
+        Main,
+    ),
+    route("GET", "/api/containers/{id}/shares", Owned(Read, 200), Main),
+    route(
+        "DELETE",
+        "/api/containers/{id}/shares/{share_id}",
+        Owned(Write, 204),
+        Main,
+    ),
     route(
         "GET",
         "/api/containers/{id}/files/list",

@@ -57,6 +57,8 @@ pub struct World {
     pub spare: Env,
     pub doomed: Env,
     pub job_id: String,
+    /// A share link of the owner's, on the main environment.
+    pub share_id: String,
     pub token_id: String,
     pub bystander_id: String,
     pub tier: Value,
@@ -158,6 +160,18 @@ impl World {
         let owner_secrets = secrets.get_mut(&Tenant::Owner).unwrap();
         owner_secrets.push(job_id.clone());
         owner_secrets.push("owner-job-output".into());
+        let share: Value = app
+            .post(
+                &format!("/api/containers/{}/ports/8000/shares", envs[0].id),
+                Some(&owner),
+                &json!({"expires_in_seconds": 3600}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let share_id = share["id"].as_str().unwrap().to_string();
+        owner_secrets.extend([share_id.clone(), share["url"].as_str().unwrap().to_string()]);
 
         let mut tier = app.tier(&admin, "free").await;
         tier["name"] = json!("matrix-tier");
@@ -180,6 +194,7 @@ impl World {
             spare: envs.next().unwrap(),
             doomed: envs.next().unwrap(),
             job_id,
+            share_id,
             token_id: token["id"].as_str().unwrap().to_string(),
             bystander_id,
             tier,

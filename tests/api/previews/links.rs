@@ -1,24 +1,11 @@
-//! A signed link to a port of a running environment serves what listens there, to whoever
-//! holds it and only while it is valid.
+//! An owner's link lets a browser into one port of one environment, by a cookie for that
+//! preview alone; everyone else finds nothing there.
 
+use reqwest::Method;
 use serde_json::{json, Value};
 
+use super::site::{assert_no_preview, at_host, enter, open, python_site, seen, with_cookie};
 use crate::support::app::{assert_error, spawn_app, TestApp};
-use crate::support::engine;
-use crate::support::provisioning::user_with_environment;
-
-/// Starts busybox's web server on port 8000 inside the environment, serving `page`.
-fn serve(app: &TestApp, environment: &Value, page: &str) {
-    let container = environment["docker_id"].as_str().unwrap();
-    let started = engine::exec(
-        &app.settings,
-        container,
-        &format!(
-            "mkdir -p /tmp/www && printf '%s' '{page}' > /tmp/www/index.html && busybox httpd -p 8000 -h /tmp/www"
-        ),
-    );
-    assert!(started.status.success(), "{started:?}");
-}
 
 async fn link(app: &TestApp, token: &str, id: &str, port: u16, body: Value) -> Value {
     let response = app
@@ -33,42 +20,101 @@ async fn link(app: &TestApp, token: &str, id: &str, port: u16, body: Value) -> V
 }
 
 #[tokio::test]
-async fn a_preview_link_serves_the_environments_port_to_whoever_holds_it() {
+async fn an_owners_link_lets_a_browser_into_that_port_alone_by_either_form() {
     let app = spawn_app().await;
-    let (token, id) = user_with_environment(&app, "web-dev").await;
-    let (_, environment) = app.container(&token, &id).await;
-    serve(&app, &environment, "hello from the environment");
+    let site = python_site(&app, "web-dev").await;
+    let (token, id) = (&site.token, &site.id);
+    let nobody = at_host(&app, id, 8000, Method::GET, "/")
+        .send()
+        .await
+        .unwrap();
+    assert_no_preview(nobody).await;
 
-    let preview = link(&app, &token, &id, 8000, json!({})).await;
-    let path = preview["path"].as_str().unwrap();
+    // The host form: a cookie for that host only, and the browser sent on without the link.
+    let preview = link(&app, token, id, 8000, json!({})).await;
+    let url = preview["url"].as_str().unwrap();
     assert!(
-        path.starts_with("/preview/") && path.ends_with('/'),
+        url.starts_with(&format!("http://8000-{id}.preview.localhost:")),
         "{preview}"
     );
-    // No credentials: the link is the credential.
-    let page = app.get(&format!("{path}index.html"), None).await;
-    assert_eq!(page.status(), 200);
-    assert_eq!(page.text().await.unwrap(), "hello from the environment");
-    let missing = app.get(&format!("{path}nothing-here"), None).await;
-    assert_eq!(missing.status(), 404, "the app's own answer passes through");
+    let (cookie, set_cookie, location) = enter(&app, url).await;
+    assert_eq!(location, "/");
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
+    assert!(
+        !set_cookie.to_ascii_lowercase().contains("domain="),
+        "host-only: {set_cookie}"
+    );
+    let page = seen(
+        with_cookie(at_host(&app, id, 8000, Method::GET, "/a?b=1"), &cookie)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(page["path"], "/a?b=1");
+    // The same cookie opens no other port.
+    let other_port = with_cookie(at_host(&app, id, 8001, Method::GET, "/"), &cookie);
+    assert_no_preview(other_port.send().await.unwrap()).await;
 
-    // A closed port, a tampered link, an expired one.
-    let closed = link(&app, &token, &id, 8001, json!({})).await;
-    let closed = app.get(closed["path"].as_str().unwrap(), None).await;
-    assert_error(closed, 502, "PREVIEW_UNREACHABLE").await;
-    let tampered = path.replacen("/preview/e", "/preview/f", 1);
-    assert_error(app.get(&tampered, None).await, 404, "PREVIEW_NOT_FOUND").await;
-    let brief = link(&app, &token, &id, 8000, json!({"expires_in_seconds": 1})).await;
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-    let expired = app.get(brief["path"].as_str().unwrap(), None).await;
-    assert_error(expired, 404, "PREVIEW_NOT_FOUND").await;
+    // The path form: the cookie is scoped to the preview's path; the app sees its own paths.
+    let path = preview["path"].as_str().unwrap();
+    assert!(
+        path.starts_with(&format!("/preview/{id}/8000/?")),
+        "{preview}"
+    );
+    let (cookie, set_cookie, location) = enter(&app, path).await;
+    assert_eq!(location, format!("/preview/{id}/8000/"));
+    assert!(
+        set_cookie.contains(&format!("Path=/preview/{id}/8000/")),
+        "{set_cookie}"
+    );
+    let request = app
+        .client
+        .get(format!("{}/preview/{id}/8000/deep/page?x=1", app.address))
+        .header("cookie", &cookie);
+    let page = seen(request.send().await.unwrap()).await;
+    assert_eq!(page["path"], "/deep/page?x=1");
+    assert_eq!(
+        page["headers"]["x-forwarded-prefix"],
+        format!("/preview/{id}/8000")
+    );
+    let bare = open(&app, &format!("/preview/{id}/8000")).await;
+    assert_eq!(bare.status(), 303);
+    assert_eq!(bare.headers()["location"], format!("/preview/{id}/8000/"));
 }
 
 #[tokio::test]
-async fn only_the_owner_makes_links_and_a_stopped_environment_serves_nothing() {
+async fn tampered_expired_and_foreign_links_and_credentials_open_nothing() {
     let app = spawn_app().await;
-    let (token, id) = user_with_environment(&app, "owner").await;
+    let site = python_site(&app, "owner").await;
+    let (token, id) = (&site.token, &site.id);
     let stranger = app.user_token("stranger").await;
+
+    let preview = link(&app, token, id, 8000, json!({})).await;
+    let url = preview["url"].as_str().unwrap();
+    let tampered = format!("{}x", url);
+    assert_no_preview(open(&app, &tampered).await).await;
+    // A link names its port: opened on another port's host it is no link.
+    let elsewhere = url.replacen("http://8000-", "http://8001-", 1);
+    assert_no_preview(open(&app, &elsewhere).await).await;
+    let brief = link(&app, token, id, 8000, json!({"expires_in_seconds": 1})).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    assert_no_preview(open(&app, brief["url"].as_str().unwrap()).await).await;
+
+    // Scripts: the owner's credential in the header passes, a stranger's does not.
+    let header = "x-sandboxd-preview-token";
+    let owner = at_host(&app, id, 8000, Method::GET, "/").header(header, token.as_str());
+    let page = seen(owner.send().await.unwrap()).await;
+    assert!(
+        page["headers"].get(header).is_none(),
+        "not passed on: {page}"
+    );
+    let foreign = at_host(&app, id, 8000, Method::GET, "/").header(header, stranger.as_str());
+    assert_no_preview(foreign.send().await.unwrap()).await;
+    let bearer = at_host(&app, id, 8000, Method::GET, "/").bearer_auth(token);
+    assert_no_preview(bearer.send().await.unwrap()).await;
+
+    // Only the owner makes links, and only within the bounds.
     let refused = app
         .post(
             &format!("/api/containers/{id}/ports/8000/link"),
@@ -77,26 +123,25 @@ async fn only_the_owner_makes_links_and_a_stopped_environment_serves_nothing() {
         )
         .await;
     assert_error(refused, 404, "CONTAINER_NOT_FOUND").await;
-    let bad = app
+    for bad in [
+        json!({"expires_in_seconds": 0}),
+        json!({"expires_in_seconds": 3601}),
+    ] {
+        let response = app
+            .post(
+                &format!("/api/containers/{id}/ports/8000/link"),
+                Some(token),
+                &bad,
+            )
+            .await;
+        assert_error(response, 400, "INVALID_PREVIEW").await;
+    }
+    let zero = app
         .post(
-            &format!("/api/containers/{id}/ports/8000/link"),
-            Some(&token),
-            &json!({"expires_in_seconds": 0}),
-        )
-        .await;
-    assert_error(bad, 400, "INVALID_PREVIEW").await;
-
-    let preview = link(&app, &token, &id, 8000, json!({})).await;
-    let stopped = app
-        .post(
-            &format!("/api/containers/{id}/stop?timeout=1"),
-            Some(&token),
+            &format!("/api/containers/{id}/ports/0/link"),
+            Some(token),
             &json!({}),
         )
         .await;
-    assert!(stopped.status().is_success());
-    app.wait_status(&token, &id, "stopped", std::time::Duration::from_secs(30))
-        .await;
-    let page = app.get(preview["path"].as_str().unwrap(), None).await;
-    assert_error(page, 409, "CONTAINER_NOT_RUNNING").await;
+    assert_error(zero, 400, "INVALID_PREVIEW").await;
 }

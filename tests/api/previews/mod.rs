@@ -1,3 +1,8 @@
-//! Preview links: a browser reaches the web app someone runs in their environment.
+//! Previews: a browser or a script reaches the web app someone runs in their environment,
+//! and nobody else does.
 
 mod links;
+mod proxying;
+mod sharing;
+mod site;
+mod unreachable;

@@ -70,3 +70,4 @@ mod accounts;
 mod audit;
 mod errored;
 mod exec_jobs;
+mod shares;

@@ -1,0 +1,1 @@
+SELECT port FROM preview_ports WHERE container_id = $1 ORDER BY port

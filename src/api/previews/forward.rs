@@ -1,0 +1,123 @@
+//! Passing one HTTP request on to the environment and its answer back, both streamed: a
+//! 100 MB download or an endless event stream never sits in memory whole.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use actix_web::body::SizedStream;
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::{web, HttpResponse};
+
+/// A slow dev server gets this long to start answering; the body then takes what it takes.
+const ANSWER_WITHIN: Duration = Duration::from_secs(60);
+
+thread_local! {
+    /// One client per server thread (awc's is bound to its thread), so connections to the
+    /// environments are kept alive and reused across requests instead of made for each.
+    /// Redirects are the browser's to follow, not ours.
+    static CLIENT: awc::Client = awc::Client::builder()
+        .timeout(ANSWER_WITHIN)
+        .disable_redirects()
+        .finish();
+}
+
+/// What the app is sent: its own path and query, and the headers it should see.
+pub struct Outbound {
+    pub target: SocketAddr,
+    pub path_and_query: String,
+    pub headers: HeaderMap,
+    /// Set for the path form: the preview then shares the API's origin, so its pages are
+    /// kept in a sandbox of their own, away from the API's storage.
+    pub sandboxed: bool,
+}
+
+/// Nothing answered on the environment's port.
+pub struct Unreachable;
+
+pub async fn send(
+    method: Method,
+    outbound: Outbound,
+    body: web::Payload,
+) -> Result<HttpResponse, Unreachable> {
+    let url = format!("http://{}{}", outbound.target, outbound.path_and_query);
+    let length = content_length(&outbound.headers);
+    let mut request = CLIENT.with(|client| client.request(method, url).no_decompress());
+    for (name, value) in &outbound.headers {
+        if name != header::CONTENT_LENGTH {
+            request = request.append_header((name.clone(), value.clone()));
+        }
+    }
+    // A known length is kept: many dev servers cannot read a chunked request body.
+    let sent = match length {
+        Some(length) => request.send_body(SizedStream::new(length, body)).await,
+        None => request.send_stream(body).await,
+    };
+    let answer = sent.map_err(|err| {
+        tracing::debug!(error = %err, "preview target did not answer");
+        Unreachable
+    })?;
+    let status = answer.status();
+    let length = content_length(answer.headers()).filter(|_| has_body(status));
+    let mut response = HttpResponse::build(status);
+    for (name, value) in answer.headers() {
+        if passes(name, answer.headers()) && name != header::CONTENT_LENGTH {
+            response.append_header((name.clone(), value.clone()));
+        }
+    }
+    if outbound.sandboxed {
+        response.insert_header(sandbox_policy());
+    }
+    Ok(match length {
+        Some(length) => response.body(SizedStream::new(length, answer)),
+        None => response.streaming(answer),
+    })
+}
+
+pub fn sandbox_policy() -> (HeaderName, HeaderValue) {
+    (
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads",
+        ),
+    )
+}
+
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+fn has_body(status: StatusCode) -> bool {
+    !(status.is_informational()
+        || status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED)
+}
+
+/// Whether a header goes on to the next hop: not the hop-by-hop ones (RFC 9110 §7.6.1),
+/// nor any the message's `Connection` header names as such.
+pub fn passes(name: &HeaderName, headers: &HeaderMap) -> bool {
+    let hop_by_hop = matches!(
+        *name,
+        header::CONNECTION
+            | header::TE
+            | header::TRAILER
+            | header::TRANSFER_ENCODING
+            | header::UPGRADE
+            | header::PROXY_AUTHENTICATE
+            | header::PROXY_AUTHORIZATION
+    ) || name.as_str() == "keep-alive"
+        || name.as_str() == "proxy-connection";
+    let named = headers.get_all(header::CONNECTION).any(|value| {
+        value.to_str().is_ok_and(|value| {
+            value
+                .split(',')
+                .any(|token| token.trim().eq_ignore_ascii_case(name.as_str()))
+        })
+    });
+    !hop_by_hop && !named
+}

@@ -1,0 +1,292 @@
+//! The way into a preview, by its host (`{port}-{environment}.{domain}`, every path) or by
+//! path (`/preview/{environment}/{port}/...`): a link is traded for a cookie, the caller is
+//! let in or told there is nothing here, and the request goes on to the environment.
+
+use actix_web::body::BoxBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::forward::{self, passes, Outbound};
+use super::{host, page, tunnel};
+use crate::api::client_ip::client_ip;
+use crate::api::errors::NotTheApis;
+use crate::model::EnvironmentId;
+use crate::previews::urls::LINK_PARAMETER;
+use crate::previews::{Credentials, PreviewError};
+use crate::state::AppState;
+
+/// The cookie a browser let in keeps: for one preview host, or one preview path.
+const PASS_COOKIE: &str = "sandboxd_preview";
+/// How scripts get in: the owner's API token or session, or a link.
+const TOKEN_HEADER: &str = "x-sandboxd-preview-token";
+
+struct Preview {
+    environment: EnvironmentId,
+    port: u16,
+    /// The path and query the app is sent.
+    forward: String,
+    /// Where the pass cookie applies.
+    cookie_path: String,
+    /// For the path form, what the app's paths sit under.
+    prefix: Option<String>,
+}
+
+/// Sends every request to a preview host to its preview, whatever its path: a preview
+/// host is the app's, and never reaches the API's routes.
+pub async fn divert(
+    mut req: ServiceRequest,
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let preview = state
+        .as_ref()
+        .and_then(|state| host::preview_of(req.head(), state));
+    let (Some(state), Some((environment, port))) = (state, preview) else {
+        return next.call(req).await;
+    };
+    let body = req.extract::<web::Payload>().await?;
+    let (request, _) = req.into_parts();
+    let response = by_host(&state, &request, body, environment, port).await;
+    Ok(ServiceResponse::new(request, not_the_apis(response)))
+}
+
+async fn by_host(
+    state: &AppState,
+    req: &HttpRequest,
+    body: web::Payload,
+    environment: EnvironmentId,
+    port: u16,
+) -> HttpResponse {
+    let forward = req
+        .uri()
+        .path_and_query()
+        .map_or("/", |path| path.as_str())
+        .to_string();
+    let preview = Preview {
+        environment,
+        port,
+        forward,
+        cookie_path: "/".to_string(),
+        prefix: None,
+    };
+    serve(state, req, body, preview).await
+}
+
+/// `/preview/{environment}/{port}`: sent on to the same with a slash, so the app's relative
+/// links resolve under the preview.
+pub async fn by_bare_path(req: HttpRequest) -> HttpResponse {
+    not_the_apis(redirect(&format!("{}/", req.path()), req.query_string()))
+}
+
+/// `/preview/{environment}/{port}/{rest}`.
+pub async fn by_path(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String, String)>,
+    body: web::Payload,
+) -> HttpResponse {
+    let (environment, port, rest) = path.into_inner();
+    let (Ok(environment), Ok(port)) = (environment.parse::<uuid::Uuid>(), port.parse::<u16>())
+    else {
+        return not_the_apis(page::not_found());
+    };
+    let prefix = format!("/preview/{environment}/{port}");
+    let query = req.query_string();
+    let forward = match query.is_empty() {
+        true => format!("/{rest}"),
+        false => format!("/{rest}?{query}"),
+    };
+    let preview = Preview {
+        environment: environment.into(),
+        port,
+        forward,
+        cookie_path: format!("{prefix}/"),
+        prefix: Some(prefix),
+    };
+    not_the_apis(serve(&state, &req, body, preview).await)
+}
+
+/// The app's answers, and the pages about it, are kept as they are: not given the API's
+/// error body.
+fn not_the_apis(mut response: HttpResponse) -> HttpResponse {
+    response.extensions_mut().insert(NotTheApis);
+    response
+}
+
+async fn serve(
+    state: &AppState,
+    req: &HttpRequest,
+    body: web::Payload,
+    preview: Preview,
+) -> HttpResponse {
+    let (link, rest_of_query) = take_link(req.query_string());
+    if let Some(link) = link {
+        return enter(state, req, &preview, &link, &rest_of_query).await;
+    }
+    let site = match state.previews.site(preview.environment).await {
+        Ok(site) => site,
+        Err(PreviewError::NotFound) => return page::not_found(),
+        Err(err) => return failed(err),
+    };
+    let token = req
+        .headers()
+        .get(TOKEN_HEADER)
+        .and_then(|value| value.to_str().ok());
+    let ours = token.filter(|token| state.previews.is_preview_token(token));
+    let credentials = Credentials {
+        passes: cookies(req.headers())
+            .filter_map(|(name, value)| (name == PASS_COOKIE).then_some(value))
+            .collect(),
+        token: ours,
+    };
+    let mut admitted = match state
+        .previews
+        .admits(&site, preview.port, &credentials)
+        .await
+    {
+        Ok(admitted) => admitted,
+        Err(err) => return failed(err),
+    };
+    if let (false, Some(credential), None) = (admitted, token, ours) {
+        if let Ok(caller) = state.auth.authenticate(credential).await {
+            admitted = state.previews.owned_by(&site, &caller);
+        }
+    }
+    if !admitted {
+        return page::not_found();
+    }
+    let Ok(target) = site.target(preview.port) else {
+        return page::not_running();
+    };
+    let outbound = Outbound {
+        target,
+        path_and_query: preview.forward,
+        headers: outbound_headers(req, state, preview.prefix.as_deref()),
+        sandboxed: preview.prefix.is_some(),
+    };
+    let upgrade = req
+        .headers()
+        .get(header::UPGRADE)
+        .cloned()
+        .filter(|_| req.head().upgrade());
+    let method = req.method().clone();
+    let answered = match upgrade {
+        Some(upgrade) => tunnel::open(method, upgrade, outbound, body).await,
+        None => forward::send(method, outbound, body).await,
+    };
+    answered.unwrap_or_else(|_| page::nothing_listening(preview.port))
+}
+
+/// Trades a link for a pass cookie, and sends the browser on to where it was going.
+async fn enter(
+    state: &AppState,
+    req: &HttpRequest,
+    preview: &Preview,
+    link: &str,
+    query: &str,
+) -> HttpResponse {
+    let entry = match state
+        .previews
+        .enter(preview.environment, preview.port, link)
+        .await
+    {
+        Ok(entry) => entry,
+        Err(PreviewError::NotFound) => return page::not_found(),
+        Err(err) => return failed(err),
+    };
+    let max_age = (entry.expires_at - chrono::Utc::now()).num_seconds().max(0);
+    let secure = match host::origin(req, &state.settings).scheme.as_str() {
+        "https" => "; Secure",
+        _ => "",
+    };
+    let cookie = format!(
+        "{PASS_COOKIE}={}; Path={}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}",
+        entry.pass, preview.cookie_path
+    );
+    let mut response = redirect(req.path(), query);
+    if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+fn redirect(path: &str, query: &str) -> HttpResponse {
+    let location = match query.is_empty() {
+        true => path.to_string(),
+        false => format!("{path}?{query}"),
+    };
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish()
+}
+
+fn failed(err: PreviewError) -> HttpResponse {
+    tracing::warn!(error = %err, "preview lookup failed");
+    page::unavailable()
+}
+
+/// The link in a query, and the query without it.
+fn take_link(query: &str) -> (Option<String>, String) {
+    let mut link = None;
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| match pair.split_once('=') {
+            Some((name, value)) if name == LINK_PARAMETER => {
+                link = Some(value.to_string());
+                false
+            }
+            _ => !pair.is_empty(),
+        })
+        .collect();
+    (link, kept.join("&"))
+}
+
+fn cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
+    headers
+        .get_all(header::COOKIE)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+}
+
+/// The request's headers as the app should see them: its own Host, where the request came
+/// from, and nothing of sandboxd's credentials or of the hop it arrived on.
+fn outbound_headers(req: &HttpRequest, state: &AppState, prefix: Option<&str>) -> HeaderMap {
+    let incoming = req.headers();
+    let mut headers = HeaderMap::new();
+    for (name, value) in incoming {
+        let name_str = name.as_str();
+        let ours_or_forwarded = name_str == TOKEN_HEADER
+            || name_str == "forwarded"
+            || name_str == "x-real-ip"
+            || name_str.starts_with("x-forwarded-");
+        if passes(name, incoming) && !ours_or_forwarded && *name != header::COOKIE {
+            headers.append(name.clone(), value.clone());
+        }
+    }
+    let kept: Vec<String> = cookies(incoming)
+        .filter(|(name, _)| *name != PASS_COOKIE)
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    let scheme = host::origin(req, &state.settings).scheme;
+    let host = host::host_of(req.head()).unwrap_or_default().to_string();
+    let mut set = |name: &'static str, value: String| {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    };
+    if !kept.is_empty() {
+        set("cookie", kept.join("; "));
+    }
+    set("host", host.clone());
+    set("x-forwarded-host", host);
+    set("x-forwarded-proto", scheme);
+    set("x-forwarded-for", client_ip(req, &state.settings));
+    if let Some(prefix) = prefix {
+        set("x-forwarded-prefix", prefix.to_string());
+    }
+    headers
+}

@@ -1,0 +1,137 @@
+//! Who may open a preview: anyone for a public port; otherwise whoever holds a pass for
+//! that environment and port (from the owner's link or a share link still in force), or the
+//! owner themselves by their API credential.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::link::{Grant, Kind};
+use super::urls::{self, Origin};
+use super::{check_port, check_seconds, PreviewError, PreviewLink, Previews, Site};
+use super::{DEFAULT_LINK_SECONDS, MAX_LINK_SECONDS};
+use crate::auth::{Principal, Scope};
+use crate::model::EnvironmentId;
+
+/// How long a browser let in by its owner's link stays in.
+const OWNER_PASS_HOURS: i64 = 12;
+
+/// What a request to a preview carries that may let it in.
+#[derive(Default)]
+pub struct Credentials<'a> {
+    /// Pass cookies (a browser may send several of one name, for different paths).
+    pub passes: Vec<&'a str>,
+    /// The preview header's token, when it is a link or pass rather than an API credential.
+    pub token: Option<&'a str>,
+}
+
+/// A pass, given for a link that was entered.
+pub struct Entry {
+    pub pass: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl Previews {
+    /// A link to `port` of one of the owner's environments, for their browser.
+    pub async fn link(
+        &self,
+        owner: &Principal,
+        reference: &str,
+        port: u16,
+        ttl_seconds: Option<u32>,
+        origin: &Origin,
+    ) -> Result<PreviewLink, PreviewError> {
+        check_port(port)?;
+        let ttl = ttl_seconds.unwrap_or(DEFAULT_LINK_SECONDS);
+        check_seconds(ttl, 1..=MAX_LINK_SECONDS)?;
+        let environment = self.environments.records().find(owner, reference).await?;
+        let expires_at = Utc::now() + Duration::seconds(ttl.into());
+        let link = self
+            .keys
+            .sign(Kind::Link, environment.id.uuid(), port, None, expires_at);
+        Ok(PreviewLink {
+            url: urls::with_link(&origin.host_url(&self.domain, environment.id, port), &link),
+            path: urls::with_link(&urls::path(environment.id, port), &link),
+            port,
+            expires_at,
+        })
+    }
+
+    /// Trades a link to this environment and port for a pass; `NotFound` for anything else.
+    pub async fn enter(
+        &self,
+        environment: EnvironmentId,
+        port: u16,
+        link: &str,
+    ) -> Result<Entry, PreviewError> {
+        let grant = self
+            .keys
+            .verify(Kind::Link, link)
+            .filter(|grant| names(grant, environment, port))
+            .ok_or(PreviewError::NotFound)?;
+        if !self.in_force(&grant).await? {
+            return Err(PreviewError::NotFound);
+        }
+        // A share's pass ends with the share; an owner's outlives the short link.
+        let expires_at = match grant.share {
+            Some(_) => DateTime::from_timestamp(grant.exp, 0).ok_or(PreviewError::NotFound)?,
+            None => Utc::now() + Duration::hours(OWNER_PASS_HOURS),
+        };
+        let pass = self
+            .keys
+            .sign(Kind::Pass, grant.env, grant.port, grant.share, expires_at);
+        Ok(Entry { pass, expires_at })
+    }
+
+    /// Whether the request may open `port` of `site` without an API credential.
+    pub async fn admits(
+        &self,
+        site: &Site,
+        port: u16,
+        credentials: &Credentials<'_>,
+    ) -> Result<bool, PreviewError> {
+        if site.is_public(port) {
+            return Ok(true);
+        }
+        let header = credentials
+            .token
+            .into_iter()
+            .flat_map(|token| [Kind::Pass, Kind::Link].map(|kind| self.keys.verify(kind, token)));
+        let cookies = credentials
+            .passes
+            .iter()
+            .map(|pass| self.keys.verify(Kind::Pass, pass));
+        for grant in cookies.chain(header).flatten() {
+            if names(&grant, site.environment, port) && self.in_force(&grant).await? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Whether the header's token is one of ours, not an API credential to authenticate.
+    pub fn is_preview_token(&self, token: &str) -> bool {
+        [Kind::Pass, Kind::Link]
+            .iter()
+            .any(|kind| self.keys.verify(*kind, token).is_some())
+    }
+
+    /// The owner opens their own previews by their API credential, with the read scope.
+    pub fn owned_by(&self, site: &Site, caller: &Principal) -> bool {
+        caller.id() == site.owner && caller.has(Scope::Read)
+    }
+
+    async fn in_force(&self, grant: &Grant) -> Result<bool, PreviewError> {
+        let Some(share) = grant.share else {
+            return Ok(true);
+        };
+        if let Some(known) = self.shares_in_force.get(&share) {
+            return Ok(known);
+        }
+        let in_force = crate::db::previews::share_in_force(&self.pool, share).await?;
+        self.shares_in_force.insert(share, in_force);
+        Ok(in_force)
+    }
+}
+
+fn names(grant: &Grant, environment: EnvironmentId, port: u16) -> bool {
+    grant.env == environment.uuid() && grant.port == port
+}
