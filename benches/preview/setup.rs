@@ -142,7 +142,7 @@ pub async fn make_public(api: &Api, id: &str, port: u16) -> anyhow::Result<()> {
         .await?;
     let status = answer.status();
     ensure!(
-        status == 200,
+        status.is_success(),
         "making port {port} public answered {status}: {}",
         answer.text().await.unwrap_or_default()
     );
