@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, ensure};
+use anyhow::{anyhow, ensure, Context};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
 use hyper::client::conn::http1;
@@ -87,7 +87,10 @@ async fn connection(target: Target, deadline: Instant) -> anyhow::Result<(Vec<Du
     while Instant::now() < deadline {
         let request = request(&target)?;
         let started = Instant::now();
-        sender.ready().await?;
+        sender
+            .ready()
+            .await
+            .context("the server closed the keep-alive connection between requests")?;
         let response = sender.send_request(request).await?;
         let status = response.status();
         let body = response.into_body().collect().await?.to_bytes();

@@ -77,7 +77,10 @@ async fn small(
 ) -> anyhow::Result<Duration> {
     let request = load::request(target)?;
     let started = Instant::now();
-    sender.ready().await?;
+    sender
+        .ready()
+        .await
+        .context("the server closed the keep-alive connection between requests")?;
     let response = sender.send_request(request).await?;
     let status = response.status();
     let body = response.into_body().collect().await?.to_bytes();
@@ -149,7 +152,10 @@ pub async fn downloads(sides: &[Side], figures: &mut [Figures]) -> anyhow::Resul
 async fn download(sender: &mut SendRequest<Empty<Bytes>>, target: &Target) -> anyhow::Result<f64> {
     let request = load::request(target)?;
     let started = Instant::now();
-    sender.ready().await?;
+    sender
+        .ready()
+        .await
+        .context("the server closed the keep-alive connection between requests")?;
     let response = sender.send_request(request).await?;
     let status = response.status();
     ensure!(status == 200, "{} answered {status}", target.path);
