@@ -14,12 +14,13 @@ use anyhow::Context;
 use common::results::{self, Results};
 
 /// The benchmarks `make bench` runs, in the order the report lists them.
-const BENCHES: [(&str, &str); 5] = [
+const BENCHES: [(&str, &str); 6] = [
     ("provision", "make bench-provision"),
     ("terminal", "make bench-terminal"),
     ("fleet", "cargo bench --bench fleet"),
     ("fanout", "cargo bench --bench fanout"),
     ("footprint", "cargo bench --bench footprint"),
+    ("preview", "cargo bench --bench preview"),
 ];
 const CHART: &str = "docs/benchmarks.png";
 /// Debian's fonts-dejavu-core; BENCH_FONT names another TrueType file.

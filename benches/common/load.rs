@@ -3,10 +3,11 @@
 //! sandboxd over TCP and the Docker engine over its unix socket, so neither side gets a
 //! faster client.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, ensure};
+use anyhow::{anyhow, ensure, Context};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
 use hyper::client::conn::http1;
@@ -17,8 +18,16 @@ use tokio::net::{TcpStream, UnixStream};
 
 #[derive(Clone)]
 pub enum Endpoint {
-    Tcp { port: u16 },
-    Unix { path: PathBuf },
+    Tcp {
+        port: u16,
+    },
+    Unix {
+        path: PathBuf,
+    },
+    /// Any address, such as an environment's on its network.
+    Addr {
+        addr: SocketAddr,
+    },
 }
 
 #[derive(Clone)]
@@ -26,6 +35,8 @@ pub struct Target {
     pub endpoint: Endpoint,
     pub path: String,
     pub bearer: Option<String>,
+    /// Sent with every request; a Host among them replaces the default `localhost`.
+    pub headers: Vec<(String, String)>,
 }
 
 /// What one timed run saw.
@@ -70,24 +81,16 @@ pub async fn run(target: &Target, connections: usize, duration: Duration) -> any
 
 /// One connection's latencies, and its last answer.
 async fn connection(target: Target, deadline: Instant) -> anyhow::Result<(Vec<Duration>, Bytes)> {
-    let mut sender = match &target.endpoint {
-        Endpoint::Tcp { port } => {
-            let stream = TcpStream::connect(("127.0.0.1", *port)).await?;
-            stream.set_nodelay(true)?;
-            handshake(stream).await?
-        }
-        Endpoint::Unix { path } => handshake(UnixStream::connect(path).await?).await?,
-    };
+    let mut sender = open(&target.endpoint).await?;
     let mut latencies = Vec::new();
     let mut last = Bytes::new();
     while Instant::now() < deadline {
-        let mut request = Request::get(target.path.as_str()).header(HOST, "localhost");
-        if let Some(token) = &target.bearer {
-            request = request.header(AUTHORIZATION, format!("Bearer {token}"));
-        }
-        let request = request.body(Empty::<Bytes>::new())?;
+        let request = request(&target)?;
         let started = Instant::now();
-        sender.ready().await?;
+        sender
+            .ready()
+            .await
+            .context("the server closed the keep-alive connection between requests")?;
         let response = sender.send_request(request).await?;
         let status = response.status();
         let body = response.into_body().collect().await?.to_bytes();
@@ -101,6 +104,40 @@ async fn connection(target: Target, deadline: Instant) -> anyhow::Result<(Vec<Du
         last = body;
     }
     Ok((latencies, last))
+}
+
+/// A keep-alive connection to `endpoint`, ready for requests.
+pub async fn open(endpoint: &Endpoint) -> anyhow::Result<http1::SendRequest<Empty<Bytes>>> {
+    match endpoint {
+        Endpoint::Tcp { port } => tcp(SocketAddr::from(([127, 0, 0, 1], *port))).await,
+        Endpoint::Addr { addr } => tcp(*addr).await,
+        Endpoint::Unix { path } => handshake(UnixStream::connect(path).await?).await,
+    }
+}
+
+async fn tcp(addr: SocketAddr) -> anyhow::Result<http1::SendRequest<Empty<Bytes>>> {
+    let stream = TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    handshake(stream).await
+}
+
+/// A GET of the target's path, with its headers.
+pub fn request(target: &Target) -> anyhow::Result<Request<Empty<Bytes>>> {
+    let host = target
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("host"))
+        .map_or("localhost", |(_, value)| value.as_str());
+    let mut request = Request::get(target.path.as_str()).header(HOST, host);
+    if let Some(token) = &target.bearer {
+        request = request.header(AUTHORIZATION, format!("Bearer {token}"));
+    }
+    for (name, value) in &target.headers {
+        if !name.eq_ignore_ascii_case("host") {
+            request = request.header(name.as_str(), value.as_str());
+        }
+    }
+    Ok(request.body(Empty::<Bytes>::new())?)
 }
 
 async fn handshake<S>(stream: S) -> anyhow::Result<http1::SendRequest<Empty<Bytes>>>

@@ -27,11 +27,13 @@ pub async fn listing(
         },
         path: format!("/containers/json?filters={}", percent_encode(&filter)),
         bearer: None,
+        headers: Vec::new(),
     };
     let ours = Target {
         endpoint: Endpoint::Tcp { port: server.port },
         path: "/api/containers".into(),
         bearer: Some(api.token.clone()),
+        headers: Vec::new(),
     };
     let listed: Value = api.get("/api/containers").await?;
     ensure!(
