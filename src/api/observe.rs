@@ -10,7 +10,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, Error};
 use tracing::Instrument;
 
-use super::errors::ensure_error_body;
+use super::errors::{ensure_error_body, NotTheApis};
 use crate::state::AppState;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -41,13 +41,21 @@ pub async fn observe(
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
-    span.in_scope(|| {
-        tracing::info!(
+    // A preview's traffic is the app's (every asset of every page): counted, and logged
+    // only when asked for, so it cannot drown the API's own lines or cost them CPU.
+    let app_traffic = response.response().extensions().contains::<NotTheApis>();
+    span.in_scope(|| match app_traffic {
+        true => tracing::debug!(
+            status,
+            latency_ms = elapsed.as_secs_f64() * 1000.0,
+            "preview request"
+        ),
+        false => tracing::info!(
             status,
             path = %response.request().path(),
             latency_ms = elapsed.as_secs_f64() * 1000.0,
             "request"
-        )
+        ),
     });
     Ok(response)
 }

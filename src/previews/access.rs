@@ -1,6 +1,6 @@
-//! Who may open a preview: anyone for a public port; otherwise whoever holds a pass for
-//! that environment and port (from the owner's link or a share link still in force), or the
-//! owner themselves by their API credential.
+//! Who may open a preview: anyone for a public port (the edge asks the site); otherwise
+//! whoever holds a pass for that environment and port (from the owner's link or a share link
+//! still in force), or the owner themselves by their API credential.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -13,15 +13,6 @@ use crate::model::EnvironmentId;
 
 /// How long a browser let in by its owner's link stays in.
 const OWNER_PASS_HOURS: i64 = 12;
-
-/// What a request to a preview carries that may let it in.
-#[derive(Default)]
-pub struct Credentials<'a> {
-    /// Pass cookies (a browser may send several of one name, for different paths).
-    pub passes: Vec<&'a str>,
-    /// The preview header's token, when it is a link or pass rather than an API credential.
-    pub token: Option<&'a str>,
-}
 
 /// A pass, given for a link that was entered.
 pub struct Entry {
@@ -81,25 +72,35 @@ impl Previews {
         Ok(Entry { pass, expires_at })
     }
 
-    /// Whether the request may open `port` of `site` without an API credential.
-    pub async fn admits(
+    /// Whether one of a browser's pass cookies opens `port` of `site`.
+    pub async fn admits_pass(
         &self,
         site: &Site,
         port: u16,
-        credentials: &Credentials<'_>,
+        passes: &[&str],
     ) -> Result<bool, PreviewError> {
-        if site.is_public(port) {
-            return Ok(true);
-        }
-        let header = credentials
-            .token
-            .into_iter()
-            .flat_map(|token| [Kind::Pass, Kind::Link].map(|kind| self.keys.verify(kind, token)));
-        let cookies = credentials
-            .passes
-            .iter()
-            .map(|pass| self.keys.verify(Kind::Pass, pass));
-        for grant in cookies.chain(header).flatten() {
+        let grants = passes.iter().map(|pass| self.keys.verify(Kind::Pass, pass));
+        self.any_in_force(site, port, grants).await
+    }
+
+    /// Whether a script's token (a link or a pass of ours) opens `port` of `site`.
+    pub async fn admits_token(
+        &self,
+        site: &Site,
+        port: u16,
+        token: &str,
+    ) -> Result<bool, PreviewError> {
+        let grants = [Kind::Pass, Kind::Link].map(|kind| self.keys.verify(kind, token));
+        self.any_in_force(site, port, grants.into_iter()).await
+    }
+
+    async fn any_in_force(
+        &self,
+        site: &Site,
+        port: u16,
+        grants: impl Iterator<Item = Option<Grant>>,
+    ) -> Result<bool, PreviewError> {
+        for grant in grants.flatten() {
             if names(&grant, site.environment, port) && self.in_force(&grant).await? {
                 return Ok(true);
             }

@@ -23,7 +23,7 @@ use crate::environments::{EnvironmentError, Environments};
 use crate::expiring_map::ExpiringMap;
 use crate::model::EnvironmentId;
 use crate::runtime::Runtime;
-pub use access::{Credentials, Entry};
+pub use access::Entry;
 use link::LinkKeys;
 pub use listing::{PortView, PortsView};
 pub use site::Site;

@@ -45,7 +45,9 @@ pub fn with_link(url: &str, link: &str) -> String {
 /// The environment and port a preview host names, if it is one: `8000-<uuid>.<domain>`,
 /// with or without a port of its own.
 pub fn parse_host(host: &str, domain: &str) -> Option<(EnvironmentId, u16)> {
+    // A fully qualified name's trailing dot names the same host.
     let name = strip_port(host);
+    let name = name.strip_suffix('.').unwrap_or(name);
     let label = name
         .strip_suffix(domain)?
         .strip_suffix('.')

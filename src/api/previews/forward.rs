@@ -10,13 +10,16 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpResponse};
 
 /// A slow dev server gets this long to start answering; the body then takes what it takes.
-const ANSWER_WITHIN: Duration = Duration::from_secs(60);
+pub const ANSWER_WITHIN: Duration = Duration::from_secs(60);
 
 thread_local! {
     /// One client per server thread (awc's is bound to its thread), so connections to the
     /// environments are kept alive and reused across requests instead of made for each.
     /// Redirects are the browser's to follow, not ours.
+    /// Open connections are not capped: a cap shared by every tenant's previews would let
+    /// one tenant's long streams hold everyone else's requests back.
     static CLIENT: awc::Client = awc::Client::builder()
+        .connector(awc::Connector::new().limit(0))
         .timeout(ANSWER_WITHIN)
         .disable_redirects()
         .finish();
@@ -66,7 +69,10 @@ pub async fn send(
     let length = content_length(answer.headers()).filter(|_| has_body(status));
     let mut response = HttpResponse::build(status);
     for (name, value) in answer.headers() {
-        if passes(name, answer.headers()) && name != header::CONTENT_LENGTH {
+        if passes(name, answer.headers())
+            && name != header::CONTENT_LENGTH
+            && !(outbound.sandboxed && sets_browser_state(name))
+        {
             response.append_header((name.clone(), value.clone()));
         }
     }
@@ -77,6 +83,12 @@ pub async fn send(
         Some(length) => response.body(SizedStream::new(length, answer)),
         None => response.streaming(answer),
     })
+}
+
+/// Headers that change what the browser keeps for the whole host: a path-form app shares
+/// its host with the API and every other preview, so it may not set them.
+pub fn sets_browser_state(name: &HeaderName) -> bool {
+    *name == header::SET_COOKIE || name.as_str() == "clear-site-data"
 }
 
 pub fn sandbox_policy() -> (HeaderName, HeaderValue) {

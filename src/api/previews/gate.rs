@@ -4,23 +4,18 @@
 
 use actix_web::body::BoxBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::forward::{self, passes, Outbound};
-use super::{host, page, tunnel};
-use crate::api::client_ip::client_ip;
+use super::admission::{admitted, PASS_COOKIE};
+use super::forward::{self, Outbound};
+use super::{headers, host, page, tunnel};
 use crate::api::errors::NotTheApis;
 use crate::model::EnvironmentId;
 use crate::previews::urls::LINK_PARAMETER;
-use crate::previews::{Credentials, PreviewError};
+use crate::previews::PreviewError;
 use crate::state::AppState;
-
-/// The cookie a browser let in keeps: for one preview host, or one preview path.
-const PASS_COOKIE: &str = "sandboxd_preview";
-/// How scripts get in: the owner's API token or session, or a link.
-const TOKEN_HEADER: &str = "x-sandboxd-preview-token";
 
 struct Preview {
     environment: EnvironmentId,
@@ -87,16 +82,27 @@ pub async fn by_path(
     path: web::Path<(String, String, String)>,
     body: web::Payload,
 ) -> HttpResponse {
-    let (environment, port, rest) = path.into_inner();
-    let (Ok(environment), Ok(port)) = (environment.parse::<uuid::Uuid>(), port.parse::<u16>())
+    let (raw_environment, raw_port, _) = path.into_inner();
+    let (Ok(environment), Ok(port)) = (
+        raw_environment.parse::<uuid::Uuid>(),
+        raw_port.parse::<u16>(),
+    ) else {
+        return not_the_apis(page::not_found());
+    };
+    // One spelling per preview, the one its cookie's path names.
+    let prefix = format!("/preview/{environment}/{port}");
+    let raw = req.uri().path();
+    let Some(rest) = raw
+        .strip_prefix(&prefix)
+        .and_then(|rest| rest.strip_prefix('/'))
     else {
         return not_the_apis(page::not_found());
     };
-    let prefix = format!("/preview/{environment}/{port}");
-    let query = req.query_string();
-    let forward = match query.is_empty() {
-        true => format!("/{rest}"),
-        false => format!("/{rest}?{query}"),
+    // The app gets the path as it was sent, still percent-encoded: decoded, `%0D%0A` would
+    // end the request line and `%2F` or `%3F` would change what it names.
+    let forward = match req.uri().query() {
+        Some(query) => format!("/{rest}?{query}"),
+        None => format!("/{rest}"),
     };
     let preview = Preview {
         environment: environment.into(),
@@ -130,30 +136,10 @@ async fn serve(
         Err(PreviewError::NotFound) => return page::not_found(),
         Err(err) => return failed(err),
     };
-    let token = req
-        .headers()
-        .get(TOKEN_HEADER)
-        .and_then(|value| value.to_str().ok());
-    let ours = token.filter(|token| state.previews.is_preview_token(token));
-    let credentials = Credentials {
-        passes: cookies(req.headers())
-            .filter_map(|(name, value)| (name == PASS_COOKIE).then_some(value))
-            .collect(),
-        token: ours,
-    };
-    let mut admitted = match state
-        .previews
-        .admits(&site, preview.port, &credentials)
-        .await
-    {
+    let admitted = match admitted(state, req, &site, preview.port).await {
         Ok(admitted) => admitted,
         Err(err) => return failed(err),
     };
-    if let (false, Some(credential), None) = (admitted, token, ours) {
-        if let Ok(caller) = state.auth.authenticate(credential).await {
-            admitted = state.previews.owned_by(&site, &caller);
-        }
-    }
     if !admitted {
         return page::not_found();
     }
@@ -163,7 +149,7 @@ async fn serve(
     let outbound = Outbound {
         target,
         path_and_query: preview.forward,
-        headers: outbound_headers(req, state, preview.prefix.as_deref()),
+        headers: headers::outbound(req, state, preview.prefix.as_deref()),
         sandboxed: preview.prefix.is_some(),
         chunked: req.headers().contains_key(header::TRANSFER_ENCODING),
     };
@@ -214,6 +200,11 @@ async fn enter(
 }
 
 fn redirect(path: &str, query: &str) -> HttpResponse {
+    // `//host/` or `/\host/` would send the browser to another site.
+    let path = match path.starts_with("//") || path.starts_with("/\\") {
+        true => "/",
+        false => path,
+    };
     let location = match query.is_empty() {
         true => path.to_string(),
         false => format!("{path}?{query}"),
@@ -243,51 +234,4 @@ fn take_link(query: &str) -> (Option<String>, String) {
         })
         .collect();
     (link, kept.join("&"))
-}
-
-fn cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
-    headers
-        .get_all(header::COOKIE)
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-}
-
-/// The request's headers as the app should see them: its own Host, where the request came
-/// from, and nothing of sandboxd's credentials or of the hop it arrived on.
-fn outbound_headers(req: &HttpRequest, state: &AppState, prefix: Option<&str>) -> HeaderMap {
-    let incoming = req.headers();
-    let mut headers = HeaderMap::new();
-    for (name, value) in incoming {
-        let name_str = name.as_str();
-        let ours_or_forwarded = name_str == TOKEN_HEADER
-            || name_str == "forwarded"
-            || name_str == "x-real-ip"
-            || name_str.starts_with("x-forwarded-");
-        if passes(name, incoming) && !ours_or_forwarded && *name != header::COOKIE {
-            headers.append(name.clone(), value.clone());
-        }
-    }
-    let kept: Vec<String> = cookies(incoming)
-        .filter(|(name, _)| *name != PASS_COOKIE)
-        .map(|(name, value)| format!("{name}={value}"))
-        .collect();
-    let scheme = host::origin(req, &state.settings).scheme;
-    let host = host::host_of(req.head()).unwrap_or_default().to_string();
-    let mut set = |name: &'static str, value: String| {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            headers.insert(HeaderName::from_static(name), value);
-        }
-    };
-    if !kept.is_empty() {
-        set("cookie", kept.join("; "));
-    }
-    set("host", host.clone());
-    set("x-forwarded-host", host);
-    set("x-forwarded-proto", scheme);
-    set("x-forwarded-for", client_ip(req, &state.settings));
-    if let Some(prefix) = prefix {
-        set("x-forwarded-prefix", prefix.to_string());
-    }
-    headers
 }

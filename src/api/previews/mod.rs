@@ -1,8 +1,10 @@
 //! Previews at the edge: the API that lists ports, hands out links, makes ports public and
 //! shares them (here), and the proxy that opens them (`gate`, by host or by path).
 
+mod admission;
 mod forward;
 pub mod gate;
+mod headers;
 pub mod host;
 mod page;
 mod tunnel;

@@ -11,7 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_util::io::ReaderStream;
 
-use super::forward::{sandbox_policy, Outbound, Unreachable};
+use super::forward::{sandbox_policy, sets_browser_state, Outbound, Unreachable, ANSWER_WITHIN};
 
 /// An answer head longer than this is not an answer to pass on.
 const MAX_HEAD: usize = 64 * 1024;
@@ -23,14 +23,18 @@ pub async fn open(
     outbound: Outbound,
     mut body: web::Payload,
 ) -> Result<HttpResponse, Unreachable> {
-    let mut app = TcpStream::connect(outbound.target).await.map_err(|err| {
-        tracing::debug!(error = %err, "preview target refused the upgrade connection");
-        Unreachable
-    })?;
-    app.write_all(&request_head(&method, &upgrade, &outbound))
-        .await
-        .map_err(|_| Unreachable)?;
-    let (head, rest) = read_head(&mut app).await.ok_or(Unreachable)?;
+    // An app that takes the connection and never answers is as good as none.
+    let (app, head, rest) = tokio::time::timeout(ANSWER_WITHIN, async {
+        let mut app = TcpStream::connect(outbound.target).await.ok()?;
+        let head = request_head(&method, &upgrade, &outbound);
+        app.write_all(&head).await.ok()?;
+        let (head, rest) = read_head(&mut app).await?;
+        Some((app, head, rest))
+    })
+    .await
+    .ok()
+    .flatten()
+    .ok_or(Unreachable)?;
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut parsed = httparse::Response::new(&mut headers);
     parsed.parse(&head).map_err(|_| Unreachable)?;
@@ -46,10 +50,11 @@ pub async fn open(
         ) else {
             continue;
         };
-        if !matches!(
+        let kept_back = matches!(
             name,
             header::CONNECTION | header::UPGRADE | header::TRANSFER_ENCODING
-        ) {
+        ) || (outbound.sandboxed && sets_browser_state(&name));
+        if !kept_back {
             response.append_header((name, value));
         }
     }

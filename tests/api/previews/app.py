@@ -22,6 +22,12 @@ class App(BaseHTTPRequestHandler):
             return self.websocket()
         if self.path.startswith("/sse"):
             return self.events()
+        if self.path.startswith("/set-cookie"):
+            self.send_response(200)
+            self.send_header("Set-Cookie", "session=from-the-app; Path=/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.path.startswith("/redirect"):
             self.send_response(302)
             self.send_header("Location", "/elsewhere")

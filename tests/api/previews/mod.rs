@@ -1,6 +1,7 @@
 //! Previews: a browser or a script reaches the web app someone runs in their environment,
 //! and nobody else does.
 
+mod boundaries;
 mod links;
 mod proxying;
 mod sharing;
