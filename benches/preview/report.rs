@@ -1,7 +1,5 @@
 //! The side-by-side table, the results file the report reads, and the verdict.
 
-use anyhow::bail;
-
 use crate::common::results::{Figure, Results};
 use crate::measure::{Figures, Side};
 use crate::{
@@ -121,8 +119,10 @@ pub fn report(sides: &[Side], figures: &[Figures]) -> anyhow::Result<()> {
         THROUGHPUT_RUN.as_secs()
     ));
     results.finish()?;
+    // As the other benchmarks do: a miss is reported (here and in BENCHMARKS.md), and the
+    // run goes on to the next benchmark.
     if !missed.is_empty() {
-        bail!("targets missed: {}", missed.join("; "));
+        println!("==> targets missed: {}", missed.join("; "));
     }
     Ok(())
 }
