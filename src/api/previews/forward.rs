@@ -9,21 +9,10 @@ use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpResponse};
 
+use super::client::{self, RequestBody};
+
 /// A slow dev server gets this long to start answering; the body then takes what it takes.
 pub const ANSWER_WITHIN: Duration = Duration::from_secs(60);
-
-thread_local! {
-    /// One client per server thread (awc's is bound to its thread), so connections to the
-    /// environments are kept alive and reused across requests instead of made for each.
-    /// Redirects are the browser's to follow, not ours.
-    /// Open connections are not capped: a cap shared by every tenant's previews would let
-    /// one tenant's long streams hold everyone else's requests back.
-    static CLIENT: awc::Client = awc::Client::builder()
-        .connector(awc::Connector::new().limit(0))
-        .timeout(ANSWER_WITHIN)
-        .disable_redirects()
-        .finish();
-}
 
 /// What the app is sent: its own path and query, and the headers it should see.
 pub struct Outbound {
@@ -45,32 +34,45 @@ pub async fn send(
     outbound: Outbound,
     body: web::Payload,
 ) -> Result<HttpResponse, Unreachable> {
-    let url = format!("http://{}{}", outbound.target, outbound.path_and_query);
-    let length = content_length(&outbound.headers);
-    let mut request = CLIENT.with(|client| client.request(method, url).no_decompress());
+    let uri = format!("http://{}{}", outbound.target, outbound.path_and_query);
+    let mut request = http::Request::builder()
+        .method(http::Method::from_bytes(method.as_str().as_bytes()).map_err(|_| Unreachable)?)
+        .uri(uri);
     for (name, value) in &outbound.headers {
-        if name != header::CONTENT_LENGTH {
-            request = request.append_header((name.clone(), value.clone()));
+        request = request.header(name.as_str(), value.as_bytes());
+    }
+    let request = request.body(()).map_err(|_| Unreachable)?;
+    // A known length is kept (in the headers): many dev servers cannot read a chunked
+    // request body. A request with neither has no body, and must not be given an empty
+    // chunked one: a server that does not expect it would read its end as the next request.
+    let has_body = content_length(&outbound.headers).is_some_and(|length| length > 0);
+    let body = match has_body || outbound.chunked {
+        true => RequestBody::Stream(body),
+        false => RequestBody::None,
+    };
+    let answer = tokio::time::timeout(ANSWER_WITHIN, client::exchange(request, body))
+        .await
+        .map_err(|_| Unreachable)?
+        .map_err(|err| {
+            tracing::debug!(error = %err, "preview target did not answer");
+            Unreachable
+        })?;
+    let (head, answer) = answer.into_parts();
+    let status = StatusCode::from_u16(head.status.as_u16()).map_err(|_| Unreachable)?;
+    let mut headers = HeaderMap::new();
+    for (name, value) in &head.headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_str().as_bytes()),
+            HeaderValue::from_bytes(value.as_bytes()),
+        ) {
+            headers.append(name, value);
         }
     }
-    // A known length is kept: many dev servers cannot read a chunked request body. A
-    // request with neither has no body, and must not be given an empty chunked one: a server
-    // that does not expect it would read its end as the next request.
-    let sent = match (length, outbound.chunked) {
-        (Some(length), _) => request.send_body(SizedStream::new(length, body)).await,
-        (None, true) => request.send_stream(body).await,
-        (None, false) => request.send().await,
-    };
-    let answer = sent.map_err(|err| {
-        tracing::debug!(error = %err, "preview target did not answer");
-        Unreachable
-    })?;
-    let status = answer.status();
-    let length = content_length(answer.headers()).filter(|_| has_body(status));
+    let length = content_length(&headers).filter(|_| has_body_status(status));
     let mut response = HttpResponse::build(status);
-    for (name, value) in answer.headers() {
-        if passes(name, answer.headers())
-            && name != header::CONTENT_LENGTH
+    for (name, value) in &headers {
+        if passes(name, &headers)
+            && *name != header::CONTENT_LENGTH
             && !(outbound.sandboxed && sets_browser_state(name))
         {
             response.append_header((name.clone(), value.clone()));
@@ -79,8 +81,9 @@ pub async fn send(
     if outbound.sandboxed {
         response.insert_header(sandbox_policy());
     }
+    let answer = client::body_stream(answer);
     Ok(match length {
-        Some(length) => response.body(SizedStream::new(length, answer)),
+        Some(length) => response.body(SizedStream::new(length, Box::pin(answer))),
         None => response.streaming(answer),
     })
 }
@@ -109,7 +112,7 @@ fn content_length(headers: &HeaderMap) -> Option<u64> {
         .ok()
 }
 
-fn has_body(status: StatusCode) -> bool {
+fn has_body_status(status: StatusCode) -> bool {
     !(status.is_informational()
         || status == StatusCode::NO_CONTENT
         || status == StatusCode::NOT_MODIFIED)

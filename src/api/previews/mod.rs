@@ -2,6 +2,7 @@
 //! shares them (here), and the proxy that opens them (`gate`, by host or by path).
 
 mod admission;
+mod client;
 mod forward;
 pub mod gate;
 mod headers;

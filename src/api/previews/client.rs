@@ -1,0 +1,84 @@
+//! The one HTTP client previews reach environments with. Its reads grow with what the app
+//! sends (a client reading 8 KiB at a time made a large download cost a hop per 8 KiB), its
+//! pool keeps connections to environments alive across requests and server threads, and
+//! nothing caps how many are open: a cap shared by every tenant's previews would let one
+//! tenant's long streams hold everyone else's requests back. Redirects are the browser's.
+
+use std::io;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use actix_web::web;
+use bytes::Bytes;
+use futures_util::{StreamExt, TryStreamExt};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Empty, StreamBody};
+use hyper::body::{Frame, Incoming};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+
+/// Chunks of a request body in flight between the browser's connection and the app's.
+const IN_FLIGHT: usize = 8;
+
+type Body = BoxBody<Bytes, io::Error>;
+
+static CLIENT: LazyLock<Client<HttpConnector, Body>> = LazyLock::new(|| {
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    connector.set_connect_timeout(Some(Duration::from_secs(10)));
+    Client::builder(TokioExecutor::new())
+        .pool_idle_timeout(Duration::from_secs(30))
+        .build(connector)
+});
+
+/// What the request carries after its head.
+pub enum RequestBody {
+    None,
+    /// Streamed as it arrives: with a length (in the headers), or chunked.
+    Stream(web::Payload),
+}
+
+/// Sends the request and waits for the answer's head; its body follows as it comes.
+pub async fn exchange(
+    request: hyper::Request<()>,
+    body: RequestBody,
+) -> Result<hyper::Response<Incoming>, hyper_util::client::legacy::Error> {
+    let body = match body {
+        RequestBody::None => Empty::new().map_err(|never| match never {}).boxed(),
+        RequestBody::Stream(payload) => relay(payload),
+    };
+    let (parts, ()) = request.into_parts();
+    CLIENT
+        .request(hyper::Request::from_parts(parts, body))
+        .await
+}
+
+/// The browser's body, which lives on this server thread, handed to the client's connection
+/// (which may live on another) through a small channel.
+fn relay(mut payload: web::Payload) -> Body {
+    let (sender, receiver) = tokio::sync::mpsc::channel::<io::Result<Bytes>>(IN_FLIGHT);
+    actix_web::rt::spawn(async move {
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|err| io::Error::other(err.to_string()));
+            if sender.send(chunk).await.is_err() {
+                break;
+            }
+        }
+    });
+    let frames = tokio_stream_of(receiver).map_ok(Frame::data);
+    BodyExt::boxed(StreamBody::new(frames))
+}
+
+fn tokio_stream_of(
+    mut receiver: tokio::sync::mpsc::Receiver<io::Result<Bytes>>,
+) -> impl futures_util::Stream<Item = io::Result<Bytes>> + Send + Sync + 'static {
+    futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx))
+}
+
+/// The answer's body as a stream of bytes.
+pub fn body_stream(
+    body: Incoming,
+) -> impl futures_util::Stream<Item = Result<Bytes, io::Error>> + 'static {
+    body.into_data_stream().map_err(io::Error::other)
+}
