@@ -5,6 +5,7 @@
 
 mod events;
 mod matrix;
+mod owned;
 mod plan;
 mod probe;
 mod refs;

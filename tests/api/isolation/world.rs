@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use super::owned::owned_records;
 use super::rules::{Caller, Target};
 use crate::support::app::{spawn_app_with, TestApp};
 use crate::support::provisioning::READY_WITHIN;
@@ -146,32 +147,12 @@ impl World {
             secrets.get_mut(&tenant).unwrap().extend(env.references());
         }
 
-        let job: Value = app
-            .post(
-                &format!("/api/containers/{}/exec", envs[0].id),
-                Some(&owner),
-                &json!({"command": ["sh", "-c", "echo owner-job-output"]}),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        let job_id = job["job_id"].as_str().unwrap().to_string();
-        let owner_secrets = secrets.get_mut(&Tenant::Owner).unwrap();
-        owner_secrets.push(job_id.clone());
-        owner_secrets.push("owner-job-output".into());
-        let share: Value = app
-            .post(
-                &format!("/api/containers/{}/ports/8000/shares", envs[0].id),
-                Some(&owner),
-                &json!({"expires_in_seconds": 3600}),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        let share_id = share["id"].as_str().unwrap().to_string();
-        owner_secrets.extend([share_id.clone(), share["url"].as_str().unwrap().to_string()]);
+        let (job_id, share_id) = owned_records(&app, &owner, &envs[0].id).await;
+        secrets.get_mut(&Tenant::Owner).unwrap().extend([
+            job_id.clone(),
+            "owner-job-output".into(),
+            share_id.clone(),
+        ]);
 
         let mut tier = app.tier(&admin, "free").await;
         tier["name"] = json!("matrix-tier");

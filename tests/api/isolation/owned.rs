@@ -1,0 +1,33 @@
+//! Records the owner has besides environments, for the routes that name them: an exec job
+//! and a share link of the main environment.
+
+use serde_json::{json, Value};
+
+use crate::support::app::TestApp;
+
+/// The job's id and the share's id.
+pub async fn owned_records(app: &TestApp, owner: &str, environment: &str) -> (String, String) {
+    let made = |path: String, body: Value| async move {
+        let answer: Value = app
+            .post(&path, Some(owner), &body)
+            .await
+            .json()
+            .await
+            .unwrap();
+        answer
+    };
+    let job = made(
+        format!("/api/containers/{environment}/exec"),
+        json!({"command": ["sh", "-c", "echo owner-job-output"]}),
+    )
+    .await;
+    let share = made(
+        format!("/api/containers/{environment}/ports/8000/shares"),
+        json!({"expires_in_seconds": 3600}),
+    )
+    .await;
+    (
+        job["job_id"].as_str().unwrap().to_string(),
+        share["id"].as_str().unwrap().to_string(),
+    )
+}
