@@ -36,11 +36,11 @@ impl Probe<'_> {
         (!reply.is_empty()).then_some(reply)
     }
 
-    /// What `address:port` answered, asking up to three times: the stand-in's listener takes
+    /// What `address:port` answered, asking up to ten times: the stand-in's listener takes
     /// one connection at a time, and a busy machine can catch it between two. Only for
     /// checks that something is reached; a refusal is never retried into an answer.
     async fn answer(&self, address: &str, port: u16) -> Option<String> {
-        for _ in 0..3 {
+        for _ in 0..10 {
             if let Some(reply) = self.connect(address, port) {
                 return Some(reply);
             }
