@@ -64,7 +64,7 @@ impl Nodes {
 
     async fn register(&self) -> bool {
         let node = &self.settings.node;
-        let capacity = match self.runtime.usage().await {
+        let capacity = match self.runtime.capacity().await {
             Ok(capacity) => capacity,
             Err(err) => {
                 tracing::warn!(error = %err, "node not registered yet: its engine does not answer");

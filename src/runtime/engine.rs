@@ -34,7 +34,23 @@ pub struct DiskUsage {
     pub volumes_bytes: i64,
 }
 
+/// What the engine's host has to run environments on.
+#[derive(Debug, Clone, Copy)]
+pub struct Capacity {
+    pub cpus: i64,
+    pub memory_bytes: i64,
+}
+
 impl Runtime {
+    /// CPUs and memory only: no walk over the storage, so cheap to ask at every start.
+    pub async fn capacity(&self) -> Result<Capacity, RuntimeError> {
+        let info = self.client().await?.info().await?;
+        Ok(Capacity {
+            cpus: info.ncpu.unwrap_or(0),
+            memory_bytes: info.mem_total.unwrap_or(0),
+        })
+    }
+
     pub async fn usage(&self) -> Result<EngineUsage, RuntimeError> {
         let docker = self.client().await?;
         let info = docker.info().await?;
