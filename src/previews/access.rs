@@ -83,15 +83,21 @@ impl Previews {
         self.any_in_force(site, port, grants).await
     }
 
-    /// Whether a script's token (a link or a pass of ours) opens `port` of `site`.
+    /// Whether a script's token opens `port` of `site`: `None` when it is no link or pass
+    /// of ours (then it may be an API credential), checked once.
     pub async fn admits_token(
         &self,
         site: &Site,
         port: u16,
         token: &str,
-    ) -> Result<bool, PreviewError> {
+    ) -> Result<Option<bool>, PreviewError> {
         let grants = [Kind::Pass, Kind::Link].map(|kind| self.keys.verify(kind, token));
-        self.any_in_force(site, port, grants.into_iter()).await
+        if grants.iter().all(Option::is_none) {
+            return Ok(None);
+        }
+        Ok(Some(
+            self.any_in_force(site, port, grants.into_iter()).await?,
+        ))
     }
 
     async fn any_in_force(
@@ -106,13 +112,6 @@ impl Previews {
             }
         }
         Ok(false)
-    }
-
-    /// Whether the header's token is one of ours, not an API credential to authenticate.
-    pub fn is_preview_token(&self, token: &str) -> bool {
-        [Kind::Pass, Kind::Link]
-            .iter()
-            .any(|kind| self.keys.verify(*kind, token).is_some())
     }
 
     /// The owner opens their own previews by their API credential, with the read scope.

@@ -1,7 +1,8 @@
 //! What the preview proxy needs to know of an environment on every request: whose it is,
 //! where it can be reached, and which of its ports are public. A page loads dozens of
-//! assets at once, so an answer is kept for a moment: a stopped environment or a port made
-//! private may take that long to show, in other processes (this one forgets at once).
+//! assets at once, so an answer is kept for a moment: a stopped environment may take that
+//! long to show, and so may a port made private in another process (the process that made
+//! it private forgets at once).
 
 use std::net::{IpAddr, SocketAddr};
 

@@ -33,14 +33,15 @@ pub async fn admitted(
         .get(TOKEN_HEADER)
         .and_then(|value| value.to_str().ok());
     if let Some(token) = token {
-        if previews.is_preview_token(token) {
-            if previews.admits_token(site, port, token).await? {
-                return Ok(true);
-            }
-        } else if let Ok(caller) = state.auth.authenticate(token).await {
-            if previews.owned_by(site, &caller) {
-                return Ok(true);
-            }
+        let admits = match previews.admits_token(site, port, token).await? {
+            Some(admits) => admits,
+            None => match state.auth.authenticate(token).await {
+                Ok(caller) => previews.owned_by(site, &caller),
+                Err(_) => false,
+            },
+        };
+        if admits {
+            return Ok(true);
         }
     }
     let passes: Vec<&str> = cookies(req.headers())

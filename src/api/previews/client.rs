@@ -66,11 +66,11 @@ fn relay(mut payload: web::Payload) -> Body {
             }
         }
     });
-    let frames = tokio_stream_of(receiver).map_ok(Frame::data);
+    let frames = receiver_stream(receiver).map_ok(Frame::data);
     BodyExt::boxed(StreamBody::new(frames))
 }
 
-fn tokio_stream_of(
+fn receiver_stream(
     mut receiver: tokio::sync::mpsc::Receiver<io::Result<Bytes>>,
 ) -> impl futures_util::Stream<Item = io::Result<Bytes>> + Send + Sync + 'static {
     futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx))

@@ -187,7 +187,7 @@ pub async fn shares(
         (status = 400, description = "INVALID_PATH: not a share id", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "The token lacks the write scope", body = ErrorBody),
-        (status = 404, description = "No such environment or live share of the caller's", body = ErrorBody),
+        (status = 404, description = "No such environment or share of the caller's (revoking twice is no error)", body = ErrorBody),
     ))]
 pub async fn revoke_share(
     state: web::Data<AppState>,
