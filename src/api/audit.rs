@@ -14,17 +14,12 @@ use uuid::Uuid;
 use super::client_ip::client_ip;
 use super::error::ErrorBody;
 use super::extract::{Actor, AdminCaller};
+use super::previews::host::is_preview_traffic;
 use crate::admin::audit::AuditPage;
 use crate::auth::{Principal, Scope};
 use crate::error::{ApiError, ApiResult, DATABASE_UNAVAILABLE};
 use crate::model::NewAuditEntry;
 use crate::state::AppState;
-
-/// A preview host's requests are the app's own, whatever their path: not API calls.
-fn is_preview(req: &ServiceRequest) -> bool {
-    req.app_data::<web::Data<AppState>>()
-        .is_some_and(|state| super::previews::host::preview_of(req.head(), state).is_some())
-}
 
 pub async fn audit<B: MessageBody + 'static>(
     req: ServiceRequest,
@@ -34,7 +29,9 @@ pub async fn audit<B: MessageBody + 'static>(
         *req.method(),
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     );
-    if !changes_state || !req.path().starts_with("/api/") || is_preview(&req) {
+    // A preview host's requests are the app's own, whatever their path: not API calls.
+    let api_call = req.path().starts_with("/api/") && !is_preview_traffic(&req);
+    if !changes_state || !api_call {
         return next.call(req).await;
     }
     let response = next.call(req).await?;

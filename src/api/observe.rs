@@ -21,7 +21,12 @@ pub async fn observe(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let request_id = incoming_request_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     // Label by route pattern, not path, so ids in paths do not explode the series count.
-    let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
+    // Finding the pattern walks every route; a preview's requests, which come by the
+    // thousand for one page, skip that walk and share one label.
+    let route = match super::previews::host::is_preview_traffic(&req) {
+        true => "preview".to_string(),
+        false => req.match_pattern().unwrap_or_else(|| "unmatched".into()),
+    };
     let method = req.method().to_string();
     let metrics = req
         .app_data::<web::Data<AppState>>()

@@ -1,8 +1,8 @@
 //! Telling preview hosts from the API's own, and how this server is reached from outside.
 
-use actix_web::dev::RequestHead;
+use actix_web::dev::{RequestHead, ServiceRequest};
 use actix_web::http::header;
-use actix_web::HttpRequest;
+use actix_web::{web, HttpRequest};
 
 use crate::config::Settings;
 use crate::model::EnvironmentId;
@@ -24,6 +24,14 @@ pub fn preview_of(head: &RequestHead, state: &AppState) -> Option<(EnvironmentId
         &host_of(head)?.to_ascii_lowercase(),
         state.previews.domain(),
     )
+}
+
+/// Whether a request is for a preview, by its host or by its path.
+pub fn is_preview_traffic(req: &ServiceRequest) -> bool {
+    req.path().starts_with("/preview/")
+        || req
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|state| preview_of(req.head(), state).is_some())
 }
 
 /// The public URL's scheme, host and port when one is set; otherwise as this request
