@@ -1,1 +1,1 @@
-SELECT id, user_id, name, image, image_ref, role, shell, env, memory_mb, cpu_millicores, disk_mb, status, stage, progress, message, error_code, labels, docker_id, expires_at, created_at, updated_at FROM containers WHERE user_id = $1 ORDER BY created_at DESC
+SELECT id, user_id, name, image, image_ref, role, shell, env, memory_mb, cpu_millicores, disk_mb, status, stage, progress, message, error_code, labels, docker_id, node, expires_at, created_at, updated_at FROM containers WHERE user_id = $1 ORDER BY created_at DESC

@@ -30,6 +30,9 @@ pub struct Environment {
     /// The labels given at create, a JSON object of strings.
     pub labels: serde_json::Value,
     pub docker_id: Option<String>,
+    /// The node it lives on; `None` until placed, or for one made before nodes existed
+    /// (then it lives on the engine of the process that made it).
+    pub node: Option<String>,
     pub expires_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

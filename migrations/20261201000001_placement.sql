@@ -1,0 +1,16 @@
+-- Placement: which node each environment lives on, what a node may be given, and which
+-- nodes a tier's users may ask for.
+--
+-- NULL: not placed yet (waiting for a node with room), or made before nodes existed, when
+-- the one engine there was is the node of the process that made it.
+ALTER TABLE containers ADD COLUMN node text;
+CREATE INDEX containers_node ON containers (node) WHERE node IS NOT NULL;
+
+-- How far a node's CPUs and memory may be promised beyond what it has: most environments
+-- idle most of the time, so CPU is shared freely; memory, which cannot be taken back, less.
+ALTER TABLE nodes ADD COLUMN cpu_overcommit real NOT NULL DEFAULT 8 CHECK (cpu_overcommit > 0);
+ALTER TABLE nodes ADD COLUMN memory_overcommit real NOT NULL DEFAULT 1.5 CHECK (memory_overcommit > 0);
+
+-- What the tier's users may put in a create's `node`: `_any`, a label `key:value`, or a
+-- hostname. Admins may use any.
+ALTER TABLE tiers ADD COLUMN node_targets text[] NOT NULL DEFAULT '{_any}';
