@@ -5,6 +5,10 @@
 -- the one engine there was is the node of the process that made it.
 ALTER TABLE containers ADD COLUMN node text;
 CREATE INDEX containers_node ON containers (node) WHERE node IS NOT NULL;
+-- What the create asked for (`_any`, `key:value`, a hostname), kept while it waits for room.
+ALTER TABLE containers ADD COLUMN node_target text;
+CREATE INDEX containers_unplaced ON containers (created_at)
+    WHERE node IS NULL AND node_target IS NOT NULL;
 
 -- How far a node's CPUs and memory may be promised beyond what it has: most environments
 -- idle most of the time, so CPU is shared freely; memory, which cannot be taken back, less.

@@ -17,6 +17,7 @@ pub mod egress; // each user's network gets their tier's egress policy, kept wit
 pub mod environments; // what the API asks of an environment: create, view, lifecycle, exec, ...
 pub mod housekeeping; // expiry, idle stops, reconciling the engine with Postgres, sweeps
 pub mod nodes; // the engines environments run on: registration, heartbeats, state
+pub mod placement; // which node an environment lives on, chosen in the create's transaction
 pub mod previews; // signed links to an environment's port, and where they lead
 pub mod provisioning; // the workers and their stages, shell scripts, the image catalogue
 pub mod terminal; // interactive shells over a TTY exec, with replay and reattach

@@ -30,6 +30,7 @@ use crate::health::Health;
 use crate::housekeeping::Housekeeper;
 use crate::metrics::Metrics;
 use crate::nodes::Nodes;
+use crate::placement::waiting::Placer;
 use crate::previews::Previews;
 use crate::provisioning::catalogue::Catalogue;
 use crate::provisioning::Provisioner;
@@ -65,9 +66,14 @@ impl Application {
                 .listen(heard, parts.state.shutdown.clone()),
         );
         if parts.state.settings.workers > 0 {
-            // Its engine is a node like any other: the one a one-machine deployment has.
+            // Its engine is a node like any other: the one a one-machine deployment has,
+            // registered before the first create looks for a node.
             let nodes = parts.state.nodes.clone();
-            tokio::spawn(nodes.keep_registered(parts.state.shutdown.clone()));
+            let registered = nodes.register().await;
+            if registered {
+                nodes.adopt().await;
+            }
+            tokio::spawn(nodes.keep_registered(registered, parts.state.shutdown.clone()));
             parts.guard.install().await?;
             tokio::spawn(parts.guard.run(parts.state.shutdown.clone()));
         }
@@ -75,6 +81,7 @@ impl Application {
             .provisioner
             .spawn_workers(parts.state.settings.workers, &parts.state.shutdown);
         tokio::spawn(parts.housekeeper.run(parts.state.shutdown.clone()));
+        tokio::spawn(parts.placer.run(parts.state.shutdown.clone()));
         let state = parts.state;
         let listener = TcpListener::bind(&state.settings.bind)
             .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", state.settings.bind))?;
@@ -155,13 +162,14 @@ struct Parts {
     guard: Guard,
     revocations: Revocations,
     sessions: Arc<SessionCache>,
+    placer: Placer,
 }
 
 fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow::Result<Parts> {
     let kv = Kv::new(&settings.redis_url, &settings.redis_prefix)?;
     let settings = Arc::new(settings);
     let runtime = Runtime::new(&settings.docker_host);
-    let queue = JobQueue::new(kv.clone());
+    let queue = JobQueue::new(kv.clone(), &settings.node.name);
     let events = EventBus::new(kv.clone());
     let catalogue = Arc::new(
         Catalogue::parse(&settings.images, &settings.registry)?
@@ -180,7 +188,7 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
     let environments = Environments::new(
         pool.clone(),
         runtime.clone(),
-        queue,
+        queue.clone(),
         events.clone(),
         catalogue.clone(),
         settings.clone(),
@@ -195,6 +203,12 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
         metrics: metrics.clone(),
         kv: kv.clone(),
         every: settings.housekeeping_every,
+    };
+    let placer = Placer {
+        pool: pool.clone(),
+        queue: queue.clone(),
+        events: events.clone(),
+        settings: settings.clone(),
     };
     let sessions = Arc::new(SessionCache::default());
     let revocations = Revocations::new(kv.clone());
@@ -252,6 +266,7 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
         guard,
         revocations,
         sessions,
+        placer,
     })
 }
 
@@ -267,7 +282,9 @@ pub async fn run_workers(
     let stop = parts.state.shutdown.clone();
     parts.guard.install().await?;
     tokio::spawn(parts.guard.run(stop.clone()));
-    tokio::spawn(parts.state.nodes.clone().keep_registered(stop.clone()));
+    let nodes = parts.state.nodes.clone();
+    let registered = nodes.register().await;
+    tokio::spawn(nodes.keep_registered(registered, stop.clone()));
     let handles = parts.provisioner.spawn_workers(count, &stop);
     tokio::spawn(parts.housekeeper.run(stop.clone()));
     shutdown.await;

@@ -1,4 +1,5 @@
-//! The worker queue: a Redis stream read through a consumer group. A message carries only a
+//! The worker queues: one Redis stream per node, read through a consumer group by that
+//! node's workers (the container is made on that node's engine). A message carries only a
 //! job id; the job itself, its lease and its attempts live in Postgres, so delivery can be
 //! at-least-once and duplicates cost nothing.
 
@@ -37,12 +38,18 @@ pub struct Delivery {
 }
 
 impl JobQueue {
-    pub fn new(kv: Kv) -> Self {
+    /// The queue of node `node`.
+    pub fn new(kv: Kv, node: &str) -> Self {
         Self {
-            stream: kv.key("jobs"),
+            stream: kv.key(&format!("jobs:node:{node}")),
             dead_letters: kv.key("jobs:dead"),
             kv,
         }
+    }
+
+    /// The queue of another node, on the same Redis.
+    pub fn for_node(&self, node: &str) -> Self {
+        Self::new(self.kv.clone(), node)
     }
 
     /// Queues `job_id` unless a message for it is already in the stream, delivered or not:

@@ -14,6 +14,8 @@ pub struct NodeSettings {
     pub heartbeat_every: Duration,
     /// A node whose heartbeat is older than this is down.
     pub down_after: Duration,
+    /// How long a create waits for a node with room before it ends in `NO_CAPACITY`.
+    pub placement_patience: Duration,
 }
 
 impl NodeSettings {
@@ -34,6 +36,10 @@ impl NodeSettings {
             down_after: Duration::from_secs_f64(
                 env.get("SANDBOXD_NODE_DOWN_AFTER_SECONDS", 30.0_f64)?
                     .max(1.0),
+            ),
+            placement_patience: Duration::from_secs_f64(
+                env.get("SANDBOXD_PLACEMENT_WAIT_SECONDS", 120.0_f64)?
+                    .max(0.0),
             ),
         })
     }

@@ -17,6 +17,10 @@ pub struct NewContainer<'a> {
     pub disk_mb: i32,
     pub expires_at: Option<DateTime<Utc>>,
     pub labels: &'a serde_json::Value,
+    /// Where it was placed; `None` while it waits for room on `node_target`.
+    pub node: Option<&'a str>,
+    pub node_target: &'a str,
+    pub message: Option<&'a str>,
 }
 
 pub const NAME_KEY: &str = "containers_user_name_key";
@@ -69,6 +73,9 @@ pub async fn insert(
         .bind(new.disk_mb)
         .bind(new.expires_at)
         .bind(new.labels)
+        .bind(new.node)
+        .bind(new.node_target)
+        .bind(new.message)
         .fetch_one(tx)
         .await
 }

@@ -40,16 +40,25 @@ pub async fn insert(
 /// Takes the job's lease for `owner`, unless its user's other jobs occupy `per_user` workers
 /// already (0: no limit). The count and the taking are one transaction under a per-user lock,
 /// so every process sees the same share.
+/// A worker: its lease name, and the node it runs beside.
+#[derive(Clone, Copy)]
+pub struct Worker<'a> {
+    pub id: &'a str,
+    pub node: &'a str,
+}
+
 pub async fn acquire(
     pool: &PgPool,
     id: JobId,
-    owner: &str,
+    worker: Worker<'_>,
     lease: Duration,
     per_user: i64,
 ) -> Result<Acquired, sqlx::Error> {
+    let Worker { id: owner, node } = worker;
     let mut tx = pool.begin().await?;
     let user: Option<UserId> = sqlx::query_scalar(include_str!("../../sql/jobs/owner_of.sql"))
         .bind(id)
+        .bind(node)
         .fetch_optional(&mut *tx)
         .await?;
     let Some(user) = user else {
@@ -117,9 +126,14 @@ pub async fn watch(pool: &PgPool, id: JobId, owner: &str) -> Result<(), sqlx::Er
 }
 
 /// The user's oldest job that could take a freed worker.
-pub async fn next_waiting(pool: &PgPool, user: UserId) -> Result<Option<JobId>, sqlx::Error> {
+pub async fn next_waiting(
+    pool: &PgPool,
+    user: UserId,
+    node: &str,
+) -> Result<Option<JobId>, sqlx::Error> {
     sqlx::query_scalar(include_str!("../../sql/jobs/next_waiting.sql"))
         .bind(user)
+        .bind(node)
         .fetch_optional(pool)
         .await
 }
@@ -167,10 +181,12 @@ pub async fn claim_stalled(
     pool: &PgPool,
     quiet: Duration,
     per_user: i64,
+    node: &str,
 ) -> Result<Vec<JobId>, sqlx::Error> {
     sqlx::query_scalar(include_str!("../../sql/jobs/claim_stalled.sql"))
         .bind(quiet.as_secs_f64())
         .bind(per_user)
+        .bind(node)
         .fetch_all(pool)
         .await
 }

@@ -9,6 +9,7 @@ pub mod housekeeping;
 pub mod images;
 pub mod jobs;
 pub mod nodes;
+pub mod placement;
 pub mod previews;
 pub mod retention;
 pub mod secrets;

@@ -44,3 +44,12 @@ pub async fn list(pool: &PgPool, down_after: Duration) -> Result<Vec<Node>, sqlx
         .fetch_all(pool)
         .await
 }
+
+/// Gives the environments made before nodes existed to node `name`; how many.
+pub async fn adopt(pool: &PgPool, name: &str) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(include_str!("../../sql/nodes/adopt.sql"))
+        .bind(name)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
+}

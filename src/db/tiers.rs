@@ -77,6 +77,7 @@ fn bind_all<'q>(query: TierQuery<'q>, tier: &'q Tier) -> TierQuery<'q> {
         .bind(tier.idle_timeout_seconds)
         .bind(&tier.allowed_images)
         .bind(sqlx::types::Json(&tier.egress))
+        .bind(&tier.node_targets)
 }
 
 /// The egress policy of each of `users`' tiers; a user not found has none.

@@ -25,6 +25,9 @@ pub enum EnvironmentError {
     /// The environment is not in a state that allows it.
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// The caller's tier does not allow what was asked for.
+    #[error("{message}")]
+    Forbidden { code: &'static str, message: String },
     /// The owner's tier allows no more environments.
     #[error("container limit reached")]
     LimitReached {
@@ -61,6 +64,7 @@ impl EnvironmentError {
             Self::NotFound { code, .. }
             | Self::Invalid { code, .. }
             | Self::Conflict { code, .. }
+            | Self::Forbidden { code, .. }
             | Self::EngineFailed { code, .. } => code,
             Self::LimitReached { .. } => "CONTAINER_LIMIT_REACHED",
             Self::TooLarge { .. } => "PAYLOAD_TOO_LARGE",

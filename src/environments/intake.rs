@@ -1,15 +1,17 @@
-//! Accepting a create: checks, the race-free quota, the row and its job, then the queue.
+//! Accepting a create: checks, the race-free quota, the node, the row and its job, then the
+//! node's queue.
 
 use chrono::{Duration, Utc};
 use rand::Rng;
 
 use super::error::{EnvironmentError, Result};
 use super::request::{plan, CreateContainerRequest, Plan};
-use crate::auth::Principal;
+use crate::auth::{Principal, Scope};
 use crate::db::is_unique_violation;
 use crate::db::{self, containers::NewContainer};
 use crate::model::{Environment, EnvironmentId, Stage, Step};
 use crate::model::{JobId, Tier};
+use crate::placement::{self, waiting, Need, Placed, Target};
 use crate::provisioning::{announce, enqueue};
 
 /// Attempts at a generated name before giving up on luck.
@@ -30,6 +32,7 @@ impl Intake {
             .await?
             .ok_or_else(|| EnvironmentError::internal("a user's tier is missing"))?;
         let plan = plan(request, &tier, &self.shared.catalogue)?;
+        self.check_target(owner, &tier, &plan.node).await?;
         let attempts = if plan.name.is_some() {
             1
         } else {
@@ -47,13 +50,17 @@ impl Intake {
                 }
                 Err(InsertError::Refused(err)) => return Err(err),
                 Ok((row, job_id)) => {
-                    enqueue(&self.shared.queue, job_id).await;
+                    // One still waiting for room is queued once placed (placement::waiting).
+                    if let Some(node) = &row.node {
+                        enqueue(&self.shared.queue.for_node(node), job_id).await;
+                    }
+                    let message = row.message.as_deref().unwrap_or("Request accepted");
                     announce(
                         &self.shared.events,
                         &row,
                         Step::Stage(Stage::Validating),
                         0,
-                        "Request accepted",
+                        message,
                     )
                     .await;
                     tracing::info!(container_id = %row.id, name = %row.name, "environment accepted");
@@ -64,8 +71,27 @@ impl Intake {
         Err(EnvironmentError::internal("could not generate a free name"))
     }
 
+    /// A target the caller's tier does not list is refused (admins may name any node); one
+    /// that names no node at all is not found, at once rather than after a wait.
+    async fn check_target(&self, owner: &Principal, tier: &Tier, target: &Target) -> Result<()> {
+        if !owner.has(Scope::Admin) && !target.allowed_by(&tier.node_targets) {
+            return Err(EnvironmentError::Forbidden {
+                code: "NODE_NOT_ALLOWED",
+                message: format!("your tier does not let you choose the node {target}"),
+            });
+        }
+        if !placement::known(&self.shared.pool, target).await? {
+            return Err(EnvironmentError::not_found_as(
+                "NODE_NOT_FOUND",
+                format!("no node is named or labelled {target}"),
+            ));
+        }
+        Ok(())
+    }
+
     /// Inserts the row and its job in one transaction that holds the owner's row lock, so
-    /// parallel creates by one user are counted one after another.
+    /// parallel creates by one user are counted one after another; the node is chosen, and
+    /// held, in the same transaction.
     async fn insert(
         &self,
         owner: &Principal,
@@ -83,6 +109,16 @@ impl Intake {
                 tier: tier.name.clone(),
             }));
         }
+        let need = Need {
+            memory_mb: plan.resources.memory_mb.into(),
+            cpu: plan.resources.cpu_shares.into(),
+        };
+        let down_after = self.shared.settings.node.down_after;
+        let node = match placement::place(&mut tx, &plan.node, need, down_after).await? {
+            Placed::On(node) => Some(node),
+            Placed::NoRoom => None,
+        };
+        let waiting = node.is_none().then(|| waiting::message(&plan.node, need));
         let shell = serde_json::to_value(&plan.shell).expect("shell options serialise");
         let env = serde_json::json!(plan.env);
         let labels = serde_json::json!(plan.labels);
@@ -105,6 +141,9 @@ impl Intake {
                 disk_mb: plan.resources.disk_mb,
                 expires_at,
                 labels: &labels,
+                node: node.as_deref(),
+                node_target: &plan.node.to_string(),
+                message: waiting.as_deref(),
             },
         )
         .await;

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::error::{EnvironmentError, Result};
 use crate::model::Tier;
+use crate::placement::Target;
 use crate::provisioning::catalogue::{self, Catalogue, CUSTOM};
 use crate::provisioning::registries;
 use crate::provisioning::shell;
@@ -45,6 +46,11 @@ pub struct CreateContainerRequest {
     #[serde(default)]
     #[schema(example = json!({"team": "infra"}))]
     pub labels: BTreeMap<String, String>,
+    /// Where it runs: `_any` (the default: the node with the most room), a label
+    /// `key:value` (a node carrying it), or a node's name. Tiers say which their users may
+    /// name; admins may name any.
+    #[schema(example = "_any")]
+    pub node: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
@@ -65,6 +71,7 @@ pub struct Plan {
     pub env: Vec<String>,
     pub labels: BTreeMap<String, String>,
     pub resources: Resources,
+    pub node: Target,
 }
 
 pub fn plan(request: CreateContainerRequest, tier: &Tier, catalogue: &Catalogue) -> Result<Plan> {
@@ -91,6 +98,15 @@ pub fn plan(request: CreateContainerRequest, tier: &Tier, catalogue: &Catalogue)
     );
     super::env_vars::validate(&env)?;
     super::labels::validate(&request.labels)?;
+    let node = match request.node.as_deref() {
+        None | Some("") => Target::Any,
+        Some(raw) => Target::parse(raw).map_err(|_| {
+            EnvironmentError::invalid(
+                "INVALID_NODE",
+                format!("node {raw:?} is not _any, a label key:value, or a node's name"),
+            )
+        })?,
+    };
     let shell = request.shell.unwrap_or_default();
     if !THEMES.contains(&shell.theme.as_str()) {
         return Err(EnvironmentError::invalid(
@@ -131,6 +147,7 @@ pub fn plan(request: CreateContainerRequest, tier: &Tier, catalogue: &Catalogue)
         env,
         labels: request.labels,
         resources,
+        node,
     })
 }
 

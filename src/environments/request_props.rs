@@ -24,6 +24,7 @@ fn tier() -> Tier {
         idle_timeout_seconds: None,
         allowed_images: None,
         egress: Default::default(),
+        node_targets: vec!["_any".into()],
     }
 }
 
@@ -43,16 +44,18 @@ prop_compose! {
         env in proptest::collection::vec(prop_oneof!["[A-Z_][A-Z0-9_]{0,8}=.{0,16}", ".{0,24}"], 0..4),
         environment in proptest::collection::btree_map("[A-Z_1][A-Z0-9_]{0,8}", ".{0,16}", 0..3),
         labels in proptest::collection::btree_map("[a-z./ ]{0,10}", ".{0,16}", 0..3),
+        node in proptest::option::of(prop_oneof![Just("_any".to_string()), "[a-z]{1,5}:[a-z]{1,5}", ".{0,12}"]),
     ) -> CreateContainerRequest {
         CreateContainerRequest {
             image, name, custom_image, role, shell: None, memory_mb, cpu_shares, disk_mb, env,
-            environment, labels,
+            environment, labels, node,
         }
     }
 }
 
 const REFUSALS: &[&str] = &[
     "INVALID_NAME",
+    "INVALID_NODE",
     "UNSUPPORTED_IMAGE",
     "INVALID_CUSTOM_IMAGE",
     "IMAGE_ID_NOT_ALLOWED",

@@ -7,6 +7,8 @@ pub enum ErrorCode {
     CapacityExhausted,
     /// The image declares `VOLUME`s, which would be stored outside the disk quota.
     ImageHasVolumes,
+    /// No node it may go to had room for it in time.
+    NoCapacity,
 }
 
 impl ErrorCode {
@@ -14,6 +16,7 @@ impl ErrorCode {
         match self {
             ErrorCode::CapacityExhausted => "CAPACITY_EXHAUSTED",
             ErrorCode::ImageHasVolumes => "IMAGE_HAS_VOLUMES",
+            ErrorCode::NoCapacity => "NO_CAPACITY",
         }
     }
 }

@@ -29,6 +29,15 @@ pub struct Tier {
     #[sqlx(json)]
     #[schema(value_type = super::egress::EgressSchema)]
     pub egress: EgressPolicy,
+    /// What the tier's users may name in a create's `node`: `_any`, labels `key:value`
+    /// and hostnames. Admins may name any node.
+    #[serde(default = "any_node")]
+    #[schema(example = json!(["_any", "pool:fast"]))]
+    pub node_targets: Vec<String>,
+}
+
+fn any_node() -> Vec<String> {
+    vec!["_any".to_string()]
 }
 
 /// A user's own limits; each absent one is the tier's.
@@ -70,6 +79,7 @@ impl Tier {
             idle_timeout_seconds: o.idle_timeout_seconds.or(self.idle_timeout_seconds),
             allowed_images: o.allowed_images.clone().or(self.allowed_images),
             egress: self.egress,
+            node_targets: self.node_targets,
             name: self.name,
         }
     }

@@ -34,10 +34,10 @@ impl Nodes {
         db::nodes::list(&self.pool, self.settings.node.down_after).await
     }
 
-    /// Registers this process's node, then keeps its heartbeat until `stop`. A node whose
-    /// engine or database cannot be reached registers once they can be.
-    pub async fn keep_registered(self, stop: CancellationToken) {
-        let mut registered = false;
+    /// Keeps this process's node registered and its heartbeat fresh until `stop`;
+    /// `registered` when [`Self::register`] already succeeded. A node whose engine or
+    /// database cannot be reached registers once they can be.
+    pub async fn keep_registered(self, mut registered: bool, stop: CancellationToken) {
         let mut every = tokio::time::interval(self.settings.node.heartbeat_every);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -52,6 +52,15 @@ impl Nodes {
         }
     }
 
+    /// A one-machine deployment's environments from before nodes existed are this node's.
+    pub async fn adopt(&self) {
+        match db::nodes::adopt(&self.pool, &self.settings.node.name).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "environments from before nodes given to this node"),
+            Err(err) => tracing::warn!(error = %err, "older environments not given to this node"),
+        }
+    }
+
     /// False when the node is no longer registered, so the next round registers it again.
     async fn heartbeat(&self) -> bool {
         db::nodes::heartbeat(&self.pool, &self.settings.node.name)
@@ -62,7 +71,8 @@ impl Nodes {
             })
     }
 
-    async fn register(&self) -> bool {
+    /// Registers this process's node (again): name, engine, labels, capacity, version.
+    pub async fn register(&self) -> bool {
         let node = &self.settings.node;
         let capacity = match self.runtime.capacity().await {
             Ok(capacity) => capacity,

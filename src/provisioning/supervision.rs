@@ -26,7 +26,8 @@ impl Worker {
                 Err(err) => tracing::debug!(error = %err, "reclaim failed"),
             }
             let share = self.provisioner.settings.workers_per_user;
-            match db::jobs::claim_stalled(&self.provisioner.pool, QUIET, share).await {
+            let node = &self.provisioner.settings.node.name;
+            match db::jobs::claim_stalled(&self.provisioner.pool, QUIET, share, node).await {
                 Ok(stalled) => {
                     for job_id in stalled {
                         enqueue(&self.provisioner.queue, job_id).await;

@@ -53,7 +53,8 @@ impl Worker {
         if self.provisioner.settings.workers_per_user <= 0 {
             return;
         }
-        match db::jobs::next_waiting(&self.provisioner.pool, user).await {
+        let node = &self.provisioner.settings.node.name;
+        match db::jobs::next_waiting(&self.provisioner.pool, user, node).await {
             Ok(Some(job_id)) => enqueue(&self.provisioner.queue, job_id).await,
             Ok(None) => {}
             Err(err) => tracing::debug!(error = %err, "could not look for a waiting job"),

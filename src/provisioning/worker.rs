@@ -78,14 +78,19 @@ impl Worker {
         let settings = &self.provisioner.settings;
         let pool = &self.provisioner.pool;
         let (lease, share) = (settings.job_lease, settings.workers_per_user);
-        match db::jobs::acquire(pool, delivery.job_id, &self.id, lease, share).await {
+        let worker = db::jobs::Worker {
+            id: &self.id,
+            node: &settings.node.name,
+        };
+        match db::jobs::acquire(pool, delivery.job_id, worker, lease, share).await {
             Ok(Acquired::Leased(job)) => self.run_job(job, shutdown).await,
             // Put back in Postgres only: one of the owner's jobs queues it when it frees a
             // worker, so it costs nobody a worker while it waits.
             Ok(Acquired::Deferred) => {
                 tracing::debug!(job_id = %delivery.job_id, "owner's share of workers is taken; job waits")
             }
-            Ok(Acquired::Unavailable) => {} // done, held by a live worker, or not yet due
+            // Done, held by a live worker, not yet due, or another node's.
+            Ok(Acquired::Unavailable) => {}
             Err(err) => {
                 // Leave the message unacknowledged: it will be reclaimed.
                 tracing::warn!(error = %err, "could not lease job");

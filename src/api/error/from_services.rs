@@ -30,6 +30,7 @@ impl From<EnvironmentError> for ApiError {
                 refused
             }
             EnvironmentError::Conflict { code, message } => ApiError::conflict(code, message),
+            EnvironmentError::Forbidden { code, message } => ApiError::forbidden(code, message),
             EnvironmentError::LimitReached {
                 current,
                 limit,
