@@ -2,8 +2,9 @@
 #
 # `make run` / `make test` bring up the project's own local stack first (scripts/stack.sh up:
 # Postgres :5433, Redis :6380, Docker engine on /run/sandboxd/docker.sock, registry :5000, base
-# images); a second run reuses it and takes seconds. Set SANDBOXD_DATABASE_URL,
-# SANDBOXD_REDIS_URL, SANDBOXD_DOCKER_HOST or SANDBOXD_REGISTRY to use existing services instead.
+# images; for `make test` also two more engines, node-b and node-c); a second run reuses it and
+# takes seconds. Set SANDBOXD_DATABASE_URL, SANDBOXD_REDIS_URL, SANDBOXD_DOCKER_HOST or
+# SANDBOXD_REGISTRY to use existing services instead.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -48,9 +49,10 @@ run: cargo stack web build ## stack + release build, then run `sandboxd serve` a
 	@echo "==> run: target/release/sandboxd serve ..."
 	@. $(STACK_ENV) && exec ./target/release/sandboxd serve
 
-# The tests need only these role images; `make run` builds all six.
+# The tests need only these role images; `make run` builds all six. They also get two more
+# Docker engines, node-b and node-c, for the multi-node tests (`make run` has one engine).
 test: cargo ## stack, then the whole test suite (cargo nextest if installed, else cargo test)
-	@SANDBOXD_ROLES="barebone python" scripts/stack.sh up
+	@SANDBOXD_ROLES="barebone python" SANDBOXD_EXTRA_NODES=2 scripts/stack.sh up
 	@scripts/test-tools.sh
 	@scripts/clean-test-leftovers.sh
 	@. $(STACK_ENV); \

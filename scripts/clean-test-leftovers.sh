@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Removes what earlier test runs left behind: their databases (each test makes its own), and the
 # containers, networks and Redis keys of test servers that did not get to clean up (a killed
-# run, a panicking test). Left on the stack's one engine they pile up and slow every create and
+# run, a panicking test). Left on the stack's engines they pile up and slow every create and
 # removal that follows.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,22 +21,32 @@ for name in $stale; do
   psql "$SANDBOXD_DATABASE_URL" -qc "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null || die "cannot drop $name"
 done
 
-# Tests' engine objects, by label; an environment the tests' own engine helpers start by hand
+# Tests' engine objects, by label, on the stack's engine and its extra nodes (stack.env's
+# SANDBOXD_TEST_NODE_*_DOCKER_HOST); an environment the tests' own engine helpers start by hand
 # carries the same label.
-dk() { docker -H "$SANDBOXD_DOCKER_HOST" "$@"; }
-# test_objects LIST-COMMAND...: the ids of the objects it lists that a test server made.
+hosts=("$SANDBOXD_DOCKER_HOST")
+for node in ${SANDBOXD_TEST_NODES:-}; do
+  var="$(node_var "$node")"
+  [[ -z ${!var:-} ]] || hosts+=("${!var}")
+done
+# test_objects HOST LIST-COMMAND...: the ids of the objects it lists that a test server made.
 test_objects() {
-  dk "$@" --filter label=sandboxd.instance --format "{{.ID}} {{.Label \"sandboxd.instance\"}}" |
+  docker -H "$1" "${@:2}" --filter label=sandboxd.instance --format "{{.ID}} {{.Label \"sandboxd.instance\"}}" |
     awk -v prefix="$TEST_INSTANCE:" 'index($2, prefix) == 1 { print $1 }'
 }
-containers=$(test_objects ps --all)
-if [[ -n $containers ]]; then
-  # shellcheck disable=SC2086
-  dk rm -f $containers >/dev/null || die "cannot remove test containers"
-fi
-networks=$(test_objects network ls)
-for network in $networks; do
-  dk network rm "$network" >/dev/null 2>&1 || note "network $network is still in use; left"
+removed_containers=0 removed_networks=0
+for host in "${hosts[@]}"; do
+  containers=$(test_objects "$host" ps --all)
+  if [[ -n $containers ]]; then
+    # shellcheck disable=SC2086
+    docker -H "$host" rm -f $containers >/dev/null || die "cannot remove test containers on $host"
+  fi
+  networks=$(test_objects "$host" network ls)
+  for network in $networks; do
+    docker -H "$host" network rm "$network" >/dev/null 2>&1 || note "network $network on $host is still in use; left"
+  done
+  removed_containers=$((removed_containers + $(wc -w <<<"$containers")))
+  removed_networks=$((removed_networks + $(wc -w <<<"$networks")))
 done
 
 # The egress tests' stand-in hosts: a namespace each, whose removal takes its veth pair and
@@ -50,4 +60,4 @@ redis=(redis-cli -u "$SANDBOXD_REDIS_URL" --no-auth-warning)
 keys=$("${redis[@]}" --scan --pattern "$TEST_INSTANCE:*" | wc -l)
 "${redis[@]}" --scan --pattern "$TEST_INSTANCE:*" | xargs -r -n 500 "${redis[@]}" unlink >/dev/null
 
-note "removed $(wc -w <<<"$stale") database(s), $(wc -w <<<"$containers") container(s), $(wc -w <<<"$networks") network(s), $(wc -w <<<"$namespaces") namespace(s), $keys Redis key(s)"
+note "removed $(wc -w <<<"$stale") database(s), $removed_containers container(s), $removed_networks network(s), $(wc -w <<<"$namespaces") namespace(s), $keys Redis key(s)"

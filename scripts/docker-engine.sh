@@ -6,24 +6,53 @@
 #   bridge     sbx0 with its own subnet; networks made without a subnet from their own pool
 #   userns     --userns-remap=default (root in a container is an unprivileged uid on the host)
 #
-#   scripts/docker-engine.sh up|down|status
+# With a NODE (node-b ... node-h) it is instead one of the test stack's extra engines, the same
+# in every way but its own paths, bridge, subnet and pool (N = the letter's place after a:
+# node-b is 1, node-c is 2):
+#   socket     unix:///run/sandboxd/NODE/docker.sock
+#   data-root  /var/lib/sandboxd/NODE/docker, on /var/lib/sandboxd/NODE/docker.btrfs
+#   exec-root  /run/sandboxd/NODE/docker-exec
+#   bridge     sbxN, 10.213.N.1/24; pool 10.(217+N).0.0/16 (node-b 10.218.0.0/16, node-c 10.219)
+#
+#   scripts/docker-engine.sh up|down|status [NODE]
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-IMG="$STATE/docker.btrfs"
-IMG_SIZE="${SANDBOXD_DOCKER_DISK:-30G}"   # sparse: takes only what is written
-DATA="$STATE/docker"
-EXEC="$RUN/docker-exec"
-PIDFILE="$RUN/docker.pid"
-LOG="$LOGS/dockerd.log"
-BRIDGE=sbx0
-BRIDGE_CIDR="${SANDBOXD_BRIDGE_CIDR:-10.213.0.1/24}"
-# Pool for networks made without a subnet: not Docker's default 172.17+/192.168 pools, which a
-# system dockerd allocates from too. sandboxd gives its user networks subnets of its own pool
-# (SANDBOXD_ADDRESS_POOL, 10.216.0.0/15), which must not overlap this one.
-POOL="${SANDBOXD_ENGINE_ADDRESS_POOL:-10.214.0.0/16}"
+NODE="${2:-}"
+if [[ -z $NODE ]]; then
+  NAME=docker
+  SOCK="$DOCKER_SOCK"
+  IMG="$STATE/docker.btrfs"
+  IMG_SIZE="${SANDBOXD_DOCKER_DISK:-30G}"   # sparse: takes only what is written
+  DATA="$STATE/docker"
+  EXEC="$RUN/docker-exec"
+  PIDFILE="$RUN/docker.pid"
+  LOG="$LOGS/dockerd.log"
+  BRIDGE=sbx0
+  BRIDGE_CIDR="${SANDBOXD_BRIDGE_CIDR:-10.213.0.1/24}"
+  # Pool for networks made without a subnet: not Docker's default 172.17+/192.168 pools, which
+  # a system dockerd allocates from too. sandboxd gives its user networks subnets of its own
+  # pool (SANDBOXD_ADDRESS_POOL, 10.216.0.0/15), which must not overlap this one.
+  POOL="${SANDBOXD_ENGINE_ADDRESS_POOL:-10.214.0.0/16}"
+  NAMESPACE=sandboxd
+else
+  INDEX="$(node_index "$NODE")" || die "unknown node '$NODE' (known: node-b ... node-h)"
+  NAME="$NODE"
+  SOCK="$(node_sock "$NODE")"
+  IMG="$STATE/$NODE/docker.btrfs"
+  IMG_SIZE="${SANDBOXD_NODE_DOCKER_DISK:-10G}"
+  DATA="$STATE/$NODE/docker"
+  EXEC="$RUN/$NODE/docker-exec"
+  PIDFILE="$RUN/$NODE/docker.pid"
+  LOG="$LOGS/dockerd-$NODE.log"
+  BRIDGE="sbx$INDEX"
+  BRIDGE_CIDR="10.213.$INDEX.1/24"
+  # Past the main engine's pool (10.214.0.0/16) and sandboxd's (10.216.0.0/15).
+  POOL="10.$((217 + INDEX)).0.0/16"
+  NAMESPACE="sandboxd-$NODE"
+fi
 
-dk() { docker -H "unix://$DOCKER_SOCK" "$@"; }
+dk() { docker -H "unix://$SOCK" "$@"; }
 
 # dockremap and its subordinate id ranges (dockerd's userns-remap=default uses them).
 setup_userns() {
@@ -44,7 +73,7 @@ setup_userns() {
 setup_keys() {
   local want_keys=20000 want_bytes=2000000
   if (($(sysctl -n kernel.keys.maxkeys) < want_keys)); then
-    step "docker: raise kernel.keys.maxkeys to $want_keys (shared by every remapped environment)"
+    step "$NAME: raise kernel.keys.maxkeys to $want_keys (shared by every remapped environment)"
     sysctl -qw kernel.keys.maxkeys=$want_keys || note "cannot raise kernel.keys.maxkeys: open terminals are capped near 200"
   fi
   if (($(sysctl -n kernel.keys.maxbytes) < want_bytes)); then
@@ -54,13 +83,13 @@ setup_keys() {
 
 setup_btrfs() {
   if [[ ! -f $IMG ]]; then
-    step "docker: create sparse $IMG_SIZE btrfs image $IMG"
+    step "$NAME: create sparse $IMG_SIZE btrfs image $IMG"
     truncate -s "$IMG_SIZE" "$IMG"
     mkfs.btrfs -q "$IMG" >>"$LOG" 2>&1 || { rm -f "$IMG"; die "mkfs.btrfs failed"; }
   fi
   install -d -m 0711 "$DATA"
   if ! mountpoint -q "$DATA"; then
-    step "docker: mount $IMG on $DATA"
+    step "$NAME: mount $IMG on $DATA"
     mount -o loop "$IMG" "$DATA" || die "cannot loop-mount $IMG (no loop devices or no btrfs in this kernel?)"
   fi
   # Qgroups are what enforce --storage-opt size=. A new filesystem gets simple quotas, which
@@ -70,7 +99,7 @@ setup_btrfs() {
   local qgroups
   qgroups="$(qgroups_dir)"
   if [[ ! -d $qgroups ]]; then
-    step "docker: enable btrfs simple quotas on $DATA"
+    step "$NAME: enable btrfs simple quotas on $DATA"
     enable_simple_quotas || {
       note "this kernel has no simple quotas (Linux 6.7+); using full qgroup accounting"
       btrfs quota enable "$DATA"
@@ -108,16 +137,17 @@ keep_quotas_exact() {
     echo 8 >"$qgroups/drop_subtree_threshold"
   fi
   if [[ -r $qgroups/inconsistent && $(cat "$qgroups/inconsistent") == 1 ]]; then
-    step "docker: disk quotas are inconsistent; rescan them (btrfs quota rescan -w)"
+    step "$NAME: disk quotas are inconsistent; rescan them (btrfs quota rescan -w)"
     btrfs quota rescan -w "$DATA" >>"$LOG" 2>&1 || die "btrfs quota rescan failed; see $LOG"
   fi
 }
 
 setup_bridge() {
   if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
-    step "docker: create bridge $BRIDGE ($BRIDGE_CIDR)"
+    step "$NAME: create bridge $BRIDGE ($BRIDGE_CIDR)"
     # Refuse a subnet some other interface already routes.
     if ip -4 route show to match "${BRIDGE_CIDR%/*}" | grep -v '^default' | grep -q .; then
+      [[ -n $NODE ]] && die "$BRIDGE_CIDR overlaps an existing route; remove it, or use another node"
       die "$BRIDGE_CIDR overlaps an existing route; set SANDBOXD_BRIDGE_CIDR"
     fi
     ip link add "$BRIDGE" type bridge
@@ -151,26 +181,26 @@ own_rules_ok() { iptables -C DOCKER-ISOLATION-STAGE-1 -i "$BRIDGE" ! -o "$BRIDGE
 
 up() {
   need_pkg docker.io btrfs-progs uidmap iproute2 iptables python3
-  install -d -m 0755 "$EXEC"
+  install -d -m 0755 "$(dirname "$PIDFILE")" "$(dirname "$IMG")" "$EXEC"
   setup_userns
   setup_keys
   setup_btrfs
   setup_bridge
 
   if pid_alive "$PIDFILE" dockerd && ! own_rules_ok; then
-    step "docker: its iptables rules were flushed (another dockerd restarted?): restart it"
+    step "$NAME: its iptables rules were flushed (another dockerd restarted?): restart it"
     stop_pidfile "$PIDFILE" dockerd 60
   fi
   if pid_alive "$PIDFILE" dockerd; then
-    step "docker: already running (pid $(cat "$PIDFILE")), reusing"
+    step "$NAME: already running (pid $(cat "$PIDFILE")), reusing"
   else
-    step "docker: start dockerd on unix://$DOCKER_SOCK"
+    step "$NAME: start dockerd on unix://$SOCK"
     local before=""
     if pgrep -x dockerd >/dev/null; then before="$(docker_rules)"; fi
     # Distinct containerd namespaces: should dockerd find a system containerd and use it
     # instead of starting its own, its containers still never mix with another daemon's.
     setsid nohup dockerd \
-      -H "unix://$DOCKER_SOCK" \
+      -H "unix://$SOCK" \
       --data-root "$DATA" \
       --exec-root "$EXEC" \
       --pidfile "$PIDFILE" \
@@ -178,14 +208,14 @@ up() {
       --bridge "$BRIDGE" \
       --default-address-pool "base=$POOL,size=24" \
       --userns-remap=default \
-      --containerd-namespace sandboxd \
-      --containerd-plugins-namespace sandboxd-plugins \
+      --containerd-namespace "$NAMESPACE" \
+      --containerd-plugins-namespace "$NAMESPACE-plugins" \
       >>"$LOG" 2>&1 </dev/null &
-    wait_started $! "$LOG" 60 "dockerd to answer on $DOCKER_SOCK" dk version
+    wait_started $! "$LOG" 60 "dockerd to answer on $SOCK" dk version
     [[ -z $before ]] || restore_rules "$before"
   fi
 
-  step "docker: check btrfs storage driver and userns-remap"
+  step "$NAME: check btrfs storage driver and userns-remap"
   local driver secopts
   driver="$(dk info --format '{{.Driver}}')"
   secopts="$(dk info --format '{{json .SecurityOptions}}')"
@@ -194,7 +224,7 @@ up() {
 }
 
 down() {
-  step "docker: stop dockerd"
+  step "$NAME: stop dockerd"
   # dockerd stops its containers and its managed containerd before exiting.
   stop_pidfile "$PIDFILE" dockerd 60
   if mountpoint -q "$DATA"; then
@@ -204,9 +234,9 @@ down() {
   if ip link show "$BRIDGE" >/dev/null 2>&1; then ip link delete "$BRIDGE"; fi
 }
 
-status() { status_line docker "$PIDFILE" dockerd; }
+status() { status_line "$NAME" "$PIDFILE" dockerd; }
 
 case "${1:-}" in
   up | down | status) "$1" ;;
-  *) die "usage: $0 up|down|status" ;;
+  *) die "usage: $0 up|down|status [NODE]" ;;
 esac

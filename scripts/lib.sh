@@ -17,6 +17,25 @@ REDIS_PORT="${SANDBOXD_REDIS_PORT:-6380}"
 REGISTRY_PORT="${SANDBOXD_REGISTRY_PORT:-5000}"
 DOCKER_SOCK="$RUN/docker.sock"
 
+# The test stack's extra Docker engines ("nodes", scripts/nodes.sh): SANDBOXD_EXTRA_NODES=2
+# gives node-b and node-c, up to 7 (node-h); the stack's main engine is the first node.
+NODE_LETTERS=bcdefgh
+extra_nodes() { # [COUNT]: the names of the first COUNT extra nodes, one a line
+  local count="${1:-${SANDBOXD_EXTRA_NODES:-0}}" i
+  [[ $count =~ ^[0-9]+$ ]] && ((count <= ${#NODE_LETTERS})) ||
+    die "SANDBOXD_EXTRA_NODES=$count: want a number from 0 to ${#NODE_LETTERS}"
+  for ((i = 0; i < count; i++)); do echo "node-${NODE_LETTERS:i:1}"; done
+}
+# node_index NODE: 1 for node-b ... 7 for node-h; fails for any other name.
+node_index() {
+  [[ $1 =~ ^node-([b-h])$ ]] || return 1
+  local before="${NODE_LETTERS%%"${BASH_REMATCH[1]}"*}"
+  echo $((${#before} + 1))
+}
+node_sock() { echo "$RUN/$1/docker.sock"; }
+# The stack.env variable holding a node's engine: node-b -> SANDBOXD_TEST_NODE_B_DOCKER_HOST.
+node_var() { local n="${1^^}"; echo "SANDBOXD_TEST_${n//-/_}_DOCKER_HOST"; }
+
 export STEP="${STEP:-start}"   # exported: a sub-script failing names the stack step it ran in
 step() { STEP="$*"; printf '==> %s ...\n' "$*"; }
 note() { printf '    %s\n' "$*"; }

@@ -6,6 +6,11 @@
 #   scripts/stack.sh down     stop the project's own daemons (data is kept)
 #   scripts/stack.sh status
 #
+# SANDBOXD_EXTRA_NODES=N (`make test` sets 2) also starts N more Docker engines, node-b,
+# node-c, ... (scripts/nodes.sh), with the same images, for multi-node tests; stack.env then
+# names them: SANDBOXD_TEST_NODES="node-b node-c",
+# SANDBOXD_TEST_NODE_B_DOCKER_HOST=unix:///run/sandboxd/node-b/docker.sock, and so on.
+#
 # A service whose variable is already set (SANDBOXD_DATABASE_URL, SANDBOXD_REDIS_URL,
 # SANDBOXD_DOCKER_HOST, SANDBOXD_REGISTRY) is used as given and nothing is started for it
 # (unless it names the stack's own instance, as after `. .sandboxd/stack.env`).
@@ -56,6 +61,14 @@ up() {
       sandboxd/busybox:latest true || die "a container with a disk quota did not run"
   fi
 
+  # After the main engine's images: the nodes pull them from the registry.
+  local nodes node
+  nodes="$(extra_nodes)"
+  if [[ -n $nodes ]]; then
+    STEP=nodes
+    "$HERE/nodes.sh" up
+  fi
+
   step "write $ENV_FILE"
   install -d -m 0755 "${ENV_FILE%/*}"
   {
@@ -64,6 +77,12 @@ up() {
       read -r var script value <<<"$c"
       printf 'export %s=%q\n' "$var" "${!var:-$value}"
     done
+    if [[ -n $nodes ]]; then
+      printf 'export SANDBOXD_TEST_NODES="%s"\n' "${nodes//$'\n'/ }"
+      for node in $nodes; do
+        printf 'export %s=%q\n' "$(node_var "$node")" "unix://$(node_sock "$node")"
+      done
+    fi
   } >"$ENV_FILE.tmp"
   mv "$ENV_FILE.tmp" "$ENV_FILE"
   sed -n 's/^export /    /p' "$ENV_FILE"
@@ -73,6 +92,8 @@ up() {
 down() {
   need_root
   local i var script
+  STEP=nodes
+  "$HERE/nodes.sh" down
   # Reverse order: registry and engine first, databases last.
   for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
     read -r var script _ <<<"${COMPONENTS[i]}"
@@ -92,6 +113,7 @@ status() {
       "$HERE/$script.sh" status
     fi
   done
+  "$HERE/nodes.sh" status
 }
 
 case "${1:-}" in
