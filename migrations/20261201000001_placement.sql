@@ -12,8 +12,9 @@ CREATE INDEX containers_unplaced ON containers (created_at)
 
 -- How far a node's CPUs and memory may be promised beyond what it has: most environments
 -- idle most of the time, so CPU is shared freely; memory, which cannot be taken back, less.
-ALTER TABLE nodes ADD COLUMN cpu_overcommit real NOT NULL DEFAULT 8 CHECK (cpu_overcommit > 0);
-ALTER TABLE nodes ADD COLUMN memory_overcommit real NOT NULL DEFAULT 1.5 CHECK (memory_overcommit > 0);
+-- A node registers with the settings' ratios; an admin may change them.
+ALTER TABLE nodes ADD COLUMN cpu_overcommit real NOT NULL DEFAULT 16 CHECK (cpu_overcommit > 0);
+ALTER TABLE nodes ADD COLUMN memory_overcommit real NOT NULL DEFAULT 2 CHECK (memory_overcommit > 0);
 
 -- What the tier's users may put in a create's `node`: `_any`, a label `key:value`, or a
 -- hostname. Admins may use any.

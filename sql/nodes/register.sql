@@ -1,7 +1,7 @@
--- A node (re)registers at start: what it is now replaces what it was; draining is the
--- admin's and stays.
-INSERT INTO nodes (name, engine, labels, cpus, memory_mb, version)
-VALUES ($1, $2, $3, $4, $5, $6)
+-- A node (re)registers at start: what it is now replaces what it was; draining and the
+-- overcommit are the admin's and stay (the settings give a new node's).
+INSERT INTO nodes (name, engine, labels, cpus, memory_mb, version, cpu_overcommit, memory_overcommit)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (name) DO UPDATE
 SET engine = EXCLUDED.engine, labels = EXCLUDED.labels, cpus = EXCLUDED.cpus,
     memory_mb = EXCLUDED.memory_mb, version = EXCLUDED.version, heartbeat_at = now()

@@ -16,6 +16,19 @@ pub struct NodeSettings {
     pub down_after: Duration,
     /// How long a create waits for a node with room before it ends in `NO_CAPACITY`.
     pub placement_patience: Duration,
+    /// How far a newly registered node's CPUs and memory may be promised beyond what it
+    /// has; an admin changes a registered node's.
+    pub cpu_overcommit: f64,
+    pub memory_overcommit: f64,
+}
+
+fn positive(env: &Env<'_>, name: &str, default: f64) -> anyhow::Result<f64> {
+    let value: f64 = env.get(name, default)?;
+    anyhow::ensure!(
+        value.is_finite() && value > 0.0,
+        "{name} must be a number above 0"
+    );
+    Ok(value)
 }
 
 impl NodeSettings {
@@ -37,6 +50,8 @@ impl NodeSettings {
                 env.get("SANDBOXD_NODE_DOWN_AFTER_SECONDS", 30.0_f64)?
                     .max(1.0),
             ),
+            cpu_overcommit: positive(env, "SANDBOXD_NODE_CPU_OVERCOMMIT", 16.0)?,
+            memory_overcommit: positive(env, "SANDBOXD_NODE_MEMORY_OVERCOMMIT", 2.0)?,
             placement_patience: Duration::from_secs_f64(
                 env.get("SANDBOXD_PLACEMENT_WAIT_SECONDS", 120.0_f64)?
                     .max(0.0),

@@ -13,6 +13,8 @@ pub struct NewNode<'a> {
     pub cpus: i32,
     pub memory_mb: i64,
     pub version: &'a str,
+    pub cpu_overcommit: f32,
+    pub memory_overcommit: f32,
 }
 
 pub async fn register(pool: &PgPool, node: NewNode<'_>) -> Result<(), sqlx::Error> {
@@ -23,6 +25,8 @@ pub async fn register(pool: &PgPool, node: NewNode<'_>) -> Result<(), sqlx::Erro
         .bind(node.cpus)
         .bind(node.memory_mb)
         .bind(node.version)
+        .bind(node.cpu_overcommit)
+        .bind(node.memory_overcommit)
         .execute(pool)
         .await?;
     Ok(())

@@ -89,12 +89,14 @@ pub async fn release<'e>(executor: impl PgExecutor<'e>, network: &str) -> Result
 /// others' addresses marked as long ago; how many.
 pub async fn release_stale(
     pool: &PgPool,
+    node: &str,
     existing: &[String],
     settled: Duration,
 ) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(include_str!("../../sql/subnets/stale.sql"))
         .bind(existing)
         .bind(settled.as_secs_f64())
+        .bind(node)
         .execute(pool)
         .await?;
     Ok(done.rows_affected())

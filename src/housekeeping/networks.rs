@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::Housekeeper;
 use crate::db;
-use crate::model::engine_names::labels;
+use crate::model::engine_names::{labels, subnet_record};
 use crate::model::UserId;
 
 /// A subnet set aside this long ago whose network the engine does not hold was left by a
@@ -26,8 +26,12 @@ impl Housekeeper {
             Ok(networks) => networks,
             Err(err) => return tracing::debug!(error = %err, "networks: engine unreachable"),
         };
-        let names: Vec<String> = networks.iter().map(|(name, _)| name.clone()).collect();
-        match db::subnets::release_stale(&self.pool, &names, SUBNETS_SETTLE).await {
+        let node = &self.settings.node.name;
+        let records: Vec<String> = networks
+            .iter()
+            .map(|(name, _)| subnet_record(node, name))
+            .collect();
+        match db::subnets::release_stale(&self.pool, node, &records, SUBNETS_SETTLE).await {
             Ok(0) => {}
             Ok(freed) => self.repaired("subnets_released", &freed.to_string()),
             Err(err) => tracing::warn!(error = %err, "networks: stale subnets not released"),
@@ -61,7 +65,8 @@ impl Housekeeper {
         }
         let removed = self.runtime.remove_network(network).await?;
         if removed {
-            db::subnets::release(&mut *lock, network).await?;
+            let record = subnet_record(&self.settings.node.name, network);
+            db::subnets::release(&mut *lock, &record).await?;
         }
         lock.commit().await?;
         Ok(removed)

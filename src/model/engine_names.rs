@@ -13,6 +13,12 @@ pub fn network_name(user_id: UserId) -> String {
     format!("sbx-net-{}", user_id.uuid().simple())
 }
 
+/// How the address pool records a network: one user's network on two nodes is two
+/// networks, each with a subnet of its own (their bridges may share a host).
+pub fn subnet_record(node: &str, network: &str) -> String {
+    format!("{node}/{network}")
+}
+
 pub mod labels {
     pub const MANAGED: &str = "sandboxd.managed";
     pub const INSTANCE: &str = "sandboxd.instance";

@@ -91,6 +91,8 @@ impl Nodes {
                 cpus: i32::try_from(capacity.cpus).unwrap_or(i32::MAX),
                 memory_mb: capacity.memory_bytes / (1024 * 1024),
                 version: env!("CARGO_PKG_VERSION"),
+                cpu_overcommit: node.cpu_overcommit as f32,
+                memory_overcommit: node.memory_overcommit as f32,
             },
         )
         .await;

@@ -10,6 +10,7 @@ use sqlx::PgConnection;
 use super::stage_error::StageError;
 use super::Provisioner;
 use crate::db;
+use crate::model::engine_names::subnet_record;
 use crate::model::Environment;
 
 /// The smallest network handed out: room for five environments.
@@ -52,7 +53,8 @@ impl Provisioner {
         env: &Environment,
         network: &str,
     ) -> Result<Ipv4Net, StageError> {
-        if let Some(subnet) = db::subnets::of_network(connection, network).await? {
+        let record = subnet_record(&self.settings.node.name, network);
+        if let Some(subnet) = db::subnets::of_network(connection, &record).await? {
             return Ok(subnet);
         }
         let max_containers = db::tiers::for_user(&mut *connection, env.user_id.uuid())
@@ -63,7 +65,7 @@ impl Provisioner {
         let mut start = start_for(&self.settings.redis_prefix, pool);
         let in_use = self.runtime.network_subnets().await?;
         for _ in 0..TRIES {
-            let Some(subnet) = db::subnets::take(connection, pool, prefix, start, network).await?
+            let Some(subnet) = db::subnets::take(connection, pool, prefix, start, &record).await?
             else {
                 if !db::subnets::any_free(connection, pool, prefix).await? {
                     tracing::warn!(%pool, prefix, "the address pool has no free subnet");

@@ -38,6 +38,9 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     settings.container_ops_burst = 100_000;
     settings.creates_per_minute = 100_000;
     settings.creates_burst = 100_000;
+    // Tests pack many tiny environments onto one machine; placement's own tests set less.
+    settings.node.cpu_overcommit = 1000.0;
+    settings.node.memory_overcommit = 1000.0;
     customize(&mut settings);
 
     let app = Application::build(settings.clone())
