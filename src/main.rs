@@ -16,7 +16,9 @@ const USAGE: &str = "usage: sandboxd <command>
 
 commands:
   serve     run the API with embedded workers (the default)
-  worker    run provisioning workers only (one per Docker host)
+  worker    run provisioning workers only, beside one Docker engine (a node):
+              --node NAME              the node's name (SANDBOXD_NODE; the host's name)
+              --labels key=value,...   its labels (SANDBOXD_NODE_LABELS)
   migrate   apply database migrations and exit
 
 Configuration comes from SANDBOXD_* environment variables; see the README.";
@@ -66,7 +68,13 @@ async fn serve() -> anyhow::Result<()> {
 }
 
 async fn worker() -> anyhow::Result<()> {
-    let settings = Settings::from_env()?;
+    let mut settings = Settings::from_env()?;
+    let flags: Vec<String> = std::env::args().skip(2).collect();
+    if flags.iter().any(|flag| flag == "--help" || flag == "-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
+    settings.node.apply_flags(&flags)?;
     telemetry::init(settings.log_format);
     sandboxd::startup::run_workers(settings, shutdown_signal()).await
 }

@@ -34,10 +34,7 @@ fn positive(env: &Env<'_>, name: &str, default: f64) -> anyhow::Result<f64> {
 impl NodeSettings {
     pub(super) fn from_env(env: &Env<'_>) -> anyhow::Result<Self> {
         let name: String = env.get("SANDBOXD_NODE", host_name())?;
-        anyhow::ensure!(
-            !name.is_empty() && name.len() <= 63 && !name.contains([':', '/', ' ', ',']),
-            "SANDBOXD_NODE must be a host name (1-63 characters, no ':', '/', ',' or spaces)"
-        );
+        check_name(&name)?;
         let labels: String = env.get("SANDBOXD_NODE_LABELS", String::new())?;
         Ok(Self {
             name,
@@ -57,6 +54,44 @@ impl NodeSettings {
                     .max(0.0),
             ),
         })
+    }
+}
+
+fn check_name(name: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        crate::placement::target::is_hostname(name),
+        "the node's name {name:?} must be a host name: letters, digits, '-' and '.'"
+    );
+    Ok(())
+}
+
+impl NodeSettings {
+    /// `sandboxd worker --node NAME --labels key=value,...`: the flags win over the
+    /// settings.
+    pub fn apply_flags(&mut self, flags: &[String]) -> anyhow::Result<()> {
+        let mut flags = flags.iter();
+        while let Some(flag) = flags.next() {
+            let (name, inline) = match flag.split_once('=') {
+                Some((name, value)) => (name, Some(value.to_string())),
+                None => (flag.as_str(), None),
+            };
+            let mut value = || {
+                inline
+                    .clone()
+                    .or_else(|| flags.next().cloned())
+                    .ok_or_else(|| anyhow::anyhow!("{name} needs a value"))
+            };
+            match name {
+                "--node" => {
+                    let node = value()?;
+                    check_name(&node)?;
+                    self.name = node;
+                }
+                "--labels" => self.labels = parse_labels(&value()?)?,
+                other => anyhow::bail!("unknown flag {other:?}"),
+            }
+        }
+        Ok(())
     }
 }
 
@@ -97,5 +132,25 @@ mod tests {
         assert!(parse_labels("").unwrap().is_empty());
         assert!(parse_labels("fast").is_err());
         assert!(parse_labels("=fast").is_err());
+    }
+
+    #[test]
+    fn worker_flags_name_and_label_the_node() {
+        let mut node = NodeSettings {
+            name: "here".into(),
+            labels: BTreeMap::new(),
+            heartbeat_every: Duration::from_secs(10),
+            down_after: Duration::from_secs(30),
+            placement_patience: Duration::from_secs(120),
+            cpu_overcommit: 16.0,
+            memory_overcommit: 2.0,
+        };
+        let flags = ["--node", "node-b", "--labels=pool=fast,zone=a"].map(String::from);
+        node.apply_flags(&flags).unwrap();
+        assert_eq!(node.name, "node-b");
+        assert_eq!(node.labels.get("pool").map(String::as_str), Some("fast"));
+        assert!(node.apply_flags(&["--node".into()]).is_err());
+        assert!(node.apply_flags(&["--node".into(), "a b".into()]).is_err());
+        assert!(node.apply_flags(&["--nodes".into(), "x".into()]).is_err());
     }
 }

@@ -27,9 +27,12 @@ pub struct ContainerView {
     pub message: Option<String>,
     /// With status `error`, why, as a stable code when one applies: `CAPACITY_EXHAUSTED`
     /// (no room for another environment now), `IMAGE_HAS_VOLUMES` (the image declares
-    /// `VOLUME`s).
+    /// `VOLUME`s), `NO_CAPACITY` (no node had room for it in time).
     #[schema(example = "CAPACITY_EXHAUSTED")]
     pub code: Option<String>,
+    /// The node it lives on; null while it waits for a node with room.
+    #[schema(example = "node-b")]
+    pub node: Option<String>,
     pub resources: Resources,
     #[schema(value_type = Object)]
     pub shell: serde_json::Value,
@@ -61,6 +64,7 @@ impl From<Environment> for ContainerView {
             progress: row.progress,
             message: row.message,
             code: row.error_code,
+            node: row.node,
             resources: resources_of_row(row.memory_mb, row.cpu_millicores, row.disk_mb),
             env: env_vars,
             labels: row.labels,
@@ -97,6 +101,8 @@ pub struct CreatedView {
     pub resources: Resources,
     #[schema(value_type = Object)]
     pub labels: serde_json::Value,
+    /// The node it was placed on; null when none had room yet (it waits in `validating`).
+    pub node: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -118,6 +124,7 @@ impl From<Environment> for CreatedView {
             message: "Container is being created. This may take a moment if the image needs to be pulled.".into(),
             resources: resources_of_row(row.memory_mb, row.cpu_millicores, row.disk_mb),
             labels: row.labels,
+            node: row.node,
             session_limit_seconds: seconds_left(row.expires_at),
             expires_at: row.expires_at,
         }
