@@ -29,11 +29,10 @@ use crate::environments::Environments;
 use crate::health::Health;
 use crate::housekeeping::Housekeeper;
 use crate::metrics::Metrics;
-use crate::nodes::Nodes;
+use crate::nodes::{Fleet, Nodes};
 use crate::previews::Previews;
 use crate::provisioning::catalogue::Catalogue;
 use crate::provisioning::Provisioner;
-use crate::runtime::Runtime;
 use crate::state::AppState;
 use crate::terminal::Terminals;
 
@@ -160,7 +159,8 @@ struct Parts {
 fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow::Result<Parts> {
     let kv = Kv::new(&settings.redis_url, &settings.redis_prefix)?;
     let settings = Arc::new(settings);
-    let runtime = Runtime::new(&settings.docker_host);
+    let fleet = Fleet::new(pool.clone(), &settings);
+    let runtime = fleet.local();
     let queue = JobQueue::new(kv.clone());
     let events = EventBus::new(kv.clone());
     let catalogue = Arc::new(
@@ -179,7 +179,7 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
     );
     let environments = Environments::new(
         pool.clone(),
-        runtime.clone(),
+        fleet.clone(),
         queue,
         events.clone(),
         catalogue.clone(),
@@ -217,7 +217,7 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
             &jwt_secret,
             pool.clone(),
             environments.clone(),
-            runtime.clone(),
+            fleet.clone(),
             &settings.previews.domain,
         ),
         nodes: Nodes::new(pool.clone(), runtime.clone(), settings.clone()),
@@ -225,7 +225,7 @@ fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow:
         metrics,
         shutdown: CancellationToken::new(),
         terminals: Terminals::new(
-            runtime.clone(),
+            fleet,
             settings.terminal_grace,
             settings.terminals_per_environment,
         ),

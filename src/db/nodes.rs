@@ -44,3 +44,11 @@ pub async fn list(pool: &PgPool, down_after: Duration) -> Result<Vec<Node>, sqlx
         .fetch_all(pool)
         .await
 }
+
+/// The address of the node's engine; `None` when no node goes by that name.
+pub async fn engine(pool: &PgPool, name: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(include_str!("../../sql/nodes/engine.sql"))
+        .bind(name)
+        .fetch_optional(pool)
+        .await
+}
