@@ -2,6 +2,7 @@
 //! matches the local stack `make run` brings up.
 
 mod capacity;
+mod engine_tls;
 mod env;
 mod files;
 mod log_format;
@@ -15,6 +16,7 @@ use std::time::Duration;
 use env::Env;
 
 pub use capacity::{default_pool as capacity_default_pool, Capacity};
+pub use engine_tls::EngineTls;
 pub use files::FileTransfers;
 pub use log_format::LogFormat;
 pub use nodes::NodeSettings;
@@ -32,6 +34,8 @@ pub struct Settings {
     /// Every Redis key starts with this, so several deployments (or tests) can share a server.
     pub redis_prefix: String,
     pub docker_host: String,
+    /// Mutual TLS for `tcp://` and `https://` engines (config/engine_tls.rs).
+    pub engine_tls: Option<EngineTls>,
     pub registry: String,
     pub jwt_secret: Option<String>,
     pub jwt_ttl: Duration,
@@ -133,6 +137,7 @@ impl Settings {
                 "SANDBOXD_DOCKER_HOST",
                 "unix:///run/sandboxd/docker.sock".to_string(),
             )?,
+            engine_tls: EngineTls::from_env(&env)?,
             registry: env.get("SANDBOXD_REGISTRY", "127.0.0.1:5000".to_string())?,
             jwt_secret: env.optional("SANDBOXD_JWT_SECRET"),
             jwt_ttl: Duration::from_secs(env.get("SANDBOXD_JWT_TTL_SECONDS", 86_400)?),

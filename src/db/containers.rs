@@ -202,9 +202,11 @@ pub async fn count_by_status(pool: &PgPool) -> Result<Vec<(Status, i64)>, sqlx::
 pub async fn stuck_deleting(
     pool: &PgPool,
     quiet: std::time::Duration,
+    node: &str,
 ) -> Result<Vec<EnvironmentId>, sqlx::Error> {
     sqlx::query_scalar(include_str!("../../sql/containers/stuck_deleting.sql"))
         .bind(quiet.as_secs_f64())
+        .bind(node)
         .fetch_all(pool)
         .await
 }

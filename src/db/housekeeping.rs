@@ -44,13 +44,16 @@ pub async fn known_ids(pool: &PgPool, ids: &[Uuid]) -> Result<Vec<Uuid>, sqlx::E
         .await
 }
 
-/// Running or stopped environments untouched for `quiet_seconds`: (id, status).
+/// Running or stopped environments on `node` (or from before nodes) untouched for
+/// `quiet_seconds`: (id, status).
 pub async fn settled(
     pool: &PgPool,
     quiet_seconds: f64,
+    node: &str,
 ) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/housekeeping/settled.sql"))
         .bind(quiet_seconds)
+        .bind(node)
         .fetch_all(pool)
         .await
 }

@@ -57,3 +57,11 @@ pub async fn adopt(pool: &PgPool, name: &str) -> Result<u64, sqlx::Error> {
         .await?;
     Ok(done.rows_affected())
 }
+
+/// The address of the node's engine; `None` when no node goes by that name.
+pub async fn engine(pool: &PgPool, name: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(include_str!("../../sql/nodes/engine.sql"))
+        .bind(name)
+        .fetch_optional(pool)
+        .await
+}

@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::nodes::FleetError;
 use crate::runtime::RuntimeError;
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +53,17 @@ pub enum EnvironmentError {
     /// A broken invariant: logged, and shown to the caller as an internal error.
     #[error("{0}")]
     Internal(String),
+}
+
+/// A node that cannot be looked up, or is gone, leaves its environments out of reach: to the
+/// caller that is the engine being unavailable (Fleet logs which node).
+impl From<FleetError> for EnvironmentError {
+    fn from(err: FleetError) -> Self {
+        match err {
+            FleetError::Database { source, .. } => Self::Database(source),
+            FleetError::UnknownNode(_) => Self::engine_unavailable(),
+        }
+    }
 }
 
 pub type Result<T, E = EnvironmentError> = std::result::Result<T, E>;

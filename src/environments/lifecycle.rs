@@ -122,11 +122,15 @@ impl Lifecycle {
         timeout: i32,
     ) -> Result<(), String> {
         let name = container_name(row.id);
-        let done = match action {
-            Action::Start => self.shared.runtime.start_container(&name).await,
-            Action::Stop => self.shared.runtime.stop_container(&name, timeout).await,
-            Action::Restart => self.shared.runtime.restart_container(&name, timeout).await,
-        };
+        let done = async {
+            let runtime = self.shared.fleet.runtime_for(&row).await?;
+            match action {
+                Action::Start => runtime.start_container(&name).await,
+                Action::Stop => runtime.stop_container(&name, timeout).await,
+                Action::Restart => runtime.restart_container(&name, timeout).await,
+            }
+        }
+        .await;
         let kind = format!(
             "container.{}.{}",
             action.name(),

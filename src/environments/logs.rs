@@ -44,11 +44,14 @@ impl Logs {
         let tail = request.tail.unwrap_or(DEFAULT_TAIL).min(MAX_TAIL);
         let follow = request.follow.unwrap_or(true);
         let timestamps = request.timestamps.unwrap_or(false);
-        let lines = self
-            .shared
-            .runtime
-            .logs(&container_name(row.id), Some(tail), follow, timestamps)
-            .await;
+        let lines = match self.shared.fleet.runtime_for(&row).await {
+            Ok(runtime) => {
+                runtime
+                    .logs(&container_name(row.id), Some(tail), follow, timestamps)
+                    .await
+            }
+            Err(unreachable) => Err(unreachable.into()),
+        };
         let mut lines = match lines {
             Ok(lines) => lines,
             Err(err) => {

@@ -48,8 +48,8 @@ use crate::broker::events::{EventBus, Subscription};
 use crate::broker::queue::JobQueue;
 use crate::config::Settings;
 use crate::model::{Status, UserId};
+use crate::nodes::Fleet;
 use crate::provisioning::catalogue::Catalogue;
-use crate::runtime::Runtime;
 
 pub use bulk::{BulkOutcome, BulkResult};
 pub use error::EnvironmentError;
@@ -66,7 +66,8 @@ pub struct Census {
 /// What every environment service works with. Private: services are the only way in.
 struct Shared {
     pool: PgPool,
-    runtime: Runtime,
+    /// The engines: each environment is acted on in the one of its node.
+    fleet: Fleet,
     queue: JobQueue,
     events: EventBus,
     catalogue: Arc<Catalogue>,
@@ -90,7 +91,7 @@ pub struct Environments {
 impl Environments {
     pub fn new(
         pool: PgPool,
-        runtime: Runtime,
+        fleet: Fleet,
         queue: JobQueue,
         events: EventBus,
         catalogue: Arc<Catalogue>,
@@ -98,7 +99,7 @@ impl Environments {
     ) -> Self {
         let shared = Shared {
             pool,
-            runtime,
+            fleet,
             queue,
             events,
             catalogue,

@@ -56,7 +56,7 @@ impl Records {
         let row = db::containers::mark_deleting(&self.shared.pool, id)
             .await?
             .ok_or_else(EnvironmentError::not_found)?;
-        let finished = match tokio::time::timeout(DELETE_WAIT, self.finish_delete(row.id)).await {
+        let finished = match tokio::time::timeout(DELETE_WAIT, self.finish_delete(&row)).await {
             Ok(Ok(())) => true,
             Ok(Err(err)) => {
                 tracing::warn!(error = %err, container_id = %row.id, "removal left to the background");
@@ -81,8 +81,9 @@ impl Records {
         Ok(Deletion { row, finished })
     }
 
-    async fn finish_delete(&self, id: EnvironmentId) -> Result<(), RuntimeError> {
-        finish_removal(&self.shared.runtime, &self.shared.pool, id).await
+    async fn finish_delete(&self, row: &Environment) -> Result<(), RuntimeError> {
+        let runtime = self.shared.fleet.runtime_for(row).await?;
+        finish_removal(&runtime, &self.shared.pool, row.id).await
     }
 
     /// Where an environment stands, as its progress event; `None` once it is gone.

@@ -102,8 +102,9 @@ impl Stats {
         &self,
         row: &Environment,
     ) -> Result<ContainerStats, crate::runtime::RuntimeError> {
-        let sample = self.shared.runtime.stats(&container_name(row.id)).await?;
-        let host_cores = self.shared.runtime.cpu_count().await? as f64;
+        let runtime = self.shared.fleet.runtime_for(row).await?;
+        let sample = runtime.stats(&container_name(row.id)).await?;
+        let host_cores = runtime.cpu_count().await? as f64;
         let allowance = (f64::from(row.cpu_millicores) / 1000.0).min(host_cores);
         Ok(ContainerStats {
             container_id: row.id.to_string(),

@@ -1,5 +1,7 @@
 //! Postgres and the engine compared: containers of ours with no record are removed, records
 //! whose container vanished become `error`, and states changed behind our back are recorded.
+//! Only this process's engine is compared, so only the records of its node: another node's
+//! environments are not in it, and would all look vanished.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -61,7 +63,8 @@ impl Housekeeper {
 
     async fn record_drift(&self, running: &HashMap<Uuid, bool>) -> Result<(), sqlx::Error> {
         let pool = &self.pool;
-        for (id, status) in db::housekeeping::settled(pool, SETTLED_FOR.as_secs_f64()).await? {
+        let (quiet, node) = (SETTLED_FOR.as_secs_f64(), &self.settings.node.name);
+        for (id, status) in db::housekeeping::settled(pool, quiet, node).await? {
             let (to, message, kind) = match (running.get(&id), status.as_str()) {
                 (None, _) => (
                     "error",

@@ -13,7 +13,7 @@ use crate::auth::Principal;
 use crate::db;
 use crate::environments::EnvironmentError;
 use crate::model::engine_names::container_name;
-use crate::model::Status;
+use crate::model::{Environment, Status};
 use crate::provisioning::helper::BUSYBOX;
 
 /// Reading two small files; an environment too busy to do that in time shows no ports.
@@ -54,7 +54,7 @@ impl Previews {
         let environment = self.environments.records().find(owner, reference).await?;
         let public = db::previews::public_ports(&self.pool, environment.id.uuid()).await?;
         let mut found = if environment.status == Status::Running {
-            self.listening(&container_name(environment.id)).await?
+            self.listening(&environment).await?
         } else {
             Vec::new()
         };
@@ -85,15 +85,24 @@ impl Previews {
         })
     }
 
-    async fn listening(&self, container: &str) -> Result<Vec<Listener>, PreviewError> {
+    async fn listening(&self, environment: &Environment) -> Result<Vec<Listener>, PreviewError> {
         // The environment's own shell may be anything; ours is mounted read-only. A kernel
         // without IPv6 has no tcp6, so cat's complaint about it is not a failure.
         let command = [BUSYBOX, "cat", "/proc/net/tcp", "/proc/net/tcp6"]
             .map(String::from)
             .to_vec();
-        let output = self
-            .runtime
-            .exec(container, command, Vec::new(), READ_WITHIN)
+        let runtime = self
+            .fleet
+            .runtime_for(environment)
+            .await
+            .map_err(EnvironmentError::from)?;
+        let output = runtime
+            .exec(
+                &container_name(environment.id),
+                command,
+                Vec::new(),
+                READ_WITHIN,
+            )
             .await
             .map_err(|err| {
                 EnvironmentError::from_engine(&err, "PORTS_FAILED", "the ports cannot be read")

@@ -22,7 +22,7 @@ use uuid::Uuid;
 use crate::environments::{EnvironmentError, Environments};
 use crate::expiring_map::ExpiringMap;
 use crate::model::EnvironmentId;
-use crate::runtime::Runtime;
+use crate::nodes::Fleet;
 pub use access::Entry;
 use link::LinkKeys;
 pub use listing::{PortView, PortsView};
@@ -45,7 +45,8 @@ pub struct Previews {
     keys: Arc<LinkKeys>,
     pool: PgPool,
     environments: Environments,
-    runtime: Runtime,
+    /// An environment's address and ports are read from the engine of its node.
+    fleet: Fleet,
     domain: Arc<str>,
     sites: Arc<ExpiringMap<EnvironmentId, Option<Site>>>,
     shares_in_force: Arc<ExpiringMap<Uuid, bool>>,
@@ -91,14 +92,14 @@ impl Previews {
         server_secret: &[u8],
         pool: PgPool,
         environments: Environments,
-        runtime: Runtime,
+        fleet: Fleet,
         domain: &str,
     ) -> Self {
         Self {
             keys: Arc::new(LinkKeys::new(server_secret)),
             pool,
             environments,
-            runtime,
+            fleet,
             domain: domain.into(),
             sites: Arc::new(ExpiringMap::new(FRESH_FOR, KEPT)),
             shares_in_force: Arc::new(ExpiringMap::new(FRESH_FOR, KEPT)),

@@ -54,16 +54,16 @@ impl Previews {
             return Ok(None);
         };
         let address = if environment.status == Status::Running {
-            self.runtime
-                .address_on(
-                    &container_name(environment.id),
-                    &network_name(environment.user_id),
-                )
-                .await
-                .unwrap_or_else(|err| {
-                    tracing::warn!(error = %err, "preview: the environment's address is unknown");
-                    None
-                })
+            let container = container_name(environment.id);
+            let network = network_name(environment.user_id);
+            let address = async {
+                let runtime = self.fleet.runtime_for(&environment).await?;
+                runtime.address_on(&container, &network).await
+            };
+            address.await.unwrap_or_else(|err| {
+                tracing::warn!(error = %err, "preview: the environment's address is unknown");
+                None
+            })
         } else {
             None
         };

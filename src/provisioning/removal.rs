@@ -24,9 +24,12 @@ pub async fn finish_removal(
 }
 
 impl Provisioner {
-    /// Finishes deletes that failed earlier because the engine was unreachable.
+    /// Finishes deletes that failed earlier because the engine was unreachable: those on this
+    /// worker's own engine, the only one it removes from. Another node's would look gone
+    /// here, and their rows would go while their containers stayed.
     pub(super) async fn retry_stuck_deletes(&self, quiet: Duration) -> Result<(), sqlx::Error> {
-        let stuck = db::containers::stuck_deleting(&self.pool, quiet).await?;
+        let node = &self.settings.node.name;
+        let stuck = db::containers::stuck_deleting(&self.pool, quiet, node).await?;
         for id in stuck {
             if let Err(err) = finish_removal(&self.runtime, &self.pool, id).await {
                 tracing::warn!(error = %err, container_id = %id, "delete still failing");

@@ -37,6 +37,7 @@ use std::time::Duration;
 
 use bollard::{Docker, API_DEFAULT_VERSION};
 
+use crate::config::EngineTls;
 use crate::expiring_map::ExpiringMap;
 use tokio::sync::OnceCell;
 
@@ -46,6 +47,7 @@ const PING_TIMEOUT: Duration = Duration::from_secs(2);
 #[derive(Clone)]
 pub struct Runtime {
     host: Arc<str>,
+    tls: Option<Arc<EngineTls>>,
     client: Arc<OnceCell<Docker>>,
     cpus: Arc<OnceCell<i64>>,
     /// Networks seen to exist, each looked up once: one removed since (by housekeeping or by
@@ -55,9 +57,17 @@ pub struct Runtime {
 }
 
 impl Runtime {
+    /// An engine reached in plain text or over its Unix socket.
     pub fn new(host: &str) -> Self {
+        Self::connecting(host, None)
+    }
+
+    /// An engine reached with mutual TLS when `tls` is given and `host` is `tcp://` or
+    /// `https://`; otherwise as `new`.
+    pub fn connecting(host: &str, tls: Option<EngineTls>) -> Self {
         Self {
             host: host.into(),
+            tls: tls.map(Arc::new),
             client: Arc::new(OnceCell::new()),
             cpus: Arc::new(OnceCell::new()),
             networks_seen: Arc::default(),
@@ -68,7 +78,7 @@ impl Runtime {
     pub async fn client(&self) -> anyhow::Result<Docker> {
         self.client
             .get_or_try_init(|| async {
-                let docker = connect(&self.host)?;
+                let docker = connect(&self.host, self.tls.as_deref())?;
                 Ok(docker.negotiate_version().await?)
             })
             .await
@@ -97,13 +107,86 @@ impl Runtime {
     }
 }
 
-fn connect(host: &str) -> anyhow::Result<Docker> {
-    let docker = if host.starts_with("unix://") || host.starts_with('/') {
-        Docker::connect_with_unix(host, REQUEST_TIMEOUT_SECONDS, API_DEFAULT_VERSION)
-    } else if host.starts_with("tcp://") || host.starts_with("http://") {
-        Docker::connect_with_http(host, REQUEST_TIMEOUT_SECONDS, API_DEFAULT_VERSION)
-    } else {
-        anyhow::bail!("SANDBOXD_DOCKER_HOST={host:?}: expected unix://, tcp:// or http://");
+fn connect(host: &str, tls: Option<&EngineTls>) -> anyhow::Result<Docker> {
+    let docker = match (Transport::of(host), tls) {
+        (Some(Transport::Unix), _) => {
+            Docker::connect_with_unix(host, REQUEST_TIMEOUT_SECONDS, API_DEFAULT_VERSION)
+        }
+        (Some(Transport::Tcp), Some(tls)) | (Some(Transport::Https), Some(tls)) => {
+            Docker::connect_with_ssl(
+                host,
+                &tls.key,
+                &tls.cert,
+                &tls.ca,
+                REQUEST_TIMEOUT_SECONDS,
+                API_DEFAULT_VERSION,
+            )
+        }
+        (Some(Transport::Https), None) => anyhow::bail!(
+            "the engine {host} asks for TLS: set SANDBOXD_ENGINE_TLS_CA, SANDBOXD_ENGINE_TLS_CERT \
+             and SANDBOXD_ENGINE_TLS_KEY"
+        ),
+        (Some(Transport::Tcp), None) | (Some(Transport::Http), _) => {
+            Docker::connect_with_http(host, REQUEST_TIMEOUT_SECONDS, API_DEFAULT_VERSION)
+        }
+        (None, _) => {
+            anyhow::bail!("engine address {host:?}: expected unix://, tcp://, https:// or http://")
+        }
     };
     docker.map_err(|err| anyhow::anyhow!("cannot reach the Docker engine at {host}: {err}"))
+}
+
+/// How an engine address says to reach it. `tcp://` is TLS when TLS is configured (Docker's
+/// own convention); `http://` is plain text whatever is configured.
+#[derive(Debug, PartialEq, Eq)]
+enum Transport {
+    Unix,
+    Tcp,
+    Https,
+    Http,
+}
+
+impl Transport {
+    fn of(host: &str) -> Option<Self> {
+        if host.starts_with("unix://") || host.starts_with('/') {
+            Some(Self::Unix)
+        } else if host.starts_with("tcp://") {
+            Some(Self::Tcp)
+        } else if host.starts_with("https://") {
+            Some(Self::Https)
+        } else if host.starts_with("http://") {
+            Some(Self::Http)
+        } else {
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tls() -> EngineTls {
+        EngineTls {
+            ca: "ca.pem".into(),
+            cert: "cert.pem".into(),
+            key: "key.pem".into(),
+        }
+    }
+
+    #[test]
+    fn an_https_engine_without_tls_settings_is_refused_not_reached_in_plain_text() {
+        let refused = connect("https://10.0.0.2:2376", None).unwrap_err();
+        assert!(refused.to_string().contains("SANDBOXD_ENGINE_TLS_CA"));
+        assert!(connect("ftp://10.0.0.2", Some(&tls())).is_err());
+    }
+
+    #[test]
+    fn tls_files_that_cannot_be_read_fail_the_connection() {
+        // With TLS configured a tcp:// engine is TLS: its missing CA file is the error.
+        let missing = connect("tcp://127.0.0.1:2376", Some(&tls())).unwrap_err();
+        assert!(missing.to_string().contains("ca.pem"), "{missing}");
+        assert!(connect("http://127.0.0.1:2375", Some(&tls())).is_ok());
+        assert!(connect("tcp://127.0.0.1:2375", None).is_ok());
+    }
 }

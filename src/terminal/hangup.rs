@@ -22,8 +22,9 @@ const ATTEMPTS: u32 = 3;
 /// The script gives the shells two seconds before killing them; the rest is a busy engine.
 const EXEC_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// A shell to hang up: the container it runs in and its terminal session id.
+/// A shell to hang up: the engine and container it runs in, and its terminal session id.
 struct Request {
+    runtime: Runtime,
     container: String,
     session_id: String,
 }
@@ -35,33 +36,37 @@ pub struct Hangups {
 
 impl Hangups {
     /// Starts the task that sends hang-ups out; needs a Tokio runtime.
-    pub fn start(runtime: Runtime) -> Self {
+    pub fn start() -> Self {
         let (requests, queue) = mpsc::unbounded_channel();
-        tokio::spawn(send_out(runtime, queue));
+        tokio::spawn(send_out(queue));
         Self { requests }
     }
 
     pub fn request(&self, shell: &Shell) {
         let _ = self.requests.send(Request {
+            runtime: shell.runtime().clone(),
             container: shell.container().to_string(),
             session_id: shell.session_id.clone(),
         });
     }
 }
 
-async fn send_out(runtime: Runtime, mut queue: mpsc::UnboundedReceiver<Request>) {
+async fn send_out(mut queue: mpsc::UnboundedReceiver<Request>) {
     let in_flight = Arc::new(Semaphore::new(CONCURRENT_EXECS));
     while let Some(first) = queue.recv().await {
-        let mut rounds: HashMap<String, Vec<String>> = HashMap::new();
+        // Container names are unique across nodes (an environment's id), so one container's
+        // shells are all in one engine.
+        let mut rounds: HashMap<String, (Runtime, Vec<String>)> = HashMap::new();
         let mut next = Some(first);
         while let Some(request) = next {
             rounds
                 .entry(request.container)
-                .or_default()
+                .or_insert_with(|| (request.runtime, Vec::new()))
+                .1
                 .push(request.session_id);
             next = queue.try_recv().ok();
         }
-        for (container, sessions) in rounds {
+        for (container, (runtime, sessions)) in rounds {
             for batch in sessions.chunks(SESSIONS_PER_EXEC) {
                 let Ok(permit) = in_flight.clone().acquire_owned().await else {
                     return;

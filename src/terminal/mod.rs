@@ -23,7 +23,8 @@ use uuid::Uuid;
 
 use crate::model::engine_names::container_name;
 use crate::model::Environment;
-use crate::runtime::{Runtime, RuntimeError};
+use crate::nodes::Fleet;
+use crate::runtime::RuntimeError;
 pub use error::TerminalError;
 use hangup::Hangups;
 use shell::ShellSpec;
@@ -39,7 +40,9 @@ type Key = (Uuid, String);
 
 #[derive(Clone)]
 pub struct Terminals {
-    runtime: Runtime,
+    /// Each shell runs in the engine of its environment's node, and is resized and hung up
+    /// there.
+    fleet: Fleet,
     hangups: Hangups,
     grace: Duration,
     per_environment: usize,
@@ -60,10 +63,10 @@ pub struct Opened {
 }
 
 impl Terminals {
-    pub fn new(runtime: Runtime, grace: Duration, per_environment: usize) -> Self {
+    pub fn new(fleet: Fleet, grace: Duration, per_environment: usize) -> Self {
         Self {
-            hangups: Hangups::start(runtime.clone()),
-            runtime,
+            hangups: Hangups::start(),
+            fleet,
             grace,
             per_environment,
             slots: Slots::default(),
@@ -181,8 +184,12 @@ impl Terminals {
         let env = ["TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8"]
             .map(String::from)
             .to_vec();
-        let tty = self
-            .runtime
+        let runtime = self
+            .fleet
+            .runtime_for(environment)
+            .await
+            .map_err(|unreachable| open_error(unreachable.into()))?;
+        let tty = runtime
             .open_tty(&container, command, env, size)
             .await
             .map_err(open_error)?;
@@ -194,7 +201,7 @@ impl Terminals {
             container,
         };
         let registry = self.shells.clone();
-        let shell = Shell::start(spec, tty, self.runtime.clone(), move |ended| {
+        let shell = Shell::start(spec, tty, runtime, move |ended| {
             // The slot is the shell's until it ends.
             drop(slot);
             let mut shells = registry.lock().expect("terminal registry lock");

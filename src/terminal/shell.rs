@@ -149,6 +149,11 @@ impl Shell {
         self.runtime.resize_tty(&self.exec_id, cols, rows).await
     }
 
+    /// The engine the shell runs in: its environment's node's.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
     /// The engine name of the container the shell runs in.
     pub fn container(&self) -> &str {
         &self.container

@@ -15,7 +15,7 @@ use crate::db::{self, exec_jobs::ExecJobRow};
 use crate::environments::error::{EnvironmentError, Result};
 use crate::model::engine_names::container_name;
 use crate::model::{Environment, Status};
-use crate::runtime::{ExecOutput, ExecSpec};
+use crate::runtime::{ExecOutput, ExecSpec, Runtime};
 
 const RUN: &str = include_str!("run.sh");
 const KILL: &str = include_str!("kill.sh");
@@ -106,25 +106,31 @@ impl Exec {
                 format!("the environment is {}, not running", row.status),
             ));
         }
+        // Before the job is recorded: a node out of reach runs nothing, and leaves no job.
+        let runtime = self.shared.fleet.runtime_for(&row).await?;
         self.shared.records().touch(row.id).await;
         let job_id = Uuid::new_v4();
         self.record_job(owner, &row, job_id, &request).await?;
         // The command runs to its end or its timeout in a task of its own: a caller who hangs
         // up must not leave it running past the timeout, nor its job without a result.
         let exec = self.clone();
-        tokio::spawn(async move { exec.finish(row, job_id, request, timeout).await })
+        let job = Job {
+            row,
+            runtime,
+            id: job_id,
+        };
+        tokio::spawn(async move { exec.finish(job, request, timeout).await })
             .await
             .map_err(EnvironmentError::internal)?
     }
 
-    async fn finish(
-        &self,
-        row: Environment,
-        job_id: Uuid,
-        request: ExecRequest,
-        timeout: Duration,
-    ) -> Result<ExecJob> {
-        let result = self.run_job(&row, job_id, &request, timeout).await;
+    async fn finish(&self, job: Job, request: ExecRequest, timeout: Duration) -> Result<ExecJob> {
+        let result = self.run_job(&job, &request, timeout).await;
+        let Job {
+            row,
+            runtime,
+            id: job_id,
+        } = job;
         // The command kept the environment busy while it ran: its end is activity as well.
         self.shared.records().touch(row.id).await;
         let status = if result.error.is_none() {
@@ -134,7 +140,7 @@ impl Exec {
         };
         // A failure is the command's own unless the engine itself is gone: then nothing ran,
         // and the caller should retry rather than read a result.
-        let engine_down = result.error.is_some() && self.shared.runtime.ping().await.is_err();
+        let engine_down = result.error.is_some() && runtime.ping().await.is_err();
         let results = vec![result];
         db::exec_jobs::finish(&self.shared.pool, job_id, status, &json!(results)).await?;
         if engine_down {
@@ -182,13 +188,8 @@ impl Exec {
         Ok(())
     }
 
-    async fn run_job(
-        &self,
-        row: &Environment,
-        job_id: Uuid,
-        request: &ExecRequest,
-        timeout: Duration,
-    ) -> ExecResult {
+    async fn run_job(&self, job: &Job, request: &ExecRequest, timeout: Duration) -> ExecResult {
+        let (row, runtime, job_id) = (&job.row, &job.runtime, job.id);
         let container = container_name(row.id);
         let job = job_id.simple().to_string();
         let mut command = vec![
@@ -205,7 +206,7 @@ impl Exec {
             working_dir: request.working_dir.clone(),
             output_cap: OUTPUT_CAP,
         };
-        let run = self.shared.runtime.run(&container, &spec);
+        let run = runtime.run(&container, &spec);
         tokio::pin!(run);
         let (output, error) = tokio::select! {
             finished = &mut run => match finished {
@@ -217,7 +218,7 @@ impl Exec {
             },
             _ = tokio::time::sleep(timeout) => {
                 let kill = ["sh", "-c", KILL, "sandboxd-kill", &job].map(String::from).to_vec();
-                if let Err(err) = self.shared.runtime.exec(&container, kill, Vec::new(), AFTER_KILL).await {
+                if let Err(err) = runtime.exec(&container, kill, Vec::new(), AFTER_KILL).await {
                     tracing::warn!(error = %err, %job_id, "could not kill a timed-out command");
                 }
                 let message = format!("command timed out after {} s and was killed", timeout.as_secs());
@@ -238,6 +239,13 @@ impl Exec {
             stderr_truncated: output.stderr_truncated,
         }
     }
+}
+
+/// A command on its way to the engine of the environment's node.
+struct Job {
+    row: Environment,
+    runtime: Runtime,
+    id: Uuid,
 }
 
 fn failed_output() -> ExecOutput {

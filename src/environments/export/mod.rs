@@ -111,14 +111,18 @@ impl Export {
     ) -> Result<ExportView> {
         let row = self.shared.records().find(owner, reference).await?;
         let described = self
-            .shared
-            .runtime
-            .describe(&container_name(row.id))
+            .describe(&row)
             .await
             .map_err(|err| export_error(&row, err))?;
         let mut stack = Stack::new(options);
         stack.add(&row, described);
         Ok(stack.finish(&row.name, Vec::new()))
+    }
+
+    /// The container as the engine of its node describes it.
+    async fn describe(&self, row: &Environment) -> Result<Described, RuntimeError> {
+        let runtime = self.shared.fleet.runtime_for(row).await?;
+        runtime.describe(&container_name(row.id)).await
     }
 
     pub async fn batch(
@@ -151,7 +155,7 @@ impl Export {
                 failures.push(format!("Container '{reference}' not found"));
                 continue;
             };
-            match self.shared.runtime.describe(&container_name(row.id)).await {
+            match self.describe(&row).await {
                 Ok(described) => stack.add(&row, described),
                 Err(err) => {
                     tracing::warn!(error = %err, container_id = %row.id, "export: inspect failed");

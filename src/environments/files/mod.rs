@@ -24,7 +24,7 @@ use crate::auth::Principal;
 use crate::environments::error::{EnvironmentError, Result};
 use crate::model::engine_names::container_name;
 use crate::model::{Environment, Status};
-use crate::runtime::{is_out_of_space, is_unpack_refusal, RuntimeError};
+use crate::runtime::{is_out_of_space, is_unpack_refusal, Runtime, RuntimeError};
 
 pub use ops::Done;
 pub use path::FilePath;
@@ -52,9 +52,11 @@ impl Files {
                 ),
             ));
         }
+        let runtime = self.shared.fleet.runtime_for(&row).await?;
         self.shared.records().touch(row.id).await;
         Ok(Handle {
             files: self.clone(),
+            runtime,
             container: container_name(row.id),
             row,
         })
@@ -69,13 +71,15 @@ impl Files {
 /// One environment's filesystem, found and checked.
 pub struct Handle {
     files: Files,
+    /// The engine of the environment's node.
+    runtime: Runtime,
     container: String,
     row: Environment,
 }
 
 impl Handle {
-    fn runtime(&self) -> &crate::runtime::Runtime {
-        &self.files.shared.runtime
+    fn runtime(&self) -> &Runtime {
+        &self.runtime
     }
 
     fn require_running(&self) -> Result<()> {

@@ -10,6 +10,7 @@ mod labels;
 mod lifecycle;
 mod limits;
 mod logs;
+mod nodes;
 mod pipeline;
 mod records;
 mod repairs;

@@ -2,41 +2,22 @@
 
 use std::future::Future;
 use std::net::TcpListener;
-use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use rand::RngCore;
-use tokio_util::sync::CancellationToken;
 
-use crate::admin::audit_bounds::AnonymousBudget;
 use crate::admin::seed::{ensure_admin, AdminSeed};
-use crate::admin::Admin;
 use crate::api::{self, errors};
-use crate::auth::rate_limit::RateLimiter;
-use crate::auth::{jwt::JwtKeys, lockout::Lockout, session_cache::SessionCache, Auth};
-use crate::broker::events::EventBus;
-use crate::broker::kv::Kv;
-use crate::broker::queue::JobQueue;
-use crate::broker::revocations::Revocations;
 use crate::config::Settings;
-use crate::connections::Connections;
 use crate::db;
-use crate::egress::Guard;
-use crate::environments::Environments;
-use crate::health::Health;
-use crate::housekeeping::Housekeeper;
-use crate::metrics::Metrics;
-use crate::nodes::Nodes;
-use crate::placement::waiting::Placer;
-use crate::previews::Previews;
-use crate::provisioning::catalogue::Catalogue;
-use crate::provisioning::Provisioner;
-use crate::runtime::Runtime;
 use crate::state::AppState;
-use crate::terminal::Terminals;
+
+mod parts;
+
+use parts::build;
 
 const MIGRATION_PATIENCE: Duration = Duration::from_secs(30);
 
@@ -151,123 +132,6 @@ fn http_server(state: AppState, listener: TcpListener) -> anyhow::Result<Server>
     .listen(listener)?
     .run();
     Ok(server)
-}
-
-/// The application state and what runs beside the handlers.
-struct Parts {
-    state: AppState,
-    provisioner: Provisioner,
-    housekeeper: Housekeeper,
-    events: EventBus,
-    guard: Guard,
-    revocations: Revocations,
-    sessions: Arc<SessionCache>,
-    placer: Placer,
-}
-
-fn build(settings: Settings, pool: sqlx::PgPool, jwt_secret: Vec<u8>) -> anyhow::Result<Parts> {
-    let kv = Kv::new(&settings.redis_url, &settings.redis_prefix)?;
-    let settings = Arc::new(settings);
-    let runtime = Runtime::new(&settings.docker_host);
-    let queue = JobQueue::new(kv.clone(), &settings.node.name);
-    let events = EventBus::new(kv.clone());
-    let catalogue = Arc::new(
-        Catalogue::parse(&settings.images, &settings.registry)?
-            .with_allowed_registries(&settings.allowed_registries),
-    );
-    let guard = Guard::new(pool.clone(), runtime.clone(), &settings);
-    let provisioner = Provisioner::new(
-        pool.clone(),
-        runtime.clone(),
-        guard.clone(),
-        queue.clone(),
-        events.clone(),
-        catalogue.clone(),
-        settings.clone(),
-    );
-    let environments = Environments::new(
-        pool.clone(),
-        runtime.clone(),
-        queue.clone(),
-        events.clone(),
-        catalogue.clone(),
-        settings.clone(),
-    );
-    let metrics = Arc::new(Metrics::new());
-    let housekeeper = Housekeeper {
-        pool: pool.clone(),
-        runtime: runtime.clone(),
-        environments: environments.clone(),
-        settings: settings.clone(),
-        events: events.clone(),
-        metrics: metrics.clone(),
-        kv: kv.clone(),
-        every: settings.housekeeping_every,
-    };
-    let placer = Placer {
-        pool: pool.clone(),
-        queue: queue.clone(),
-        events: events.clone(),
-        settings: settings.clone(),
-    };
-    let sessions = Arc::new(SessionCache::default());
-    let revocations = Revocations::new(kv.clone());
-    let connections = Connections::new(settings.connections_per_user, revocations.clone());
-    let state = AppState {
-        auth: Arc::new(Auth {
-            pool: pool.clone(),
-            keys: JwtKeys::new(&jwt_secret),
-            session_ttl: settings.jwt_ttl,
-            sessions: sessions.clone(),
-            lockout: Lockout::new(
-                RateLimiter::new(kv.clone()),
-                settings.auth_rate_limit_per_account,
-                settings.auth_global_failures_per_account,
-            ),
-            connections: connections.clone(),
-        }),
-        connections: connections.clone(),
-        previews: Previews::new(
-            &jwt_secret,
-            pool.clone(),
-            environments.clone(),
-            runtime.clone(),
-            &settings.previews.domain,
-        ),
-        nodes: Nodes::new(pool.clone(), runtime.clone(), settings.clone()),
-        limiter: RateLimiter::new(kv.clone()),
-        metrics,
-        shutdown: CancellationToken::new(),
-        terminals: Terminals::new(
-            runtime.clone(),
-            settings.terminal_grace,
-            settings.terminals_per_environment,
-        ),
-        admin: Admin::new(
-            pool.clone(),
-            environments.clone(),
-            runtime.clone(),
-            catalogue,
-            (sessions.clone(), connections),
-            AnonymousBudget::new(
-                settings.retention.audit_anonymous_per_address,
-                settings.retention.audit_anonymous_per_minute,
-            ),
-        ),
-        health: Health::new(pool, kv, runtime),
-        environments,
-        settings,
-    };
-    Ok(Parts {
-        state,
-        provisioner,
-        housekeeper,
-        events,
-        guard,
-        revocations,
-        sessions,
-        placer,
-    })
 }
 
 pub async fn run_workers(
