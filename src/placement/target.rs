@@ -51,7 +51,7 @@ impl Target {
     /// Whether a tier listing `allowed` lets its users ask for this target.
     pub fn allowed_by(&self, allowed: &[String]) -> bool {
         let spelled = self.to_string();
-        allowed.iter().any(|entry| *entry == spelled)
+        allowed.contains(&spelled)
     }
 }
 
