@@ -40,13 +40,15 @@ pub async fn candidates(
         .await
 }
 
-pub async fn lock_node(conn: &mut PgConnection, name: &str) -> Result<bool, sqlx::Error> {
-    let locked: Option<String> =
-        sqlx::query_scalar(include_str!("../../sql/placement/lock_node.sql"))
-            .bind(name)
-            .fetch_optional(conn)
-            .await?;
-    Ok(locked.is_some())
+pub async fn lock_nodes(conn: &mut PgConnection, among: &Among<'_>) -> Result<(), sqlx::Error> {
+    let (key, value) = among.label.unzip();
+    sqlx::query(include_str!("../../sql/placement/lock_nodes.sql"))
+        .bind(among.name)
+        .bind(key)
+        .bind(value)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn known(

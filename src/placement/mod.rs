@@ -1,6 +1,6 @@
 //! Placement: which node an environment lives on. The choice, the caller's quota check and
-//! the record of the choice are one Postgres transaction, and a node is locked while it is
-//! being given an environment, so two API processes placing at once never overfill it.
+//! the record of the choice are one Postgres transaction, and the nodes it chooses among
+//! are locked until it ends, so two API processes placing at once never overfill one.
 
 mod choose;
 pub mod target;
@@ -51,28 +51,21 @@ pub async fn known(
     }
 }
 
-/// Chooses a node for `need` within the caller's transaction and holds it until the
-/// transaction ends. The choice is made on counts read without a lock, then checked again
-/// under the chosen node's lock: a node another process filled meanwhile is passed over.
+/// Chooses a node for `need` within the caller's transaction, holding every node it may
+/// go to until the transaction ends: creates that could land on the same nodes are placed
+/// one after another, each counting what the one before placed, so a burst spreads by room
+/// and no node is overfilled. The hold is as short as the create's transaction.
 pub async fn place(
     conn: &mut PgConnection,
     target: &Target,
     need: Need,
     down_after: Duration,
 ) -> Result<Placed, sqlx::Error> {
-    let mut candidates = db::placement::candidates(conn, &among(target), down_after).await?;
-    while let Some(chosen) = choose::best(&candidates, need).map(|node| node.name.clone()) {
-        if db::placement::lock_node(conn, &chosen).await? {
-            let only = Among {
-                name: Some(&chosen),
-                label: None,
-            };
-            let now = db::placement::candidates(conn, &only, down_after).await?;
-            if now.first().is_some_and(|node| node.fits(need)) {
-                return Ok(Placed::On(chosen));
-            }
-        }
-        candidates.retain(|node| node.name != chosen);
-    }
-    Ok(Placed::NoRoom)
+    let among = among(target);
+    db::placement::lock_nodes(conn, &among).await?;
+    let candidates = db::placement::candidates(conn, &among, down_after).await?;
+    Ok(match choose::best(&candidates, need) {
+        Some(node) => Placed::On(node.name.clone()),
+        None => Placed::NoRoom,
+    })
 }

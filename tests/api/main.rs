@@ -16,6 +16,7 @@ mod fairness;
 mod files;
 mod housekeeping;
 mod isolation;
+mod nodes;
 mod previews;
 mod retention;
 mod surface;

@@ -1,0 +1,105 @@
+//! Many nodes: the test stack's extra Docker engines (node-b, node-c), each with a real
+//! `sandboxd worker --node` beside it, and placement among them and the app's own engine.
+
+mod placing;
+mod room;
+
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use sandboxd::config::Settings;
+use serde_json::{json, Value};
+use sqlx::PgPool;
+
+use crate::support::app::TestApp;
+use crate::support::engine;
+
+/// The address of an extra engine of the test stack, named like `node-b`.
+pub fn engine_of(node: &str) -> String {
+    let variable = format!(
+        "SANDBOXD_TEST_{}_DOCKER_HOST",
+        node.to_ascii_uppercase().replace('-', "_")
+    );
+    std::env::var(&variable).unwrap_or_else(|_| {
+        panic!("{variable} is not set: the test stack starts the extra engines")
+    })
+}
+
+/// A `sandboxd worker --node NAME` beside one of the extra engines, over the test app's
+/// database and Redis. Killed on drop, and what the app made on its engine removed.
+pub struct NodeWorker {
+    child: Child,
+    settings: Settings,
+}
+
+impl NodeWorker {
+    pub async fn start(app: &TestApp, node: &str, labels: &str) -> Self {
+        let mut settings = app.settings.clone();
+        settings.docker_host = engine_of(node);
+        let child = Command::new(env!("CARGO_BIN_EXE_sandboxd"))
+            .args(["worker", "--node", node, "--labels", labels])
+            .env("SANDBOXD_DATABASE_URL", &settings.database_url)
+            .env("SANDBOXD_REDIS_URL", &settings.redis_url)
+            .env("SANDBOXD_REDIS_PREFIX", &settings.redis_prefix)
+            .env("SANDBOXD_DOCKER_HOST", &settings.docker_host)
+            .env("SANDBOXD_REGISTRY", &settings.registry)
+            // The same room as the app's own node, so that room alone decides.
+            .env("SANDBOXD_NODE_CPU_OVERCOMMIT", "1000")
+            .env("SANDBOXD_NODE_MEMORY_OVERCOMMIT", "1000")
+            .env("SANDBOXD_WORKERS", "2")
+            .env("SANDBOXD_LOG", "warn")
+            .spawn()
+            .expect("the sandboxd binary starts");
+        let worker = Self { child, settings };
+        let db = database(app).await;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !registered(&db, node).await {
+            assert!(Instant::now() < deadline, "{node} never registered");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        worker
+    }
+
+    /// The engine's own view of the environment's container.
+    pub fn holds(&self, environment: &str) -> bool {
+        engine::docker(&self.settings, &["inspect", &format!("sbx-{environment}")])
+            .status
+            .success()
+    }
+}
+
+impl Drop for NodeWorker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        engine::remove_everything_of(&self.settings);
+    }
+}
+
+pub async fn database(app: &TestApp) -> PgPool {
+    PgPool::connect(&app.settings.database_url).await.unwrap()
+}
+
+async fn registered(db: &PgPool, node: &str) -> bool {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM nodes WHERE name = $1)")
+        .bind(node)
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
+/// Runs `echo` in the environment through the API, and returns what it printed.
+pub async fn echo(app: &TestApp, token: &str, id: &str) -> String {
+    let response = app
+        .post(
+            &format!("/api/containers/{id}/exec"),
+            Some(token),
+            &json!({"command": ["echo", "reached"]}),
+        )
+        .await;
+    let job: Value = response.json().await.unwrap();
+    job["results"][0]["stdout"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
