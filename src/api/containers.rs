@@ -86,8 +86,10 @@ pub async fn get(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     principal.require(Scope::Read)?;
-    let row = state.environments.records().find(&principal, &id).await?;
-    Ok(HttpResponse::Ok().json(ContainerView::from(row)))
+    let records = state.environments.records();
+    let row = records.find(&principal, &id).await?;
+    let down = records.down_nodes().await?;
+    Ok(HttpResponse::Ok().json(ContainerView::shown(row, &down)))
 }
 
 /// Removes the environment, its container and storage, in any stage; frees its quota slot.

@@ -58,10 +58,30 @@ pub async fn adopt(pool: &PgPool, name: &str) -> Result<u64, sqlx::Error> {
     Ok(done.rows_affected())
 }
 
-/// The address of the node's engine; `None` when no node goes by that name.
-pub async fn engine(pool: &PgPool, name: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(include_str!("../../sql/nodes/engine.sql"))
+/// Where a node's engine answers, and whether the node is down.
+#[derive(sqlx::FromRow)]
+pub struct Engine {
+    pub engine: String,
+    pub down: bool,
+}
+
+/// The node's engine; `None` when no node goes by that name.
+pub async fn engine(
+    pool: &PgPool,
+    name: &str,
+    down_after: Duration,
+) -> Result<Option<Engine>, sqlx::Error> {
+    sqlx::query_as(include_str!("../../sql/nodes/engine.sql"))
         .bind(name)
+        .bind(down_after.as_secs_f64())
         .fetch_optional(pool)
+        .await
+}
+
+/// The names of the nodes that are down.
+pub async fn down(pool: &PgPool, down_after: Duration) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(include_str!("../../sql/nodes/down.sql"))
+        .bind(down_after.as_secs_f64())
+        .fetch_all(pool)
         .await
 }

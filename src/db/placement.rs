@@ -64,6 +64,17 @@ pub async fn known(
         .await
 }
 
+/// Frees the environments a down node was to make, so they are placed again.
+pub async fn release_from_down_nodes(
+    pool: &PgPool,
+    down_after: Duration,
+) -> Result<Vec<EnvironmentId>, sqlx::Error> {
+    sqlx::query_scalar(include_str!("../../sql/placement/release_from_down.sql"))
+        .bind(down_after.as_secs_f64())
+        .fetch_all(pool)
+        .await
+}
+
 /// Environments waiting for room, oldest first.
 pub async fn unplaced(pool: &PgPool) -> Result<Vec<EnvironmentId>, sqlx::Error> {
     sqlx::query_scalar(include_str!("../../sql/placement/unplaced.sql"))

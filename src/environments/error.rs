@@ -42,6 +42,9 @@ pub enum EnvironmentError {
     /// The environment's disk quota (or the engine's disk) filled up while writing.
     #[error("the environment's disk quota is exhausted")]
     QuotaExceeded,
+    /// The node the environment lives on is down; worth retrying once it is back.
+    #[error("the environment's node {node} is down")]
+    NodeUnavailable { node: String },
     /// The engine could not be reached; worth retrying.
     #[error("the container engine cannot be reached")]
     EngineUnavailable { details: Option<Value> },
@@ -62,6 +65,7 @@ impl From<FleetError> for EnvironmentError {
         match err {
             FleetError::Database { source, .. } => Self::Database(source),
             FleetError::UnknownNode(_) => Self::engine_unavailable(),
+            FleetError::NodeDown(node) => Self::NodeUnavailable { node },
         }
     }
 }
@@ -82,6 +86,7 @@ impl EnvironmentError {
             Self::TooLarge { .. } => "PAYLOAD_TOO_LARGE",
             Self::QuotaExceeded => "DISK_QUOTA_EXCEEDED",
             Self::EngineUnavailable { .. } => "DOCKER_UNAVAILABLE",
+            Self::NodeUnavailable { .. } => "NODE_UNAVAILABLE",
             Self::Database(_) => "DATABASE_ERROR",
             Self::Internal(_) => "INTERNAL_ERROR",
         }

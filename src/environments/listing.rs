@@ -4,6 +4,8 @@
 //! instead of fetching, decoding and encoding every row; any change, by any process, moves the
 //! counter in its own transaction, so an answer is never older than the request.
 
+use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -48,10 +50,23 @@ impl ListingCache {
 }
 
 impl Records {
+    /// The nodes that are down now, whose environments are shown unavailable.
+    pub async fn down_nodes(&self) -> Result<Arc<HashSet<String>>> {
+        Ok(self.shared.fleet.down_nodes().await?)
+    }
+
     /// The caller's environments, newest first, as the JSON body of `GET /api/containers`.
     pub async fn listing(&self, owner: &Principal) -> Result<Bytes> {
         let version = db::containers::listing_version(&self.shared.pool, owner.id()).await?;
-        if let Some(body) = self.shared.listings.get(owner.id().uuid(), version) {
+        // A node going down changes what is shown, not the rows: while any node is down,
+        // listings are made afresh.
+        let down = self.down_nodes().await?;
+        if let Some(body) = self
+            .shared
+            .listings
+            .get(owner.id().uuid(), version)
+            .filter(|_| down.is_empty())
+        {
             return Ok(body);
         }
         // Taken before the rows are read, so the expiry counts are never older than FRESH_FOR.
@@ -60,7 +75,7 @@ impl Records {
             .list(owner)
             .await?
             .into_iter()
-            .map(ContainerView::from)
+            .map(|row| ContainerView::shown(row, &down))
             .collect();
         let body = serde_json::to_vec(&ContainerList {
             count: containers.len(),
@@ -81,12 +96,13 @@ impl Records {
     /// The caller's environments whose labels match `selector`, newest first. Not remembered:
     /// a filtered list is asked for far less often than the whole one.
     pub async fn labelled(&self, owner: &Principal, selector: &Selector) -> Result<ContainerList> {
+        let down = self.down_nodes().await?;
         let containers: Vec<ContainerView> = self
             .list(owner)
             .await?
             .into_iter()
             .filter(|row| selector.matches(&row.labels))
-            .map(ContainerView::from)
+            .map(|row| ContainerView::shown(row, &down))
             .collect();
         Ok(ContainerList {
             count: containers.len(),

@@ -6,7 +6,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::request::Resources;
-use crate::model::Environment;
+use std::collections::HashSet;
+
+use crate::model::{Environment, Status};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ContainerView {
@@ -19,7 +21,8 @@ pub struct ContainerView {
     pub name: String,
     pub image: String,
     pub role: Option<String>,
-    /// creating, running, stopped or error.
+    /// creating, running, stopped or error; `unavailable` while the node it lives on is
+    /// down.
     pub status: String,
     /// validating, pulling, creating, starting, configuring or ready.
     pub stage: String,
@@ -46,6 +49,24 @@ pub struct ContainerView {
     pub expires_at: Option<DateTime<Utc>>,
     /// Seconds left before the environment expires, for tiers with a session limit.
     pub session_limit_seconds: Option<i64>,
+}
+
+impl ContainerView {
+    /// As the caller should see it: an environment on a node that is down is `unavailable`
+    /// (not deleted, not counted as running) until the node is back.
+    pub fn shown(row: Environment, down_nodes: &HashSet<String>) -> Self {
+        let unavailable = row
+            .node
+            .as_ref()
+            .is_some_and(|node| down_nodes.contains(node))
+            && row.status != Status::Error
+            && row.status != Status::Deleting;
+        let mut view = Self::from(row);
+        if unavailable {
+            view.status = "unavailable".into();
+        }
+        view
+    }
 }
 
 impl From<Environment> for ContainerView {

@@ -1,8 +1,8 @@
 //! Housekeeping, every few seconds in each process, one process at a time (a Redis lock):
-//! expiry warnings and expiry, idle stops, reconciling Postgres with the engine, removing
-//! what nothing uses any more (older builds' scripts, the networks of users with no
-//! environment, images pulled for custom environments), and pruning rows past their
-//! retention.
+//! expiry warnings and expiry, idle stops, and pruning rows past their retention, for the
+//! whole deployment; and, one process per node, reconciling Postgres with that node's
+//! engine and removing what nothing there uses any more (older builds' scripts, the
+//! networks of users with no environment, images pulled for custom environments).
 
 mod expiry;
 mod idle;
@@ -48,19 +48,29 @@ impl Housekeeper {
                 _ = shutdown.cancelled() => return,
                 _ = tokio::time::sleep(self.every) => {}
             }
-            if self.take_turn().await {
-                self.round().await;
+            if self.take_turn("housekeeping:lock").await {
+                self.deployment_round().await;
+            }
+            let node = format!("housekeeping:node:{}:lock", self.settings.node.name);
+            if self.take_turn(&node).await {
+                self.node_round().await;
             }
         }
     }
 
-    pub async fn round(&self) {
+    /// What concerns every environment, wherever it lives (each is reached through its
+    /// node's engine).
+    async fn deployment_round(&self) {
         self.warn_expiring().await;
         self.expire().await;
         self.stop_idle().await;
+        self.prune().await;
+    }
+
+    /// What concerns this process's engine alone.
+    async fn node_round(&self) {
         self.reconcile().await;
         self.remove_old_scripts().await;
-        self.prune().await;
         self.remove_unused_networks().await;
         self.remove_unused_images().await;
     }
@@ -79,8 +89,8 @@ impl Housekeeper {
 
     /// Whether this process does this round: the lock lapses by itself, so a dead process
     /// never blocks the others. Without Redis every process does the (idempotent) work.
-    async fn take_turn(&self) -> bool {
-        let key = self.kv.key("housekeeping:lock");
+    async fn take_turn(&self, lock: &str) -> bool {
+        let key = self.kv.key(lock);
         let hold_ms = self.every.as_millis().max(500) as u64;
         let taken: redis::RedisResult<Option<String>> = async {
             let mut connection = self.kv.connection().await?;

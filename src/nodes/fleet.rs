@@ -5,7 +5,7 @@
 //! that re-registers with another address is reached there. The address is the node's own
 //! `SANDBOXD_DOCKER_HOST`: a `unix://` one is only the same engine from the same machine.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,15 +16,21 @@ use crate::db;
 use crate::model::Environment;
 use crate::runtime::{Runtime, RuntimeError};
 
-/// How long another node's engine address is taken as known: a node re-registered elsewhere
-/// is reached there within this, and a busy API asks Postgres once per node per period.
-const ADDRESS_FRESH_FOR: Duration = Duration::from_secs(10);
+/// How long another node's engine address and state are taken as known: a node
+/// re-registered elsewhere is reached there, and one gone down is refused, within this; a
+/// busy API asks Postgres once per node per period.
+const ADDRESS_FRESH_FOR: Duration = Duration::from_secs(3);
+/// How long the set of down nodes is taken as known, for listings.
+const DOWN_FRESH_FOR: Duration = Duration::from_secs(2);
 
 #[derive(Debug, thiserror::Error)]
 pub enum FleetError {
     /// The environment names a node that is not (or no longer) registered.
     #[error("node {0:?} is not registered, so its engine cannot be reached")]
     UnknownNode(String),
+    /// The node stopped sending heartbeats: its environments wait for it to come back.
+    #[error("node {0:?} is down")]
+    NodeDown(String),
     #[error("the engine of node {node:?} could not be looked up: {source}")]
     Database {
         node: String,
@@ -50,13 +56,16 @@ struct Inner {
     local: Runtime,
     own_node: String,
     tls: Option<EngineTls>,
+    down_after: Duration,
     engines: Mutex<HashMap<String, KnownEngine>>,
+    down: Mutex<Option<(Instant, Arc<HashSet<String>>)>>,
 }
 
 /// Another node's engine as last looked up.
 struct KnownEngine {
     address: String,
     runtime: Runtime,
+    down: bool,
     looked_up: Instant,
 }
 
@@ -81,6 +90,13 @@ impl KnownEngine {
     fn is_fresh(&self, now: Instant) -> bool {
         now.saturating_duration_since(self.looked_up) < ADDRESS_FRESH_FOR
     }
+
+    fn reached(&self, node: &str) -> Result<Runtime, FleetError> {
+        match self.down {
+            true => Err(FleetError::NodeDown(node.to_string())),
+            false => Ok(self.runtime.clone()),
+        }
+    }
 }
 
 impl Fleet {
@@ -93,7 +109,9 @@ impl Fleet {
                 local: Runtime::connecting(&settings.docker_host, tls.clone()),
                 own_node: settings.node.name.clone(),
                 tls,
+                down_after: settings.node.down_after,
                 engines: Mutex::default(),
+                down: Mutex::default(),
             }),
         }
     }
@@ -117,17 +135,36 @@ impl Fleet {
         }
     }
 
+    /// The nodes that are down now (as of a second or two ago): their environments are
+    /// shown unavailable.
+    pub async fn down_nodes(&self) -> Result<Arc<HashSet<String>>, sqlx::Error> {
+        if let Some((at, down)) = self.inner.down.lock().expect("fleet down lock").as_ref() {
+            if at.elapsed() < DOWN_FRESH_FOR {
+                return Ok(down.clone());
+            }
+        }
+        let down = Arc::new(HashSet::from_iter(
+            db::nodes::down(&self.inner.pool, self.inner.down_after).await?,
+        ));
+        *self.inner.down.lock().expect("fleet down lock") = Some((Instant::now(), down.clone()));
+        Ok(down)
+    }
+
     async fn remote(&self, node: &str) -> Result<Runtime, FleetError> {
         if let Some(fresh) = self.fresh(node) {
-            return Ok(fresh);
+            return fresh;
         }
-        let address = db::nodes::engine(&self.inner.pool, node)
+        let found = db::nodes::engine(&self.inner.pool, node, self.inner.down_after)
             .await
             .map_err(|source| FleetError::Database {
                 node: node.to_string(),
                 source,
             })?;
-        let Some(address) = address else {
+        let Some(db::nodes::Engine {
+            engine: address,
+            down,
+        }) = found
+        else {
             self.engines().remove(node);
             tracing::warn!(
                 node,
@@ -144,23 +181,21 @@ impl Fleet {
                 Runtime::connecting(&address, self.inner.tls.clone())
             }
         };
-        engines.insert(
-            node.to_string(),
-            KnownEngine {
-                address,
-                runtime: runtime.clone(),
-                looked_up: Instant::now(),
-            },
-        );
-        Ok(runtime)
+        let known = KnownEngine {
+            address,
+            runtime,
+            down,
+            looked_up: Instant::now(),
+        };
+        let reached = known.reached(node);
+        engines.insert(node.to_string(), known);
+        reached
     }
 
-    fn fresh(&self, node: &str) -> Option<Runtime> {
+    fn fresh(&self, node: &str) -> Option<Result<Runtime, FleetError>> {
         let engines = self.engines();
         let known = engines.get(node)?;
-        known
-            .is_fresh(Instant::now())
-            .then(|| known.runtime.clone())
+        known.is_fresh(Instant::now()).then(|| known.reached(node))
     }
 
     fn engines(&self) -> std::sync::MutexGuard<'_, HashMap<String, KnownEngine>> {
@@ -187,6 +222,7 @@ mod tests {
         let known = |age: Duration| KnownEngine {
             address: "tcp://10.0.0.2:2376".into(),
             runtime: Runtime::new("tcp://10.0.0.2:2376"),
+            down: false,
             looked_up: now - age,
         };
         assert!(known(Duration::ZERO).is_fresh(now));

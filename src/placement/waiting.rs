@@ -1,6 +1,7 @@
 //! Environments that found no node with room: each waits in `validating`, saying so, and is
 //! placed as soon as a node has room (one is freed, added, or undrained), or ends in `error`
-//! with `NO_CAPACITY` once it has waited the configured time.
+//! with `NO_CAPACITY` once it has waited the configured time. Those whose node went down
+//! before making anything of them wait here again.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -57,6 +58,10 @@ impl Placer {
     }
 
     async fn round(&self) -> Result<(), sqlx::Error> {
+        let down_after = self.settings.node.down_after;
+        for id in db::placement::release_from_down_nodes(&self.pool, down_after).await? {
+            tracing::info!(container_id = %id, "its node is down: placing it again");
+        }
         for id in db::placement::unplaced(&self.pool).await? {
             self.try_place(id).await?;
         }

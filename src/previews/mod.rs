@@ -77,6 +77,8 @@ pub enum PreviewError {
     NotFound,
     #[error("the environment is not running")]
     NotRunning,
+    #[error("the environment's node is down")]
+    NodeDown,
     #[error(transparent)]
     Environment(#[from] EnvironmentError),
 }

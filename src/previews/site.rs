@@ -10,6 +10,7 @@ use super::{PreviewError, Previews};
 use crate::db;
 use crate::model::engine_names::{container_name, network_name};
 use crate::model::{EnvironmentId, Status, UserId};
+use crate::nodes::FleetError;
 
 #[derive(Clone, Debug)]
 pub struct Site {
@@ -18,6 +19,8 @@ pub struct Site {
     /// The environment's address on its owner's network, while it runs.
     address: Option<IpAddr>,
     public_ports: Vec<u16>,
+    /// The node it lives on is down: nothing of it can be reached until it is back.
+    node_down: bool,
 }
 
 impl Site {
@@ -27,6 +30,9 @@ impl Site {
 
     /// The one place a preview of this environment may connect to.
     pub fn target(&self, port: u16) -> Result<SocketAddr, PreviewError> {
+        if self.node_down {
+            return Err(PreviewError::NodeDown);
+        }
         self.address
             .map(|address| SocketAddr::new(address, port))
             .ok_or(PreviewError::NotRunning)
@@ -53,17 +59,27 @@ impl Previews {
         let Some(environment) = self.environments.records().by_id(id).await? else {
             return Ok(None);
         };
+        let mut node_down = false;
         let address = if environment.status == Status::Running {
             let container = container_name(environment.id);
             let network = network_name(environment.user_id);
-            let address = async {
-                let runtime = self.fleet.runtime_for(&environment).await?;
-                runtime.address_on(&container, &network).await
-            };
-            address.await.unwrap_or_else(|err| {
-                tracing::warn!(error = %err, "preview: the environment's address is unknown");
-                None
-            })
+            match self.fleet.runtime_for(&environment).await {
+                Ok(runtime) => runtime
+                    .address_on(&container, &network)
+                    .await
+                    .unwrap_or_else(|err| {
+                        tracing::warn!(error = %err, "preview: the environment's address is unknown");
+                        None
+                    }),
+                Err(FleetError::NodeDown(_)) => {
+                    node_down = true;
+                    None
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "preview: the environment's engine is unknown");
+                    None
+                }
+            }
         } else {
             None
         };
@@ -73,6 +89,7 @@ impl Previews {
             owner: environment.user_id,
             address,
             public_ports,
+            node_down,
         }))
     }
 }

@@ -10,6 +10,9 @@ pub enum TerminalError {
     /// The engine says the container is stopped, paused or gone: the caller should start it.
     #[error("the environment's container is not running")]
     NotRunning,
+    /// The node the environment lives on is down.
+    #[error("the environment's node {0} is down; try again once it is back")]
+    NodeDown(String),
     /// The engine could not give us a shell; worth a retry.
     #[error("could not start a shell, retry shortly")]
     Unavailable,

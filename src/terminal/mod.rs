@@ -23,7 +23,7 @@ use uuid::Uuid;
 
 use crate::model::engine_names::container_name;
 use crate::model::Environment;
-use crate::nodes::Fleet;
+use crate::nodes::{Fleet, FleetError};
 use crate::runtime::RuntimeError;
 pub use error::TerminalError;
 use hangup::Hangups;
@@ -184,11 +184,11 @@ impl Terminals {
         let env = ["TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8"]
             .map(String::from)
             .to_vec();
-        let runtime = self
-            .fleet
-            .runtime_for(environment)
-            .await
-            .map_err(|unreachable| open_error(unreachable.into()))?;
+        let runtime = match self.fleet.runtime_for(environment).await {
+            Ok(runtime) => runtime,
+            Err(FleetError::NodeDown(node)) => return Err(TerminalError::NodeDown(node)),
+            Err(unreachable) => return Err(open_error(unreachable.into())),
+        };
         let tty = runtime
             .open_tty(&container, command, env, size)
             .await

@@ -51,6 +51,11 @@ impl From<EnvironmentError> for ApiError {
                 "DISK_QUOTA_EXCEEDED",
                 err.to_string(),
             ),
+            EnvironmentError::NodeUnavailable { node } => ApiError::unavailable(
+                "NODE_UNAVAILABLE",
+                format!("the environment's node {node} is down; try again once it is back"),
+            )
+            .with_field("node", node),
             EnvironmentError::EngineUnavailable { details } => {
                 with_details(ApiError::engine_unavailable(), details)
             }
@@ -122,6 +127,7 @@ impl From<TerminalError> for ApiError {
             TerminalError::InvalidSessionId => ApiError::bad_request("INVALID_SESSION_ID", message),
             TerminalError::NotRunning => ApiError::conflict("CONTAINER_NOT_RUNNING", message),
             TerminalError::Unavailable => ApiError::unavailable("TERMINAL_UNAVAILABLE", message),
+            TerminalError::NodeDown(_) => ApiError::unavailable("NODE_UNAVAILABLE", message),
             TerminalError::Internal(cause) => ApiError::internal(cause),
         }
     }
@@ -143,6 +149,7 @@ impl From<PreviewError> for ApiError {
         match err {
             PreviewError::NotFound => ApiError::not_found("PREVIEW_NOT_FOUND", message),
             PreviewError::NotRunning => ApiError::conflict("CONTAINER_NOT_RUNNING", message),
+            PreviewError::NodeDown => ApiError::unavailable("NODE_UNAVAILABLE", message),
             PreviewError::Environment(err) => err.into(),
         }
     }

@@ -143,8 +143,10 @@ async fn serve(
     if !admitted {
         return page::not_found();
     }
-    let Ok(target) = site.target(preview.port) else {
-        return page::not_running();
+    let target = match site.target(preview.port) {
+        Ok(target) => target,
+        Err(PreviewError::NodeDown) => return page::node_unavailable(),
+        Err(_) => return page::not_running(),
     };
     let outbound = Outbound {
         target,

@@ -32,6 +32,15 @@ pub fn nothing_listening(port: u16) -> HttpResponse {
     )
 }
 
+pub fn node_unavailable() -> HttpResponse {
+    page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The environment's node is down",
+        "The machine this environment runs on cannot be reached right now (NODE_UNAVAILABLE). \
+         Reload this page once it is back.",
+    )
+}
+
 pub fn unavailable() -> HttpResponse {
     page(
         StatusCode::SERVICE_UNAVAILABLE,

@@ -1,6 +1,7 @@
 //! Many nodes: the test stack's extra Docker engines (node-b, node-c), each with a real
 //! `sandboxd worker --node` beside it, and placement among them and the app's own engine.
 
+mod down;
 mod placing;
 mod room;
 
@@ -30,27 +31,21 @@ pub fn engine_of(node: &str) -> String {
 pub struct NodeWorker {
     child: Child,
     settings: Settings,
+    node: String,
+    labels: String,
 }
 
 impl NodeWorker {
     pub async fn start(app: &TestApp, node: &str, labels: &str) -> Self {
         let mut settings = app.settings.clone();
         settings.docker_host = engine_of(node);
-        let child = Command::new(env!("CARGO_BIN_EXE_sandboxd"))
-            .args(["worker", "--node", node, "--labels", labels])
-            .env("SANDBOXD_DATABASE_URL", &settings.database_url)
-            .env("SANDBOXD_REDIS_URL", &settings.redis_url)
-            .env("SANDBOXD_REDIS_PREFIX", &settings.redis_prefix)
-            .env("SANDBOXD_DOCKER_HOST", &settings.docker_host)
-            .env("SANDBOXD_REGISTRY", &settings.registry)
-            // The same room as the app's own node, so that room alone decides.
-            .env("SANDBOXD_NODE_CPU_OVERCOMMIT", "1000")
-            .env("SANDBOXD_NODE_MEMORY_OVERCOMMIT", "1000")
-            .env("SANDBOXD_WORKERS", "2")
-            .env("SANDBOXD_LOG", "warn")
-            .spawn()
-            .expect("the sandboxd binary starts");
-        let worker = Self { child, settings };
+        let child = spawn(&settings, node, labels);
+        let worker = Self {
+            child,
+            settings,
+            node: node.to_string(),
+            labels: labels.to_string(),
+        };
         let db = database(app).await;
         let deadline = Instant::now() + Duration::from_secs(30);
         while !registered(&db, node).await {
@@ -60,12 +55,48 @@ impl NodeWorker {
         worker
     }
 
+    /// SIGKILL: the node's heartbeats stop; its engine and containers stay.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// The worker again, after [`Self::kill`].
+    pub fn restart(&mut self) {
+        self.child = spawn(&self.settings, &self.node, &self.labels);
+    }
+
     /// The engine's own view of the environment's container.
     pub fn holds(&self, environment: &str) -> bool {
         engine::docker(&self.settings, &["inspect", &format!("sbx-{environment}")])
             .status
             .success()
     }
+
+    /// Runs the docker CLI against this node's engine.
+    pub fn docker(&self, args: &[&str]) -> std::process::Output {
+        engine::docker(&self.settings, args)
+    }
+}
+
+fn spawn(settings: &Settings, node: &str, labels: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_sandboxd"))
+        .args(["worker", "--node", node, "--labels", labels])
+        .env("SANDBOXD_DATABASE_URL", &settings.database_url)
+        .env("SANDBOXD_REDIS_URL", &settings.redis_url)
+        .env("SANDBOXD_REDIS_PREFIX", &settings.redis_prefix)
+        .env("SANDBOXD_DOCKER_HOST", &settings.docker_host)
+        .env("SANDBOXD_REGISTRY", &settings.registry)
+        // The same room as the app's own node, so that room alone decides.
+        .env("SANDBOXD_NODE_CPU_OVERCOMMIT", "1000")
+        .env("SANDBOXD_NODE_MEMORY_OVERCOMMIT", "1000")
+        .env("SANDBOXD_WORKERS", "2")
+        // Tests that take a node down wait for its heartbeats to stop counting.
+        .env("SANDBOXD_NODE_HEARTBEAT_SECONDS", "0.5")
+        .env("SANDBOXD_HOUSEKEEPING_SECONDS", "0.5")
+        .env("SANDBOXD_LOG", "warn")
+        .spawn()
+        .expect("the sandboxd binary starts")
 }
 
 impl Drop for NodeWorker {

@@ -1,0 +1,91 @@
+//! A node whose worker stops: it turns down, its environments show `unavailable` and refuse
+//! work with `NODE_UNAVAILABLE`, what it had not started making goes to another node, and
+//! when it is back its records agree with its engine again.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use super::{database, NodeWorker};
+use crate::support::app::{assert_error, spawn_app_with, TestApp};
+use crate::support::provisioning::{busybox, READY_WITHIN};
+
+fn body(app: &TestApp, node: &str) -> serde_json::Value {
+    json!({"image": "custom", "custom_image": busybox(app), "role": "barebone",
+           "shell": {"enhanced": false}, "memory_mb": 256, "cpu_shares": 250, "node": node})
+}
+
+async fn wait_for(app: &TestApp, token: &str, id: &str, status: &str) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, view) = app.container(token, id).await;
+        if view["status"] == status {
+            return view;
+        }
+        assert!(Instant::now() < deadline, "never {status}: {view}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_node_that_stops_beating_is_down_until_it_is_back_and_its_queue_goes_elsewhere() {
+    let app = spawn_app_with(|settings| {
+        settings.node.down_after = Duration::from_secs(2);
+        settings.node.heartbeat_every = Duration::from_millis(500);
+    })
+    .await;
+    let db = database(&app).await;
+    let mut node_c = NodeWorker::start(&app, "node-c", "pool=slow").await;
+    let admin = app.admin_token().await;
+    let (status, on_c) = app.create(&admin, body(&app, "node-c")).await;
+    assert_eq!(status, 202, "{on_c}");
+    let on_c = on_c["id"].as_str().unwrap().to_string();
+    app.wait_running(&admin, &on_c, READY_WITHIN).await;
+
+    node_c.kill();
+    // Still counted as up for a moment: a create that prefers it (the app's own node has
+    // less room) is queued there, where no worker will take it.
+    sqlx::query("UPDATE nodes SET memory_overcommit = 2 WHERE name = $1")
+        .bind(&app.settings.node.name)
+        .execute(&db)
+        .await
+        .unwrap();
+    let (status, queued) = app.create(&admin, body(&app, "_any")).await;
+    assert_eq!(status, 202, "{queued}");
+    assert_eq!(queued["node"], "node-c", "{queued}");
+    let queued = queued["id"].as_str().unwrap().to_string();
+
+    let unavailable = wait_for(&app, &admin, &on_c, "unavailable").await;
+    assert_eq!(unavailable["node"], "node-c");
+    let listed: serde_json::Value = app
+        .get("/api/containers", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let row = listed["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == on_c.as_str());
+    assert_eq!(row.unwrap()["status"], "unavailable", "{listed}");
+    let exec = app
+        .post(
+            &format!("/api/containers/{on_c}/exec"),
+            Some(&admin),
+            &json!({"command": ["true"]}),
+        )
+        .await;
+    assert_error(exec, 503, "NODE_UNAVAILABLE").await;
+
+    let moved = app.wait_running(&admin, &queued, READY_WITHIN).await;
+    assert_eq!(moved["node"], app.settings.node.name.as_str(), "{moved}");
+    assert!(!node_c.holds(&queued), "made on the node that was down too");
+
+    // Changed while nobody watched: once back, the node's own housekeeping sees it.
+    let stopped = node_c.docker(&["stop", "-t", "1", &format!("sbx-{on_c}")]);
+    assert!(stopped.status.success(), "{stopped:?}");
+    node_c.restart();
+    let back = wait_for(&app, &admin, &on_c, "stopped").await;
+    assert_eq!(back["node"], "node-c");
+}
