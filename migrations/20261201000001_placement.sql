@@ -5,6 +5,9 @@
 -- the one engine there was is the node of the process that made it.
 ALTER TABLE containers ADD COLUMN node text;
 CREATE INDEX containers_node ON containers (node) WHERE node IS NOT NULL;
+-- What placement sums per node, read from the index alone (sql/placement/candidates.sql).
+CREATE INDEX containers_reserving ON containers (node) INCLUDE (cpu_millicores, memory_mb)
+    WHERE status IN ('creating', 'running');
 -- What the create asked for (`_any`, `key:value`, a hostname), kept while it waits for room.
 ALTER TABLE containers ADD COLUMN node_target text;
 CREATE INDEX containers_unplaced ON containers (created_at)
