@@ -13,6 +13,9 @@ pub enum AdminError {
     /// Limits that make no sense together, or a name that breaks the rules.
     #[error("{0}")]
     InvalidTier(String),
+    /// A tier's `node_targets` entry that names no node, label or `_any`.
+    #[error("{0}")]
+    InvalidNodeTarget(String),
     /// The engine did not stop the environment.
     #[error("{0}")]
     StopFailed(String),

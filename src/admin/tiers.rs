@@ -7,6 +7,7 @@ use super::Admin;
 use crate::db;
 use crate::db::{is_foreign_key_violation, is_unique_violation};
 use crate::model::Tier;
+use crate::placement::Target;
 
 impl Admin {
     pub async fn tiers(&self) -> Result<Vec<Tier>> {
@@ -111,6 +112,16 @@ impl Admin {
             }
         }
         tier.egress.check().map_err(invalid)?;
+        // A target no create could spell would never match one: refused now, not silently.
+        if let Some(bad) = tier
+            .node_targets
+            .iter()
+            .find(|raw| Target::parse(raw).is_err())
+        {
+            return Err(AdminError::InvalidNodeTarget(format!(
+                "node_targets: {bad:?} is not _any, a label key:value, or a node's name"
+            )));
+        }
         let supported = self.catalogue.supported();
         for image in tier.allowed_images.iter().flatten() {
             if image != crate::provisioning::catalogue::CUSTOM && !supported.contains(image) {

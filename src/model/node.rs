@@ -1,7 +1,9 @@
 //! A node: one Docker engine sandboxd runs environments on, as the admin sees it.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 #[derive(Clone, Debug, Serialize, ToSchema, sqlx::FromRow)]
@@ -12,8 +14,11 @@ pub struct Node {
     #[schema(example = "unix:///run/sandboxd/docker.sock")]
     pub engine: String,
     /// `key: value` labels work can be addressed by.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Object, example = json!({"pool": "fast"}))]
     pub labels: serde_json::Value,
+    /// Whether an admin set the labels: then they stay when the node registers again,
+    /// instead of being replaced by its settings'.
+    pub labels_by_admin: bool,
     pub cpus: i32,
     pub memory_mb: i64,
     /// The sandboxd version beside the engine.
@@ -21,6 +26,36 @@ pub struct Node {
     /// `active`, `draining` (takes no new environments) or `down` (missed its heartbeats).
     #[schema(example = "active")]
     pub state: String,
+    /// Takes no new environments; shown even while the node is down.
+    pub draining: bool,
+    /// How far its CPUs may be promised beyond what it has.
+    #[schema(example = 16.0)]
+    pub cpu_overcommit: f32,
+    #[schema(example = 2.0)]
+    pub memory_overcommit: f32,
+    /// What placement may promise: CPUs × 1000 × `cpu_overcommit`.
+    pub cpu_capacity_millicores: i64,
+    /// `memory_mb` × `memory_overcommit`.
+    pub memory_capacity_mb: i64,
+    /// What its environments being made or running hold.
+    pub cpu_reserved_millicores: i64,
+    pub memory_reserved_mb: i64,
+    /// Environments on it, stopped ones included, failed and deleting ones not.
+    pub environments: i64,
     pub registered_at: DateTime<Utc>,
     pub heartbeat_at: DateTime<Utc>,
+}
+
+/// An admin's change to a node; what is left out stays as it is.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodeChanges {
+    /// Replaces every label. Kept from then on when the node registers again.
+    #[schema(example = json!({"pool": "fast"}))]
+    pub labels: Option<BTreeMap<String, String>>,
+    /// Above 0, at most 1000.
+    #[schema(example = 8.0)]
+    pub cpu_overcommit: Option<f64>,
+    #[schema(example = 1.5)]
+    pub memory_overcommit: Option<f64>,
 }

@@ -2,8 +2,10 @@
 //! beside an engine registers it (named, labelled, with its capacity and version) and keeps
 //! its heartbeat fresh; Postgres holds the list, and a node that stops beating is shown down.
 
+mod admin;
 mod fleet;
 
+pub use admin::NodeError;
 pub use fleet::{Fleet, FleetError};
 
 use std::sync::Arc;

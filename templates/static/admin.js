@@ -1,5 +1,6 @@
 // Admin: engine and environment counts, users with their tier and usage, and every
-// environment with force stop and delete. The tiers table is in admin-tiers.js.
+// environment with force stop and delete. The tiers table is in admin-tiers.js, the nodes
+// in admin-nodes.js.
 "use strict";
 
 let tierNames = [];
@@ -136,7 +137,7 @@ for (const id of ["filter-status", "filter-tier", "filter-image"]) {
       return;
     }
     await loadTiers();
-    await Promise.all([loadStats(), loadUsers(), loadEnvironments()]);
+    await Promise.all([loadStats(), loadNodes(), loadUsers(), loadEnvironments()]);
     setInterval(() => Promise.all([loadStats(), loadEnvironments()]).catch(() => {}), 15000);
   } catch (err) {
     flash(describe(err));

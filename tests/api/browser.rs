@@ -65,6 +65,27 @@ async fn an_admin_edits_a_tier_in_the_tiers_table() {
 }
 
 #[tokio::test]
+async fn an_admin_drains_undrains_and_labels_a_node_in_the_nodes_table() {
+    let app = spawn_app().await;
+    let name = app.settings.node.name.clone();
+    let email = "admin@sandboxd.local";
+    let args = [email, ADMIN_PASSWORD, name.as_str()];
+    let (stdout, _) = run_script("nodes.mjs", &app.address, &args).await;
+    assert!(stdout.contains("read back"), "{stdout}");
+    // The page's changes reached the API, not just the table.
+    let token = app.admin_token().await;
+    let path = format!("/api/admin/nodes/{name}");
+    let node: Value = app.get(&path, Some(&token)).await.json().await.unwrap();
+    assert_eq!(node["state"], "active", "{node}");
+    assert_eq!(node["labels_by_admin"], true, "{node}");
+    let pool = node["labels"]["pool"].as_str().unwrap();
+    assert!(
+        stdout.contains(&format!("labels set to pool={pool} ")),
+        "{stdout} vs {node}"
+    );
+}
+
+#[tokio::test]
 async fn an_owner_uploads_drops_downloads_and_deletes_files_in_the_files_panel() {
     let app = spawn_app().await;
     let (token, id) = user_with_environment(&app, "panelist").await;

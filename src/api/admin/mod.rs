@@ -31,6 +31,14 @@ fn admin_routes(cfg: &mut web::ServiceConfig) {
             .route(web::delete().to(tiers::delete)),
     )
     .route("/nodes", web::get().to(nodes::list))
+    .service(
+        web::resource("/nodes/{name}")
+            .route(web::get().to(nodes::get))
+            .route(web::patch().to(nodes::edit))
+            .route(web::delete().to(nodes::remove)),
+    )
+    .route("/nodes/{name}/drain", web::post().to(nodes::drain))
+    .route("/nodes/{name}/undrain", web::post().to(nodes::undrain))
     .route("/users", web::get().to(users::list))
     .route("/users/{id}", web::get().to(users::get))
     .route("/users/{id}/tier", web::put().to(users::set_tier))

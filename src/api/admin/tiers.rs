@@ -20,7 +20,7 @@ pub async fn list(state: web::Data<AppState>, _admin: AdminCaller) -> ApiResult<
     request_body = Tier,
     responses(
         (status = 201, body = Tier),
-        (status = 400, description = "INVALID_TIER", body = ErrorBody),
+        (status = 400, description = "INVALID_TIER, INVALID_NODE_TARGET", body = ErrorBody),
         (status = 409, description = "TIER_EXISTS", body = ErrorBody),
     ))]
 pub async fn create(
@@ -36,7 +36,7 @@ pub async fn create(
     params(("name" = String, Path)), request_body = Tier,
     responses(
         (status = 200, body = Tier),
-        (status = 400, description = "INVALID_TIER", body = ErrorBody),
+        (status = 400, description = "INVALID_TIER, INVALID_NODE_TARGET", body = ErrorBody),
         (status = 404, description = "TIER_NOT_FOUND", body = ErrorBody),
     ))]
 pub async fn update(

@@ -9,6 +9,7 @@ use crate::auth::AuthError;
 use crate::connections::TooManyConnections;
 use crate::environments::EnvironmentError;
 use crate::error::{status, ApiError};
+use crate::nodes::NodeError;
 use crate::previews::PreviewError;
 use crate::terminal::TerminalError;
 
@@ -108,6 +109,9 @@ impl From<AdminError> for ApiError {
             AdminError::NotFound { code, .. } => ApiError::not_found(code, message),
             AdminError::Conflict { code, .. } => ApiError::conflict(code, message),
             AdminError::InvalidTier(_) => ApiError::bad_request("INVALID_TIER", message),
+            AdminError::InvalidNodeTarget(_) => {
+                ApiError::bad_request("INVALID_NODE_TARGET", message)
+            }
             AdminError::StopFailed(_) => ApiError::new(
                 status::INTERNAL_SERVER_ERROR,
                 "CONTAINER_STOP_FAILED",
@@ -151,6 +155,21 @@ impl From<PreviewError> for ApiError {
             PreviewError::NotRunning => ApiError::conflict("CONTAINER_NOT_RUNNING", message),
             PreviewError::NodeDown => ApiError::unavailable("NODE_UNAVAILABLE", message),
             PreviewError::Environment(err) => err.into(),
+        }
+    }
+}
+
+impl From<NodeError> for ApiError {
+    fn from(err: NodeError) -> Self {
+        let message = err.to_string();
+        match err {
+            NodeError::NotFound(_) => ApiError::not_found("NODE_NOT_FOUND", message),
+            NodeError::InvalidLabels(_) => ApiError::bad_request("INVALID_NODE_LABELS", message),
+            NodeError::InvalidOvercommit(_) => ApiError::bad_request("INVALID_OVERCOMMIT", message),
+            NodeError::NotDrained(_) => ApiError::conflict("NODE_NOT_DRAINED", message),
+            NodeError::NotEmpty { count, .. } => ApiError::conflict("NODE_NOT_EMPTY", message)
+                .with_details(serde_json::json!({ "environments": count })),
+            NodeError::Database(err) => err.into(),
         }
     }
 }

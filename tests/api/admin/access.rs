@@ -46,6 +46,12 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ),
     ("GET", "/api/admin/stats"),
     ("GET", "/api/admin/audit"),
+    ("GET", "/api/admin/nodes"),
+    ("GET", "/api/admin/nodes/any-node"),
+    ("PATCH", "/api/admin/nodes/any-node"),
+    ("DELETE", "/api/admin/nodes/any-node"),
+    ("POST", "/api/admin/nodes/any-node/drain"),
+    ("POST", "/api/admin/nodes/any-node/undrain"),
 ];
 
 #[tokio::test]

@@ -73,6 +73,20 @@ async fn tier_edits_apply_to_the_next_create_and_a_users_override_beats_the_tier
     assert_eq!(response.status(), 201);
     let again = app.post("/api/admin/tiers", Some(&admin), &custom).await;
     assert_error(again, 409, "TIER_EXISTS").await;
+    for bad in ["_all", "pool:", "a b", ""] {
+        custom["node_targets"] = json!(["_any", bad]);
+        let refused = app
+            .put("/api/admin/tiers/team", Some(&admin), &custom)
+            .await;
+        assert_error(refused, 400, "INVALID_NODE_TARGET").await;
+    }
+    custom["node_targets"] = json!(["_any", "pool:fast", "build-1"]);
+    let response = app
+        .put("/api/admin/tiers/team", Some(&admin), &custom)
+        .await;
+    assert_eq!(response.status(), 200);
+    let team = app.tier(&admin, "team").await;
+    assert_eq!(team["node_targets"], custom["node_targets"]);
     let response = app.delete("/api/admin/tiers/team", Some(&admin)).await;
     assert_eq!(response.status(), 204);
 }

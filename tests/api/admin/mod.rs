@@ -2,4 +2,5 @@
 
 mod access;
 mod manage;
+mod node_placement;
 mod nodes;

@@ -128,6 +128,8 @@ pub const ROUTES: &[Route] = &[
     route("PUT", "/api/admin/tiers/{name}", Admin(200), Tier),
     route("GET", "/api/admin/users", Admin(200), Nothing),
     route("GET", "/api/admin/nodes", Admin(200), Nothing),
+    route("GET", "/api/admin/nodes/{name}", Admin(200), Node),
+    route("PATCH", "/api/admin/nodes/{name}", Admin(200), Node),
     route("GET", "/api/admin/users/{id}", Admin(200), Bystander),
     route("PUT", "/api/admin/users/{id}/tier", Admin(200), Bystander),
     route("PUT", "/api/admin/users/{id}/limits", Admin(200), Bystander),
@@ -195,7 +197,13 @@ pub const ROUTES: &[Route] = &[
     ),
     route("POST", "/api/containers/stop-all", Own(Write, 200), Nothing),
     route("DELETE", "/api/tokens/{id}", Owned(Write, 204), Token),
+    // Drained and undrained back to back, after the last create, which it would hold.
+    route("POST", "/api/admin/nodes/{name}/drain", Admin(200), Node),
+    route("POST", "/api/admin/nodes/{name}/undrain", Admin(200), Node),
     route("DELETE", "/api/admin/tiers/{name}", Admin(204), Tier),
+    // The node holds the owner's environments: the admin passes the access check and is
+    // refused by the node's state; removal itself is tested in admin/nodes.
+    route("DELETE", "/api/admin/nodes/{name}", Admin(409), Node),
     route("DELETE", "/api/admin/containers/{id}", Admin(204), Spare),
     route("DELETE", "/api/containers/{id}", Owned(Write, 200), Doomed),
     route("POST", "/api/auth/logout", Own(Credential, 204), Nothing),

@@ -60,6 +60,8 @@ pub enum Target {
     Tier,
     /// A user who takes no part, for the admin's user routes.
     Bystander,
+    /// The app's own node, for the admin's node routes.
+    Node,
     /// Nothing in the path.
     Nothing,
 }

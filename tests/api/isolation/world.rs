@@ -206,6 +206,7 @@ impl World {
             Target::Token => vec![self.token_id.clone()],
             Target::Tier => vec![self.tier["name"].as_str().unwrap().to_string()],
             Target::Bystander => vec![self.bystander_id.clone()],
+            Target::Node => vec![self.app.settings.node.name.clone()],
             Target::Nothing => vec![String::new()],
         }
     }

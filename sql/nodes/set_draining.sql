@@ -1,0 +1,1 @@
+UPDATE nodes SET draining = $2 WHERE name = $1
