@@ -8,6 +8,7 @@ mod creating;
 mod halted;
 pub mod helper;
 mod images;
+mod lease;
 mod progress;
 pub mod registries;
 mod removal;

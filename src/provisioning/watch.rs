@@ -7,8 +7,9 @@
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
+use super::lease::HeldLease;
 use super::progress::enqueue;
-use super::worker::{HeldLease, Worker};
+use super::worker::Worker;
 use crate::db::{self, jobs::LeasedJob};
 use crate::model::{Environment, UserId};
 

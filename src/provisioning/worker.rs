@@ -8,6 +8,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 use uuid::Uuid;
 
+use super::lease::{renew_lease, HeldLease};
 use super::progress::announce;
 use super::stage_error::{Outcome, StageError};
 use super::Provisioner;
@@ -15,7 +16,7 @@ use crate::broker::queue::Delivery;
 use crate::db;
 use crate::db::jobs::{Acquired, LeasedJob};
 use crate::model::engine_names::container_name;
-use crate::model::{ErrorCode, JobId, Step};
+use crate::model::{ErrorCode, Step};
 
 const BLOCK: Duration = Duration::from_secs(1);
 pub(super) const MAINTENANCE_EVERY: Duration = Duration::from_secs(2);
@@ -210,35 +211,6 @@ impl Worker {
             }
         }
         db::jobs::finish(&provisioner.pool, job.id, &self.id, "failed", Some(message)).await
-    }
-}
-
-/// A job's lease, renewed in the background until `renewer` is stopped; `lost` fires when
-/// another worker took the job over.
-pub(super) struct HeldLease {
-    pub renewer: tokio::task::JoinHandle<()>,
-    pub lost: CancellationToken,
-}
-
-async fn renew_lease(
-    provisioner: Provisioner,
-    job_id: JobId,
-    owner: String,
-    lost: CancellationToken,
-) {
-    let lease = provisioner.settings.job_lease;
-    loop {
-        tokio::time::sleep(lease / 3).await;
-        match db::jobs::renew(&provisioner.pool, job_id, &owner, lease).await {
-            Ok(true) => {}
-            Ok(false) => {
-                tracing::warn!(%job_id, "lease lost to another worker");
-                lost.cancel();
-                return;
-            }
-            // Postgres briefly unreachable: keep trying until the lease itself runs out.
-            Err(err) => tracing::warn!(error = %err, %job_id, "could not renew lease"),
-        }
     }
 }
 
