@@ -3,6 +3,7 @@
 
 mod down;
 mod placing;
+mod reach;
 mod room;
 
 use std::process::{Child, Command};
