@@ -14,10 +14,11 @@ use anyhow::Context;
 use common::results::{self, Results};
 
 /// The benchmarks `make bench` runs, in the order the report lists them.
-const BENCHES: [(&str, &str); 6] = [
+const BENCHES: [(&str, &str); 7] = [
     ("provision", "make bench-provision"),
     ("terminal", "make bench-terminal"),
     ("fleet", "cargo bench --bench fleet"),
+    ("placement", "cargo bench --bench placement"),
     ("fanout", "cargo bench --bench fanout"),
     ("footprint", "cargo bench --bench footprint"),
     ("preview", "cargo bench --bench preview"),
