@@ -1,6 +1,6 @@
 // The admin pages in Debian's Chromium: log in as the admin, edit a tier in the tiers table,
 // and find the change after a reload. Usage: node admin.mjs BASE_URL SCREENSHOT_PATH EMAIL PASSWORD
-import { openPage } from "./browser.mjs";
+import { logIn, openPage } from "./browser.mjs";
 
 const [base, screenshot, email, password] = process.argv.slice(2);
 if (!base || !screenshot || !email || !password) {
@@ -13,11 +13,7 @@ const { browser, page, problems } = await openPage({ width: 1440, height: 900 })
 page.setDefaultTimeout(30000);
 
 try {
-  await page.goto(`${base}/login?next=/admin`);
-  await page.fill("input[name=login]", email);
-  await page.fill("input[name=password]", password);
-  await page.click("#login-form button[type=submit]");
-  await page.waitForURL(`${base}/admin`);
+  await logIn(page, base, email, password, "/admin");
   await page.locator("#nav-admin").waitFor();
 
   const freeTier = page.locator('#tiers tr[data-tier="free"]');

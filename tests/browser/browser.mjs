@@ -24,3 +24,12 @@ export async function openPage(viewport) {
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   return { browser, page, problems };
 }
+
+// Logs in through the login form and waits for the page it leads to.
+export async function logIn(page, base, login, password, next) {
+  await page.goto(`${base}/login?next=${next}`);
+  await page.fill("input[name=login]", login);
+  await page.fill("input[name=password]", password);
+  await page.click("#login-form button[type=submit]");
+  await page.waitForURL(`${base}${next}`);
+}

@@ -1,7 +1,7 @@
 // The nodes section of the admin page in Debian's Chromium: drain and undrain a node with
 // its buttons and give it labels in its row, each change read back after a reload.
 // Usage: node nodes.mjs BASE_URL SCREENSHOT_PATH EMAIL PASSWORD NODE
-import { openPage } from "./browser.mjs";
+import { logIn, openPage } from "./browser.mjs";
 
 const [base, screenshot, email, password, name] = process.argv.slice(2);
 if (!base || !screenshot || !email || !password || !name) {
@@ -15,11 +15,7 @@ page.setDefaultTimeout(30000);
 const row = () => page.locator(`#nodes tr[data-node="${name}"]`);
 
 try {
-  await page.goto(`${base}/login?next=/admin`);
-  await page.fill("input[name=login]", email);
-  await page.fill("input[name=password]", password);
-  await page.click("#login-form button[type=submit]");
-  await page.waitForURL(`${base}/admin`);
+  await logIn(page, base, email, password, "/admin");
 
   await row().getByRole("button", { name: "Drain" }).click();
   await row().locator(".badge", { hasText: "draining" }).waitFor();
