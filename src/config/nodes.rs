@@ -59,7 +59,7 @@ impl NodeSettings {
 
 fn check_name(name: &str) -> anyhow::Result<()> {
     anyhow::ensure!(
-        crate::placement::target::is_hostname(name),
+        crate::model::is_hostname(name),
         "the node's name {name:?} must be a host name: letters, digits, '-' and '.'"
     );
     Ok(())

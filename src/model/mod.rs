@@ -21,7 +21,7 @@ pub use audit::{AuditEntry, NewAuditEntry};
 pub use environment::Environment;
 pub use error_code::ErrorCode;
 pub use ids::{EnvironmentId, JobId, UserId};
-pub use node::{Node, NodeChanges};
+pub use node::{is_hostname, Node, NodeChanges};
 pub use preview_share::PreviewShare;
 pub use progress::{ProgressEvent, Step, PROGRESS};
 pub use revocation::Revocation;

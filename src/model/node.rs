@@ -59,3 +59,15 @@ pub struct NodeChanges {
     #[schema(example = 1.5)]
     pub memory_overcommit: Option<f64>,
 }
+
+/// Node names are hostnames (RFC 1123): dot-separated labels of letters, digits and
+/// hyphens, not starting or ending with a hyphen.
+pub fn is_hostname(name: &str) -> bool {
+    (1..=253).contains(&name.len())
+        && name.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}

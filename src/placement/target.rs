@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::model::is_hostname;
+
 /// Where an environment may go.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
@@ -63,18 +65,6 @@ impl fmt::Display for Target {
             Self::Node(name) => f.write_str(name),
         }
     }
-}
-
-/// Node names are hostnames (RFC 1123): dot-separated labels of letters, digits and
-/// hyphens, not starting or ending with a hyphen.
-pub fn is_hostname(name: &str) -> bool {
-    (1..=253).contains(&name.len())
-        && name.split('.').all(|label| {
-            (1..=63).contains(&label.len())
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
 }
 
 #[cfg(test)]
