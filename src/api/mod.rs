@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod observe;
 pub mod openapi;
 mod openapi_common;
+pub mod osapi;
 pub mod pages;
 pub mod previews;
 pub mod stats;
@@ -109,6 +110,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(files::rename),
         )
         .route("/api/jobs/{id}", web::get().to(exec::job))
+        .route(
+            "/api/node/{hostname}/container/docker",
+            web::post().to(osapi::create),
+        )
+        .route(
+            "/api/node/{hostname}/container/docker/{id}/exec",
+            web::post().to(osapi::exec),
+        )
         .route(
             "/api/containers/{id}/start",
             web::post().to(lifecycle::start),

@@ -11,7 +11,7 @@ use super::error::ErrorBody;
 use super::openapi_common::CommonResponses;
 use super::{
     admin, audit, auth, bulk, containers, events, exec, export, files, health, lifecycle, me,
-    metrics, previews, stats, stream, terminal, tokens,
+    metrics, osapi, previews, stats, stream, terminal, tokens,
 };
 
 #[derive(OpenApi)]
@@ -38,7 +38,7 @@ use super::{
         admin::nodes::drain, admin::nodes::undrain, admin::nodes::remove, audit::all, audit::own,
         stream::create_streaming, events::events, terminal::terminal,
         previews::ports, previews::link, previews::visibility, previews::share, previews::shares,
-        previews::revoke_share,
+        previews::revoke_share, osapi::create, osapi::exec,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth, &CommonResponses),
@@ -50,6 +50,7 @@ use super::{
         (name = "admin", description = "Tiers, users, nodes and every environment; admin role or admin scope"),
         (name = "export", description = "Docker Compose export (Nekzus)"),
         (name = "files", description = "Files in an environment: list, stat, download, upload, mkdir, delete, move; streamed both ways"),
+        (name = "osapi", description = "OSAPI's node-targeted routes: `{hostname}` is _any, a node's name, a node label key:value, or _all; fan-outs (_all, labels) are for admins and answer one result per node"),
         (name = "exec", description = "Commands run to completion, recorded as jobs (OSAPI)"),
         (name = "terminal", description = "Interactive shells over a WebSocket: JSON text frames {type, data, cols, rows} (input, output, resize, ping, pong, error, connected, exit), or raw bytes in binary frames"),
         (name = "previews", description = "Web apps running in an environment, opened in a browser at http://{port}-{environment id}.{preview domain}/ or under /preview/{environment id}/{port}/. Private to the owner unless public or shared; a link from /link sets a cookie for that preview alone; scripts send X-Sandboxd-Preview-Token with the owner's API token."),

@@ -28,9 +28,7 @@ impl Intake {
         owner: &Principal,
         request: CreateContainerRequest,
     ) -> Result<Environment> {
-        let tier = db::tiers::for_user(&self.shared.pool, owner.id().uuid())
-            .await?
-            .ok_or_else(|| EnvironmentError::internal("a user's tier is missing"))?;
+        let tier = self.tier_of(owner).await?;
         let plan = plan(request, &tier, &self.shared.catalogue)?;
         self.check_target(owner, &tier, &plan.node).await?;
         let attempts = if plan.name.is_some() {
@@ -69,6 +67,20 @@ impl Intake {
             }
         }
         Err(EnvironmentError::internal("could not generate a free name"))
+    }
+
+    /// A create's checks (tier, request, target) without making anything: a request that
+    /// many creates share is refused once, before any of them is made.
+    pub async fn check(&self, owner: &Principal, request: CreateContainerRequest) -> Result<()> {
+        let tier = self.tier_of(owner).await?;
+        let plan = plan(request, &tier, &self.shared.catalogue)?;
+        self.check_target(owner, &tier, &plan.node).await
+    }
+
+    async fn tier_of(&self, owner: &Principal) -> Result<Tier> {
+        db::tiers::for_user(&self.shared.pool, owner.id().uuid())
+            .await?
+            .ok_or_else(|| EnvironmentError::internal("a user's tier is missing"))
     }
 
     /// A target the caller's tier does not list is refused (admins may name any node); one

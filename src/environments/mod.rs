@@ -33,6 +33,7 @@ pub mod lifecycle;
 mod listing;
 pub mod logs;
 mod offer;
+pub mod osapi;
 mod records;
 pub mod request;
 #[cfg(test)]
@@ -136,6 +137,11 @@ impl Environments {
 
     pub fn exec(&self) -> exec::Exec {
         exec::Exec::new(self.shared.clone())
+    }
+
+    /// OSAPI's routes: creates and execs addressed by node, label or `_all`.
+    pub fn osapi(&self) -> osapi::Osapi {
+        osapi::Osapi::new(self.shared.clone())
     }
 
     pub fn export(&self) -> export::Export {

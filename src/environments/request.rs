@@ -14,7 +14,7 @@ use crate::provisioning::registries;
 use crate::provisioning::shell;
 use crate::provisioning::shell_options::{ShellOptions, THEMES};
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct CreateContainerRequest {
     /// A catalogue name (`debian:bookworm`, ...) or `custom` with `custom_image`.
     #[schema(example = "debian:bookworm")]

@@ -3,6 +3,7 @@
 //! are locked until it ends, so two API processes placing at once never overfill one.
 
 mod choose;
+pub mod fan_out;
 pub mod target;
 pub mod waiting;
 

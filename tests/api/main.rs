@@ -17,6 +17,7 @@ mod files;
 mod housekeeping;
 mod isolation;
 mod nodes;
+mod osapi;
 mod previews;
 mod retention;
 mod surface;

@@ -1,17 +1,16 @@
 //! Commands run to completion in an environment (OSAPI exec), recorded as jobs that the
 //! owner can read back.
 
+mod shapes;
+
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::env_vars;
 use crate::auth::Principal;
-use crate::db::{self, exec_jobs::ExecJobRow};
+use crate::db;
 use crate::environments::error::{EnvironmentError, Result};
 use crate::model::engine_names::container_name;
 use crate::model::{Environment, Status};
@@ -26,65 +25,7 @@ pub const OUTPUT_CAP: usize = 1024 * 1024;
 /// How long a killed command gets to let its output drain.
 const AFTER_KILL: Duration = Duration::from_secs(5);
 
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-pub struct ExecRequest {
-    /// The program and its arguments; no shell is involved unless you name one.
-    pub command: Vec<String>,
-    /// Extra environment variables, `KEY=VALUE`.
-    #[serde(default)]
-    pub env: Vec<String>,
-    /// Absolute directory to run in.
-    pub working_dir: Option<String>,
-    /// Seconds before the command is killed (1-600, default 30).
-    pub timeout: Option<u64>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ExecResult {
-    pub hostname: String,
-    pub stdout: String,
-    pub stderr: String,
-    pub exit_code: i64,
-    pub changed: bool,
-    pub error: Option<String>,
-    pub stdout_truncated: bool,
-    pub stderr_truncated: bool,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ExecJob {
-    pub job_id: Uuid,
-    pub results: Vec<ExecResult>,
-}
-
-/// A recorded job, as `GET /api/jobs/{id}` shows it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct JobView {
-    pub job_id: Uuid,
-    pub container_id: Uuid,
-    /// running, completed (the command ran, whatever its exit code) or failed.
-    pub status: String,
-    #[schema(value_type = Object)]
-    pub request: serde_json::Value,
-    #[schema(value_type = Vec<Object>)]
-    pub results: serde_json::Value,
-    pub created_at: DateTime<Utc>,
-    pub finished_at: Option<DateTime<Utc>>,
-}
-
-impl From<ExecJobRow> for JobView {
-    fn from(row: ExecJobRow) -> Self {
-        Self {
-            job_id: row.id,
-            container_id: row.container_id,
-            status: row.status,
-            request: row.request,
-            results: row.results,
-            created_at: row.created_at,
-            finished_at: row.finished_at,
-        }
-    }
-}
+pub use shapes::{ExecJob, ExecRequest, ExecResult, JobView};
 
 service!(
     /// Commands run in an environment, and their jobs.
@@ -98,8 +39,22 @@ impl Exec {
         reference: &str,
         request: ExecRequest,
     ) -> Result<ExecJob> {
-        let timeout = validate(&request)?;
+        validate(&request)?;
         let row = self.shared.records().find(owner, reference).await?;
+        let hostname = row.name.clone();
+        self.run_in(owner, row, hostname, request).await
+    }
+
+    /// Runs in an environment the caller already found as theirs; its results carry
+    /// `hostname` (OSAPI's routes name the node, this API's own route the environment).
+    pub async fn run_in(
+        &self,
+        owner: &Principal,
+        row: Environment,
+        hostname: String,
+        request: ExecRequest,
+    ) -> Result<ExecJob> {
+        let timeout = validate(&request)?;
         if row.status != Status::Running {
             return Err(EnvironmentError::conflict(
                 "CONTAINER_NOT_RUNNING",
@@ -118,6 +73,7 @@ impl Exec {
             row,
             runtime,
             id: job_id,
+            hostname,
         };
         tokio::spawn(async move { exec.finish(job, request, timeout).await })
             .await
@@ -130,6 +86,7 @@ impl Exec {
             row,
             runtime,
             id: job_id,
+            ..
         } = job;
         // The command kept the environment busy while it ran: its end is activity as well.
         self.shared.records().touch(row.id).await;
@@ -189,8 +146,8 @@ impl Exec {
     }
 
     async fn run_job(&self, job: &Job, request: &ExecRequest, timeout: Duration) -> ExecResult {
-        let (row, runtime, job_id) = (&job.row, &job.runtime, job.id);
-        let container = container_name(row.id);
+        let (runtime, job_id, hostname) = (&job.runtime, job.id, job.hostname.clone());
+        let container = container_name(job.row.id);
         let job = job_id.simple().to_string();
         let mut command = vec![
             "sh".into(),
@@ -229,7 +186,7 @@ impl Exec {
             }
         };
         ExecResult {
-            hostname: row.name.clone(),
+            hostname,
             stdout: output.stdout,
             stderr: output.stderr,
             exit_code: output.exit_code,
@@ -246,6 +203,8 @@ struct Job {
     row: Environment,
     runtime: Runtime,
     id: Uuid,
+    /// What the results name as where the command ran.
+    hostname: String,
 }
 
 fn failed_output() -> ExecOutput {
