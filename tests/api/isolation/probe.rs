@@ -42,7 +42,13 @@ pub fn body_for(world: &World, route: &Route, caller: Caller) -> Value {
         ("POST", "/api/tokens") => json!({"name": "matrix", "scopes": ["read"]}),
         ("POST", "/api/containers") => made("made-by"),
         ("POST", "/api/containers/stream") => made("streamed-by"),
-        ("POST", "/api/containers/{id}/exec") => json!({"command": ["true"]}),
+        ("POST", "/api/containers/{id}/exec")
+        | ("POST", "/api/node/{hostname}/container/docker/{id}/exec") => {
+            json!({"command": ["true"]})
+        }
+        ("POST", "/api/node/{hostname}/container/docker") => {
+            json!({"image": "debian:bookworm", "volumes": ["/:/host"]})
+        }
         ("POST", "/api/containers/{id}/ports/{port}/link") => json!({}),
         ("PUT", "/api/containers/{id}/ports/{port}") => json!({"public": false}),
         ("POST", "/api/containers/{id}/ports/{port}/shares") => json!({"expires_in_seconds": 600}),
@@ -71,6 +77,7 @@ pub fn concrete_path(route: &Route, value: &str) -> String {
         .path
         .replace("{id}", value)
         .replace("{name}", value)
+        .replace("{hostname}", "_any")
         .replace("{port}", "8000");
     let stops = route.path.ends_with("/stop")
         || route.path.ends_with("/restart")
