@@ -11,7 +11,7 @@ CREATE INDEX containers_reserving ON containers (node) INCLUDE (cpu_millicores, 
 -- What the create asked for (`_any`, `key:value`, a hostname), kept while it waits for room.
 ALTER TABLE containers ADD COLUMN node_target text;
 CREATE INDEX containers_unplaced ON containers (created_at)
-    WHERE node IS NULL AND node_target IS NOT NULL;
+    WHERE node IS NULL AND node_target IS NOT NULL AND status = 'creating';
 
 -- How far a node's CPUs and memory may be promised beyond what it has: most environments
 -- idle most of the time, so CPU is shared freely; memory, which cannot be taken back, less.

@@ -46,11 +46,13 @@ pub async fn lock_network(tx: &mut PgConnection, user_id: UserId) -> Result<(), 
 pub async fn owners_with_environments<'e>(
     executor: impl sqlx::PgExecutor<'e>,
     users: &[UserId],
+    node: &str,
 ) -> Result<Vec<UserId>, sqlx::Error> {
     sqlx::query_scalar(include_str!(
         "../../sql/containers/owners_with_environments.sql"
     ))
     .bind(users)
+    .bind(node)
     .fetch_all(executor)
     .await
 }

@@ -36,10 +36,11 @@ pub async fn idle(pool: &PgPool) -> Result<Vec<(Uuid, i32)>, sqlx::Error> {
         .await
 }
 
-/// Which of `ids` have a record.
-pub async fn known_ids(pool: &PgPool, ids: &[Uuid]) -> Result<Vec<Uuid>, sqlx::Error> {
+/// Which of `ids` have a record on node `node`.
+pub async fn known_ids(pool: &PgPool, ids: &[Uuid], node: &str) -> Result<Vec<Uuid>, sqlx::Error> {
     sqlx::query_scalar(include_str!("../../sql/housekeeping/known_ids.sql"))
         .bind(ids)
+        .bind(node)
         .fetch_all(pool)
         .await
 }

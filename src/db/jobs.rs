@@ -93,6 +93,7 @@ pub async fn acquire(
         .bind(id)
         .bind(owner)
         .bind(lease.as_secs_f64())
+        .bind(node)
         .fetch_optional(&mut *tx)
         .await?;
     tx.commit().await?;

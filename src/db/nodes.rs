@@ -118,10 +118,16 @@ pub async fn delete(conn: &mut PgConnection, name: &str) -> Result<(), sqlx::Err
 
 /// Gives the environments made before nodes existed to node `name`; how many.
 pub async fn adopt(pool: &PgPool, name: &str) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin().await?;
     let done = sqlx::query(include_str!("../../sql/nodes/adopt.sql"))
         .bind(name)
-        .execute(pool)
+        .execute(&mut *tx)
         .await?;
+    sqlx::query(include_str!("../../sql/nodes/adopt_subnets.sql"))
+        .bind(name)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(done.rows_affected())
 }
 

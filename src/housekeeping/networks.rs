@@ -41,7 +41,8 @@ impl Housekeeper {
             .filter_map(|(network, owner)| Some((network, owner.parse().ok()?)))
             .collect();
         let owners: Vec<UserId> = owned.iter().map(|(_, owner)| *owner).collect();
-        let keep = match db::containers::owners_with_environments(&self.pool, &owners).await {
+        let node = &self.settings.node.name;
+        let keep = match db::containers::owners_with_environments(&self.pool, &owners, node).await {
             Ok(keep) => HashSet::<UserId>::from_iter(keep),
             Err(err) => return tracing::warn!(error = %err, "networks: database unreachable"),
         };
@@ -59,7 +60,8 @@ impl Housekeeper {
     async fn remove_if_unused(&self, network: &str, owner: UserId) -> anyhow::Result<bool> {
         let mut lock = self.pool.begin().await?;
         db::containers::lock_network(&mut lock, owner).await?;
-        let owners = db::containers::owners_with_environments(&mut *lock, &[owner]).await?;
+        let node = &self.settings.node.name;
+        let owners = db::containers::owners_with_environments(&mut *lock, &[owner], node).await?;
         if !owners.is_empty() {
             return Ok(false);
         }

@@ -38,13 +38,14 @@ impl Housekeeper {
         }
     }
 
-    /// Containers labelled as ours whose environment has no record.
+    /// Containers labelled as ours whose environment has no record, or lives on another node.
     async fn remove_orphans(&self, listed: &[crate::runtime::Listed]) -> Result<(), sqlx::Error> {
         let ids: Vec<Uuid> = listed
             .iter()
             .filter_map(|c| c.environment.as_deref()?.parse().ok())
             .collect();
-        let known = db::housekeeping::known_ids(&self.pool, &ids).await?;
+        let node = &self.settings.node.name;
+        let known = db::housekeeping::known_ids(&self.pool, &ids, node).await?;
         for container in listed {
             let environment = container
                 .environment

@@ -52,6 +52,19 @@ pub async fn known(
     }
 }
 
+/// Whether some node could take `need` now, read without holding any: a waiting
+/// environment looks here first, so that many of them waiting for room do not hold every
+/// node each second (and with them the nodes' heartbeats).
+pub async fn might_fit(
+    conn: &mut PgConnection,
+    target: &Target,
+    need: Need,
+    down_after: Duration,
+) -> Result<bool, sqlx::Error> {
+    let candidates = db::placement::candidates(conn, &among(target), down_after).await?;
+    Ok(choose::best(&candidates, need).is_some())
+}
+
 /// Chooses a node for `need` within the caller's transaction, holding every node it may
 /// go to until the transaction ends: creates that could land on the same nodes are placed
 /// one after another, each counting what the one before placed, so a burst spreads by room

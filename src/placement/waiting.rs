@@ -9,7 +9,7 @@ use std::time::Duration;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
-use super::{place, Need, Placed, Target};
+use super::{might_fit, place, Need, Placed, Target};
 use crate::broker::events::EventBus;
 use crate::broker::queue::JobQueue;
 use crate::config::Settings;
@@ -80,9 +80,12 @@ impl Placer {
             memory_mb: waiting.memory_mb.into(),
             cpu: waiting.cpu_millicores.into(),
         };
+        let down_after = node_settings.down_after;
         let placed = match Target::parse(&waiting.node_target) {
-            Ok(target) => place(&mut tx, &target, need, node_settings.down_after).await?,
-            Err(_) => Placed::NoRoom,
+            Ok(target) if might_fit(&mut tx, &target, need, down_after).await? => {
+                place(&mut tx, &target, need, down_after).await?
+            }
+            _ => Placed::NoRoom,
         };
         match placed {
             Placed::On(node) => {

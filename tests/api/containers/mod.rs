@@ -10,7 +10,6 @@ mod labels;
 mod lifecycle;
 mod limits;
 mod logs;
-mod nodes;
 mod pipeline;
 mod records;
 mod repairs;

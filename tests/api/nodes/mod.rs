@@ -2,6 +2,7 @@
 //! `sandboxd worker --node` beside it, and placement among them and the app's own engine.
 
 mod down;
+mod engines;
 mod placing;
 mod reach;
 mod room;
