@@ -54,6 +54,46 @@ fi
 
 dk() { docker -H "unix://$SOCK" "$@"; }
 
+# One authority for the test stack's engines, a server certificate for 127.0.0.1 and a client
+# certificate sandboxd shows them: made once, kept in $ENGINE_TLS.
+setup_tls() {
+  [[ -s $ENGINE_TLS/client-key.pem ]] && return
+  step "engine TLS: make an authority, a server and a client certificate"
+  need_pkg openssl
+  install -d -m 0700 "$ENGINE_TLS"
+  (
+    cd "$ENGINE_TLS"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=sandboxd-test-engines \
+      -keyout ca-key.pem -out ca.pem 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server-key.pem \
+      -out server.csr 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 3650 \
+      -extfile server.ext -out server.pem 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj /CN=sandboxd -keyout client-key.pem \
+      -out client.csr 2>/dev/null
+    printf 'extendedKeyUsage=clientAuth\n' >client.ext
+    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 3650 \
+      -extfile client.ext -out client.pem 2>/dev/null
+    rm -f ./*.csr ./*.ext
+  )
+}
+
+# The extra engines' TCP listener, with mutual TLS (the main engine has only its socket).
+tls_flags() {
+  [[ -n $NODE ]] || return 0
+  printf '%s\n' -H "tcp://127.0.0.1:$(node_tls_port "$NODE")" --tlsverify \
+    --tlscacert "$ENGINE_TLS/ca.pem" --tlscert "$ENGINE_TLS/server.pem" \
+    --tlskey "$ENGINE_TLS/server-key.pem"
+}
+
+tls_ok() {
+  [[ -z $NODE ]] && return 0
+  docker -H "tcp://127.0.0.1:$(node_tls_port "$NODE")" --tlsverify \
+    --tlscacert "$ENGINE_TLS/ca.pem" --tlscert "$ENGINE_TLS/client.pem" \
+    --tlskey "$ENGINE_TLS/client-key.pem" version >/dev/null 2>&1
+}
+
 # dockremap and its subordinate id ranges (dockerd's userns-remap=default uses them).
 setup_userns() {
   getent passwd dockremap >/dev/null ||
@@ -186,7 +226,12 @@ up() {
   setup_keys
   setup_btrfs
   setup_bridge
+  [[ -z $NODE ]] || setup_tls
 
+  if pid_alive "$PIDFILE" dockerd && ! tls_ok; then
+    step "$NAME: no TLS listener (started by an older version): restart it"
+    stop_pidfile "$PIDFILE" dockerd 60
+  fi
   if pid_alive "$PIDFILE" dockerd && ! own_rules_ok; then
     step "$NAME: its iptables rules were flushed (another dockerd restarted?): restart it"
     stop_pidfile "$PIDFILE" dockerd 60
@@ -199,8 +244,11 @@ up() {
     if pgrep -x dockerd >/dev/null; then before="$(docker_rules)"; fi
     # Distinct containerd namespaces: should dockerd find a system containerd and use it
     # instead of starting its own, its containers still never mix with another daemon's.
+    local tls
+    mapfile -t tls < <(tls_flags)
     setsid nohup dockerd \
       -H "unix://$SOCK" \
+      "${tls[@]}" \
       --data-root "$DATA" \
       --exec-root "$EXEC" \
       --pidfile "$PIDFILE" \

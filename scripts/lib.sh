@@ -33,6 +33,11 @@ node_index() {
   echo $((${#before} + 1))
 }
 node_sock() { echo "$RUN/$1/docker.sock"; }
+# Each extra engine also answers over TCP with mutual TLS on the loopback, as a node on
+# another machine would: node-b on 23761, node-c on 23762, ...
+ENGINE_TLS="$STATE/engine-tls"
+node_tls_port() { echo $((23760 + $(node_index "$1"))); }
+node_tls_var() { local n="${1^^}"; echo "SANDBOXD_TEST_${n//-/_}_TLS_HOST"; }
 # The stack.env variable holding a node's engine: node-b -> SANDBOXD_TEST_NODE_B_DOCKER_HOST.
 node_var() { local n="${1^^}"; echo "SANDBOXD_TEST_${n//-/_}_DOCKER_HOST"; }
 

@@ -81,7 +81,9 @@ up() {
       printf 'export SANDBOXD_TEST_NODES="%s"\n' "${nodes//$'\n'/ }"
       for node in $nodes; do
         printf 'export %s=%q\n' "$(node_var "$node")" "unix://$(node_sock "$node")"
+        printf 'export %s=%q\n' "$(node_tls_var "$node")" "tcp://127.0.0.1:$(node_tls_port "$node")"
       done
+      printf 'export SANDBOXD_TEST_ENGINE_TLS_DIR=%q\n' "$ENGINE_TLS"
     fi
   } >"$ENV_FILE.tmp"
   mv "$ENV_FILE.tmp" "$ENV_FILE"

@@ -1,7 +1,7 @@
 -- Nodes ($1: only this one, or all when NULL) with what their environments reserve, as
 -- placement counts it (sql/placement/candidates.sql), and how many they hold. A node is
 -- `down` once its heartbeat is older than $2 seconds, whether draining or not.
-SELECT n.name, n.engine, n.labels, n.labels_by_admin, n.cpus, n.memory_mb, n.version,
+SELECT n.name, n.engine, n.labels, n.labels_by_admin, n.cpus, n.memory_mb, n.disk_mb, n.version,
        n.draining, n.cpu_overcommit, n.memory_overcommit,
        floor(n.cpus * 1000 * n.cpu_overcommit::float8)::bigint AS cpu_capacity_millicores,
        floor(n.memory_mb * n.memory_overcommit::float8)::bigint AS memory_capacity_mb,

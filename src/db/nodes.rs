@@ -15,6 +15,7 @@ pub struct NewNode<'a> {
     pub version: &'a str,
     pub cpu_overcommit: f32,
     pub memory_overcommit: f32,
+    pub disk_mb: Option<i64>,
 }
 
 pub async fn register(pool: &PgPool, node: NewNode<'_>) -> Result<(), sqlx::Error> {
@@ -27,6 +28,7 @@ pub async fn register(pool: &PgPool, node: NewNode<'_>) -> Result<(), sqlx::Erro
         .bind(node.version)
         .bind(node.cpu_overcommit)
         .bind(node.memory_overcommit)
+        .bind(node.disk_mb)
         .execute(pool)
         .await?;
     Ok(())

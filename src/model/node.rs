@@ -21,6 +21,8 @@ pub struct Node {
     pub labels_by_admin: bool,
     pub cpus: i32,
     pub memory_mb: i64,
+    /// The size of the filesystem its engine keeps containers on; null when unknown.
+    pub disk_mb: Option<i64>,
     /// The sandboxd version beside the engine.
     pub version: String,
     /// `active`, `draining` (takes no new environments) or `down` (missed its heartbeats).

@@ -39,15 +39,27 @@ pub struct DiskUsage {
 pub struct Capacity {
     pub cpus: i64,
     pub memory_bytes: i64,
+    /// The size of the filesystem holding the engine's data, when this process can see it
+    /// (a worker runs beside its engine; an API process may not).
+    pub disk_bytes: Option<u64>,
 }
 
 impl Runtime {
-    /// CPUs and memory only: no walk over the storage, so cheap to ask at every start.
+    /// CPUs, memory, and the size of the engine's filesystem read from the filesystem itself:
+    /// no walk over what is stored, so cheap to ask at every start.
     pub async fn capacity(&self) -> Result<Capacity, RuntimeError> {
         let info = self.client().await?.info().await?;
+        let disk_bytes = match info.docker_root_dir {
+            Some(root) => tokio::task::spawn_blocking(move || filesystem_size(&root))
+                .await
+                .ok()
+                .flatten(),
+            None => None,
+        };
         Ok(Capacity {
             cpus: info.ncpu.unwrap_or(0),
             memory_bytes: info.mem_total.unwrap_or(0),
+            disk_bytes,
         })
     }
 
@@ -105,4 +117,10 @@ fn summarize(disk: SystemDataUsageResponse) -> DiskUsage {
             .filter_map(|v| v.usage_data.as_ref().map(|u| u.size.max(0)))
             .sum(),
     }
+}
+
+/// The size of the filesystem `path` is on; `None` when it is not on this machine.
+fn filesystem_size(path: &str) -> Option<u64> {
+    let stats = rustix::fs::statvfs(path).ok()?;
+    Some(stats.f_blocks.saturating_mul(stats.f_frsize))
 }

@@ -88,6 +88,8 @@ async fn the_servers_engine_is_a_node_that_goes_down_when_its_heartbeats_stop() 
     assert_eq!(node["engine"], app.settings.docker_host.as_str());
     let cpus = node["cpus"].as_i64().unwrap();
     assert!(cpus > 0 && node["memory_mb"].as_i64().unwrap() > 0);
+    // The engine's data lives on a filesystem of its own (scripts/docker-engine.sh): its size.
+    assert!(node["disk_mb"].as_i64().unwrap_or(0) > 1000, "{node}");
     assert_eq!(node["cpu_capacity_millicores"], cpus * 2000, "{node}");
     assert_eq!(node["environments"], 0);
     assert_eq!(node["cpu_reserved_millicores"], 0);

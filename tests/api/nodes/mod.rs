@@ -6,11 +6,12 @@ mod engines;
 mod placing;
 mod reach;
 mod room;
+mod tls;
 
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use sandboxd::config::Settings;
+use sandboxd::config::{EngineTls, Settings};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
@@ -28,25 +29,60 @@ pub fn engine_of(node: &str) -> String {
     })
 }
 
+/// The address at which an extra engine answers over TCP with mutual TLS.
+pub fn tls_engine_of(node: &str) -> String {
+    let variable = format!(
+        "SANDBOXD_TEST_{}_TLS_HOST",
+        node.to_ascii_uppercase().replace('-', "_")
+    );
+    std::env::var(&variable).unwrap_or_else(|_| panic!("{variable} is not set"))
+}
+
+/// The certificates the test stack's engines trust: their authority, and a client's.
+pub fn engine_tls() -> EngineTls {
+    let dir = std::path::PathBuf::from(
+        std::env::var("SANDBOXD_TEST_ENGINE_TLS_DIR").expect("SANDBOXD_TEST_ENGINE_TLS_DIR"),
+    );
+    EngineTls {
+        ca: dir.join("ca.pem"),
+        cert: dir.join("client.pem"),
+        key: dir.join("client-key.pem"),
+    }
+}
+
 /// A `sandboxd worker --node NAME` beside one of the extra engines, over the test app's
 /// database and Redis. Killed on drop, and what the app made on its engine removed.
 pub struct NodeWorker {
     child: Child,
+    /// The app's settings over the node's engine socket, for the docker CLI's checks.
     settings: Settings,
     node: String,
     labels: String,
+    /// How the worker reaches its engine: by its socket, or over TCP with mutual TLS.
+    reach: Reach,
+}
+
+#[derive(Clone)]
+pub enum Reach {
+    Socket,
+    Tls(EngineTls),
 }
 
 impl NodeWorker {
     pub async fn start(app: &TestApp, node: &str, labels: &str) -> Self {
+        Self::start_reaching(app, node, labels, Reach::Socket).await
+    }
+
+    pub async fn start_reaching(app: &TestApp, node: &str, labels: &str, reach: Reach) -> Self {
         let mut settings = app.settings.clone();
         settings.docker_host = engine_of(node);
-        let child = spawn(&settings, node, labels);
+        let child = spawn(&settings, node, labels, &reach);
         let worker = Self {
             child,
             settings,
             node: node.to_string(),
             labels: labels.to_string(),
+            reach,
         };
         let db = database(app).await;
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -65,7 +101,7 @@ impl NodeWorker {
 
     /// The worker again, after [`Self::kill`].
     pub fn restart(&mut self) {
-        self.child = spawn(&self.settings, &self.node, &self.labels);
+        self.child = spawn(&self.settings, &self.node, &self.labels, &self.reach);
     }
 
     /// The engine's own view of the environment's container.
@@ -81,13 +117,21 @@ impl NodeWorker {
     }
 }
 
-fn spawn(settings: &Settings, node: &str, labels: &str) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_sandboxd"))
+fn spawn(settings: &Settings, node: &str, labels: &str, reach: &Reach) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sandboxd"));
+    match reach {
+        Reach::Socket => command.env("SANDBOXD_DOCKER_HOST", &settings.docker_host),
+        Reach::Tls(tls) => command
+            .env("SANDBOXD_DOCKER_HOST", tls_engine_of(node))
+            .env("SANDBOXD_ENGINE_TLS_CA", &tls.ca)
+            .env("SANDBOXD_ENGINE_TLS_CERT", &tls.cert)
+            .env("SANDBOXD_ENGINE_TLS_KEY", &tls.key),
+    };
+    command
         .args(["worker", "--node", node, "--labels", labels])
         .env("SANDBOXD_DATABASE_URL", &settings.database_url)
         .env("SANDBOXD_REDIS_URL", &settings.redis_url)
         .env("SANDBOXD_REDIS_PREFIX", &settings.redis_prefix)
-        .env("SANDBOXD_DOCKER_HOST", &settings.docker_host)
         .env("SANDBOXD_REGISTRY", &settings.registry)
         // The same room as the app's own node, so that room alone decides.
         .env("SANDBOXD_NODE_CPU_OVERCOMMIT", "1000")
