@@ -99,7 +99,9 @@ impl Nodes {
                 version: env!("CARGO_PKG_VERSION"),
                 cpu_overcommit: node.cpu_overcommit as f32,
                 memory_overcommit: node.memory_overcommit as f32,
-                disk_mb: capacity.disk_bytes.map(|bytes| (bytes / (1024 * 1024)) as i64),
+                disk_mb: capacity
+                    .disk_bytes
+                    .map(|bytes| (bytes / (1024 * 1024)) as i64),
             },
         )
         .await;

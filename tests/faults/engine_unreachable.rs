@@ -70,6 +70,19 @@ async fn without_an_engine_stats_exec_and_terminals_answer_503_and_reads_go_on()
 #[tokio::test]
 async fn a_job_waits_out_an_unreachable_engine_without_using_up_its_attempts() {
     let app = spawn_app_with(|settings| settings.workers = 0).await;
+    // The node was registered while its engine answered; its engine is gone now, and its
+    // worker starts without it.
+    let pool = sqlx::PgPool::connect(&app.settings.database_url)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO nodes (name, engine, cpus, memory_mb, version) VALUES ($1, $2, 2, 4096, 't')",
+    )
+    .bind(&app.settings.node.name)
+    .bind(&app.settings.docker_host)
+    .execute(&pool)
+    .await
+    .unwrap();
     let token = app.user_token("engine-patient").await;
     let id = app.creating_busybox(&token).await;
     let mut blind = app.settings.clone();

@@ -11,11 +11,12 @@ use super::{create_from, jobs_of, pool, StalledRegistry, SOON};
 use crate::support::app::{spawn_app_with, TestApp};
 use crate::support::provisioning::busybox;
 
-/// How many messages in the app's queue name each job.
+/// How many messages in the queue of the app's node name each job.
 async fn queued_per_job(app: &TestApp) -> HashMap<String, usize> {
     let client = redis::Client::open(app.settings.redis_url.as_str()).unwrap();
     let mut connection = client.get_multiplexed_async_connection().await.unwrap();
-    let stream = format!("{}:jobs", app.settings.redis_prefix);
+    let settings = &app.settings;
+    let stream = format!("{}:jobs:node:{}", settings.redis_prefix, settings.node.name);
     let reply: StreamRangeReply = redis::cmd("XRANGE")
         .arg(&stream)
         .arg("-")
