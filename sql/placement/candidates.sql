@@ -1,5 +1,6 @@
 -- The nodes that may take a new environment, with what their environments already hold:
--- not draining, heartbeat fresher than $1 seconds, and, when given, the one named $2 or
+-- not draining (unless $5: an environment starting again where it lives), heartbeat
+-- fresher than $1 seconds, and, when given, the one named $2 or
 -- those labelled $3 = $4. Environments reserve their CPU and memory while they are being
 -- made or run; a stopped one holds nothing (it is not placed again when it starts). Each
 -- node's sum is read from the containers_reserving index, node by node, rather than
@@ -13,7 +14,7 @@ CROSS JOIN LATERAL (
     FROM containers c
     WHERE c.node = n.name AND c.status IN ('creating', 'running')
 ) r
-WHERE NOT n.draining
+WHERE (NOT n.draining OR $5)
   AND n.heartbeat_at >= now() - make_interval(secs => $1)
   AND ($2::text IS NULL OR n.name = $2)
   AND ($3::text IS NULL OR n.labels ->> $3 = $4)

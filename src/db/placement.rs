@@ -23,6 +23,8 @@ pub struct Candidate {
 pub struct Among<'a> {
     pub name: Option<&'a str>,
     pub label: Option<(&'a str, &'a str)>,
+    /// Draining nodes too: they take no new environments, but theirs may start again.
+    pub draining_too: bool,
 }
 
 pub async fn candidates(
@@ -36,6 +38,7 @@ pub async fn candidates(
         .bind(among.name)
         .bind(key)
         .bind(value)
+        .bind(among.draining_too)
         .fetch_all(conn)
         .await
 }

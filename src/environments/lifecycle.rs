@@ -10,6 +10,7 @@ use crate::auth::Principal;
 use crate::db;
 use crate::model::engine_names::container_name;
 use crate::model::{Environment, Status};
+use crate::placement::{self, Need};
 
 pub const DEFAULT_STOP_TIMEOUT: i32 = 10;
 const TIMEOUT_RANGE: std::ops::RangeInclusive<i32> = 1..=300;
@@ -99,6 +100,9 @@ impl Lifecycle {
     ) -> Result<Accepted> {
         let row = self.shared.records().find(owner, reference).await?;
         check_state(&row, action)?;
+        if action == Action::Start && row.status == Status::Stopped {
+            self.check_room(&row).await?;
+        }
         let lifecycle = self.clone();
         let background = row.clone();
         tokio::spawn(async move {
@@ -111,6 +115,29 @@ impl Lifecycle {
             timeout: (action != Action::Start).then_some(timeout),
             timestamp: chrono::Utc::now().timestamp(),
         })
+    }
+
+    /// A stopped environment reserves nothing on its node, so starting it again asks for
+    /// room there as a create would; without it the start is refused rather than crowding
+    /// the node's other environments. The check takes no lock: two starts at once may both
+    /// pass, by one environment's worth.
+    async fn check_room(&self, row: &Environment) -> Result<()> {
+        let Some(node) = &row.node else {
+            return Ok(());
+        };
+        let need = Need {
+            memory_mb: row.memory_mb.into(),
+            cpu: row.cpu_millicores.into(),
+        };
+        let down_after = self.shared.settings.node.down_after;
+        let mut conn = self.shared.pool.acquire().await?;
+        match placement::room_to_start(&mut conn, node, need, down_after).await? {
+            true => Ok(()),
+            false => Err(EnvironmentError::conflict(
+                "NO_CAPACITY",
+                format!("node {node} has no room to start this environment now; try again later"),
+            )),
+        }
     }
 
     /// Does `action` now and reports it on /ws/events as well; the error is for a caller

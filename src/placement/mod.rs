@@ -29,14 +29,17 @@ fn among(target: &Target) -> Among<'_> {
         Target::Any => Among {
             name: None,
             label: None,
+            draining_too: false,
         },
         Target::Label { key, value } => Among {
             name: None,
             label: Some((key, value)),
+            draining_too: false,
         },
         Target::Node(name) => Among {
             name: Some(name),
             label: None,
+            draining_too: false,
         },
     }
 }
@@ -63,6 +66,24 @@ pub async fn might_fit(
 ) -> Result<bool, sqlx::Error> {
     let candidates = db::placement::candidates(conn, &among(target), down_after).await?;
     Ok(choose::best(&candidates, need).is_some())
+}
+
+/// Whether the node an environment lives on has room for it to start again (draining or
+/// not), read without holding it.
+pub async fn room_to_start(
+    conn: &mut PgConnection,
+    node: &str,
+    need: Need,
+    down_after: Duration,
+) -> Result<bool, sqlx::Error> {
+    let only = Among {
+        name: Some(node),
+        label: None,
+        draining_too: true,
+    };
+    let candidates = db::placement::candidates(conn, &only, down_after).await?;
+    // A node that is down is not refused here: reaching it says so more plainly.
+    Ok(candidates.first().is_none_or(|node| node.fits(need)))
 }
 
 /// Chooses a node for `need` within the caller's transaction, holding every node it may

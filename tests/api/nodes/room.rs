@@ -113,3 +113,52 @@ async fn without_room_an_environment_waits_is_placed_when_room_appears_or_ends_i
     // It holds no slot of the owner's: only the running one counts.
     assert_eq!(app.usage(&token).await, 1);
 }
+
+#[tokio::test]
+async fn a_stopped_environment_starts_again_only_when_its_node_has_room() {
+    let app = spawn_app_with(|_| {}).await;
+    let db = database(&app).await;
+    let token = app.user_token("restarter").await;
+    let (status, created) = app.create(&token, quarter_cpu(&app, "_any")).await;
+    assert_eq!(status, 202, "{created}");
+    let id = created["id"].as_str().unwrap();
+    app.wait_running(&token, id, READY_WITHIN).await;
+    let stop = app
+        .post(
+            &format!("/api/containers/{id}/stop?timeout=1"),
+            Some(&token),
+            &json!({}),
+        )
+        .await;
+    assert!(stop.status().is_success(), "{}", stop.status());
+    app.wait_status(&token, id, "stopped", Duration::from_secs(20))
+        .await;
+
+    // Stopped, it holds nothing; meanwhile the node filled up (here: its memory shrank).
+    let set_memory_overcommit = |ratio: f32| {
+        sqlx::query("UPDATE nodes SET memory_overcommit = $1")
+            .bind(ratio)
+            .execute(&db)
+    };
+    set_memory_overcommit(0.000_01).await.unwrap();
+    let start = app
+        .post(
+            &format!("/api/containers/{id}/start"),
+            Some(&token),
+            &json!({}),
+        )
+        .await;
+    crate::support::app::assert_error(start, 409, "NO_CAPACITY").await;
+    assert_eq!(app.container(&token, id).await.1["status"], "stopped");
+
+    set_memory_overcommit(1000.0).await.unwrap();
+    let start = app
+        .post(
+            &format!("/api/containers/{id}/start"),
+            Some(&token),
+            &json!({}),
+        )
+        .await;
+    assert!(start.status().is_success(), "{}", start.status());
+    app.wait_status(&token, id, "running", READY_WITHIN).await;
+}
