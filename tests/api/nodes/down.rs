@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::{database, NodeWorker};
+use super::{database, exec_true, NodeWorker};
 use crate::support::app::{assert_error, spawn_app_with, TestApp};
 use crate::support::provisioning::{busybox, READY_WITHIN};
 
@@ -69,13 +69,7 @@ async fn a_node_that_stops_beating_is_down_until_it_is_back_and_its_queue_goes_e
         .iter()
         .find(|c| c["id"] == on_c.as_str());
     assert_eq!(row.unwrap()["status"], "unavailable", "{listed}");
-    let exec = app
-        .post(
-            &format!("/api/containers/{on_c}/exec"),
-            Some(&admin),
-            &json!({"command": ["true"]}),
-        )
-        .await;
+    let exec = exec_true(&app, &admin, &on_c).await;
     assert_error(exec, 503, "NODE_UNAVAILABLE").await;
 
     let moved = app.wait_running(&admin, &queued, READY_WITHIN).await;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::{database, echo, NodeWorker};
+use super::{database, echo, exec_true, NodeWorker};
 use crate::support::app::{assert_error, spawn_app_with};
 use crate::support::engine;
 use crate::support::provisioning::{busybox, READY_WITHIN};
@@ -44,13 +44,7 @@ async fn an_environment_is_reached_through_its_nodes_engine_and_reconciled_only_
             .execute(&db)
     };
     place("never-registered").await.unwrap();
-    let exec = app
-        .post(
-            &format!("/api/containers/{id}/exec"),
-            Some(&admin),
-            &json!({"command": ["true"]}),
-        )
-        .await;
+    let exec = exec_true(&app, &admin, &id).await;
     assert_error(exec, 503, "DOCKER_UNAVAILABLE").await;
     place("node-b").await.unwrap();
 

@@ -165,6 +165,16 @@ async fn registered(db: &PgPool, node: &str) -> bool {
         .unwrap()
 }
 
+/// Asks the API to run `true` in the environment; its answer, for the tests of refusals.
+pub async fn exec_true(app: &TestApp, token: &str, id: &str) -> reqwest::Response {
+    app.post(
+        &format!("/api/containers/{id}/exec"),
+        Some(token),
+        &json!({"command": ["true"]}),
+    )
+    .await
+}
+
 /// Runs `echo` in the environment through the API, and returns what it printed.
 pub async fn echo(app: &TestApp, token: &str, id: &str) -> String {
     let response = app

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::{database, echo, engine_tls, tls_engine_of, NodeWorker, Reach};
+use super::{database, echo, engine_tls, exec_true, tls_engine_of, NodeWorker, Reach};
 use crate::support::app::{assert_error, spawn_app_beside, spawn_app_with};
 use crate::support::provisioning::{busybox, READY_WITHIN};
 
@@ -33,12 +33,6 @@ async fn environments_on_an_engine_reached_with_mutual_tls_are_made_and_reached_
     // An API process without the client certificate cannot reach that engine at all.
     let uncertified = spawn_app_beside(&app, |settings| settings.engine_tls = None).await;
     let admin = uncertified.admin_token().await;
-    let exec = uncertified
-        .post(
-            &format!("/api/containers/{id}/exec"),
-            Some(&admin),
-            &json!({"command": ["true"]}),
-        )
-        .await;
+    let exec = exec_true(&uncertified, &admin, &id).await;
     assert_error(exec, 503, "DOCKER_UNAVAILABLE").await;
 }
