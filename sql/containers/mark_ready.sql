@@ -4,3 +4,4 @@ UPDATE containers
 SET status = 'running', stage = 'ready', progress = 100, message = $2, updated_at = now(),
     last_activity_at = now()
 WHERE id = $1 AND status = 'creating'
+RETURNING stop_when_ready

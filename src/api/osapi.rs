@@ -20,7 +20,7 @@ use crate::state::AppState;
     request_body = OsapiCreateRequest,
     responses(
         (status = 202, description = "Accepted: a result per targeted node", body = CreateJob),
-        (status = 400, description = "INVALID_NODE, HOST_VOLUMES_NOT_ALLOWED, HOST_PORTS_NOT_ALLOWED, COMMAND_NOT_SUPPORTED, AUTO_START_REQUIRED, and the create's own (UNSUPPORTED_IMAGE, INVALID_NAME, ...)", body = ErrorBody),
+        (status = 400, description = "INVALID_NODE, HOST_VOLUMES_NOT_ALLOWED, HOST_PORTS_NOT_ALLOWED, COMMAND_NOT_SUPPORTED, and the create's own (UNSUPPORTED_IMAGE, INVALID_NAME, ...)", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "NODE_NOT_ALLOWED (a node the tier does not list, or a fan-out by a non-admin), CONTAINER_LIMIT_REACHED, INSUFFICIENT_SCOPE", body = ErrorBody),
         (status = 404, description = "NODE_NOT_FOUND", body = ErrorBody),

@@ -21,6 +21,7 @@ pub struct NewContainer<'a> {
     pub node: Option<&'a str>,
     pub node_target: &'a str,
     pub message: Option<&'a str>,
+    pub stop_when_ready: bool,
 }
 
 pub const NAME_KEY: &str = "containers_user_name_key";
@@ -78,6 +79,7 @@ pub async fn insert(
         .bind(new.node)
         .bind(new.node_target)
         .bind(new.message)
+        .bind(new.stop_when_ready)
         .fetch_one(tx)
         .await
 }
@@ -148,17 +150,17 @@ pub async fn record_docker_id(
     Ok(done.rows_affected() == 1)
 }
 
+/// `None` when it was no longer being made; else whether it is to be stopped now.
 pub async fn mark_ready(
     pool: &PgPool,
     id: EnvironmentId,
     message: &str,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(include_str!("../../sql/containers/mark_ready.sql"))
+) -> Result<Option<bool>, sqlx::Error> {
+    sqlx::query_scalar(include_str!("../../sql/containers/mark_ready.sql"))
         .bind(id)
         .bind(message)
-        .execute(pool)
-        .await?;
-    Ok(done.rows_affected() == 1)
+        .fetch_optional(pool)
+        .await
 }
 
 pub async fn mark_error(

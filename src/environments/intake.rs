@@ -156,6 +156,7 @@ impl Intake {
                 node: node.as_deref(),
                 node_target: &plan.node.to_string(),
                 message: waiting.as_deref(),
+                stop_when_ready: plan.stop_when_ready,
             },
         )
         .await;

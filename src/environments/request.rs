@@ -51,6 +51,9 @@ pub struct CreateContainerRequest {
     /// name; admins may name any.
     #[schema(example = "_any")]
     pub node: Option<String>,
+    /// Stopped once it is ready instead of left running (OSAPI's `auto_start: false`).
+    #[serde(skip)]
+    pub stop_when_ready: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
@@ -72,6 +75,7 @@ pub struct Plan {
     pub labels: BTreeMap<String, String>,
     pub resources: Resources,
     pub node: Target,
+    pub stop_when_ready: bool,
 }
 
 pub fn plan(request: CreateContainerRequest, tier: &Tier, catalogue: &Catalogue) -> Result<Plan> {
@@ -148,6 +152,7 @@ pub fn plan(request: CreateContainerRequest, tier: &Tier, catalogue: &Catalogue)
         labels: request.labels,
         resources,
         node,
+        stop_when_ready: request.stop_when_ready,
     })
 }
 

@@ -192,9 +192,10 @@ impl Provisioner {
 
     async fn become_ready(&self, env: &Environment) -> Result<Outcome, StageError> {
         let stage = Stage::Ready;
-        if !db::containers::mark_ready(&self.pool, env.id, stage.message()).await? {
+        let Some(stop) = db::containers::mark_ready(&self.pool, env.id, stage.message()).await?
+        else {
             return Ok(Outcome::Abandoned);
-        }
+        };
         announce(
             &self.events,
             env,
@@ -203,6 +204,25 @@ impl Provisioner {
             stage.message(),
         )
         .await;
+        if stop {
+            self.stop_once_ready(env).await;
+        }
         Ok(Outcome::Ready)
+    }
+
+    /// Made to be left stopped: a failure to stop leaves it running, as a start that was
+    /// not asked for, which the owner can stop; it is said in the log, not made an error.
+    async fn stop_once_ready(&self, env: &Environment) {
+        let name = container_name(env.id);
+        if let Err(err) = self.runtime.stop_container(&name, 10).await {
+            tracing::warn!(error = %err, "made to be stopped, but could not be stopped");
+            return;
+        }
+        let stopped = [Status::Running];
+        if let Err(err) =
+            db::containers::set_status(&self.pool, env.id, &stopped, Status::Stopped).await
+        {
+            tracing::warn!(error = %err, "stopped, but the record still says running");
+        }
     }
 }

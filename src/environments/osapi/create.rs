@@ -107,6 +107,9 @@ impl Osapi {
             environment: BTreeMap::new(),
             labels: BTreeMap::from([(JOB_LABEL.to_string(), job_id.to_string())]),
             node: None,
+            // An environment is made by running it: one not to be started is stopped as
+            // soon as it is ready.
+            stop_when_ready: !request.auto_start,
         }
     }
 }
@@ -144,13 +147,6 @@ fn refuse_what_cannot_be_honoured(request: &OsapiCreateRequest) -> Result<()> {
             "COMMAND_NOT_SUPPORTED",
             "an environment's main process is its shell; run commands with \
              POST /api/node/{hostname}/container/docker/{id}/exec",
-        ));
-    }
-    if !request.auto_start {
-        return Err(EnvironmentError::invalid(
-            "AUTO_START_REQUIRED",
-            "environments are provisioned by running them; stop one once it is running \
-             with POST /api/containers/{id}/stop",
         ));
     }
     Ok(())

@@ -42,7 +42,7 @@ pub struct OsapiCreateRequest {
     /// Host paths (`host:container`): refused when given; a tenant never mounts the host.
     #[serde(default)]
     pub volumes: Vec<String>,
-    /// Environments are provisioned by running them: `false` is refused.
+    /// `false`: made, then stopped once ready (an environment is provisioned by running it).
     #[serde(default = "starts_at_once")]
     pub auto_start: bool,
 }

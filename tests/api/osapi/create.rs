@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use super::{assert_made, body, create};
 use crate::nodes::NodeWorker;
 use crate::support::app::{assert_error, spawn_app};
+use crate::support::engine;
 use crate::support::provisioning::{busybox, READY_WITHIN};
 
 #[tokio::test]
@@ -116,7 +117,7 @@ async fn all_makes_one_per_node_and_a_label_one_per_labelled_node_for_an_admin()
 }
 
 #[tokio::test]
-async fn host_volumes_host_ports_a_command_and_no_start_are_refused_and_nothing_is_made() {
+async fn host_volumes_host_ports_and_a_command_are_refused_and_nothing_is_made() {
     let app = spawn_app().await;
     let user = app.user_token("osapi-refused").await;
     let admin = app.admin_token().await;
@@ -132,7 +133,6 @@ async fn host_volumes_host_ports_a_command_and_no_start_are_refused_and_nothing_
             json!(["nginx", "-g", "daemon off;"]),
             "COMMAND_NOT_SUPPORTED",
         ),
-        ("auto_start", json!(false), "AUTO_START_REQUIRED"),
     ];
     for (field, value, code) in refusals {
         for (token, hostname) in [(&user, "_any"), (&admin, "_all")] {
@@ -148,4 +148,35 @@ async fn host_volumes_host_ports_a_command_and_no_start_are_refused_and_nothing_
     }
     assert_eq!(app.usage(&user).await, 0);
     assert_eq!(app.usage(&admin).await, 0);
+}
+
+#[tokio::test]
+async fn without_auto_start_the_environment_is_made_then_left_stopped() {
+    let app = spawn_app().await;
+    let user = app.user_token("osapi-unstarted").await;
+    let mut unstarted = body(&app);
+    unstarted["auto_start"] = json!(false);
+    let response = app
+        .post("/api/node/_any/container/docker", Some(&user), &unstarted)
+        .await;
+    assert_eq!(response.status(), 202);
+    let job: Value = response.json().await.unwrap();
+    let id = job["results"][0]["id"].as_str().unwrap().to_string();
+    app.wait_status(&user, &id, "stopped", READY_WITHIN).await;
+    let view = app.container(&user, &id).await.1;
+    assert_eq!(view["stage"], "ready", "{view}");
+    let running = engine::docker(
+        &app.settings,
+        &["inspect", "-f", "{{.State.Running}}", &format!("sbx-{id}")],
+    );
+    assert_eq!(String::from_utf8_lossy(&running.stdout).trim(), "false");
+    let start = app
+        .post(
+            &format!("/api/containers/{id}/start"),
+            Some(&user),
+            &json!({}),
+        )
+        .await;
+    assert!(start.status().is_success(), "{}", start.status());
+    app.wait_status(&user, &id, "running", READY_WITHIN).await;
 }
