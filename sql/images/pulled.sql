@@ -1,3 +1,3 @@
--- An image pulled for a custom environment, or used again by one.
-INSERT INTO pulled_images (reference) VALUES ($1)
-ON CONFLICT (reference) DO UPDATE SET last_used_at = now()
+-- An image pulled on node $2 for a custom environment, or used again by one there.
+INSERT INTO pulled_images (reference, node) VALUES ($1, $2)
+ON CONFLICT (node, reference) DO UPDATE SET last_used_at = now()

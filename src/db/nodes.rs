@@ -129,6 +129,10 @@ pub async fn adopt(pool: &PgPool, name: &str) -> Result<u64, sqlx::Error> {
         .bind(name)
         .execute(&mut *tx)
         .await?;
+    sqlx::query(include_str!("../../sql/nodes/adopt_images.sql"))
+        .bind(name)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(done.rows_affected())
 }

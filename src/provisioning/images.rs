@@ -35,7 +35,7 @@ impl Provisioner {
         }
         // Made from again: housekeeping keeps it for another while.
         if env.image == CUSTOM {
-            db::images::used(&self.pool, image).await?;
+            db::images::used(&self.pool, image, &self.settings.node.name).await?;
         }
         Ok(())
     }
@@ -47,7 +47,7 @@ impl Provisioner {
         reference: &str,
     ) -> Result<(), StageError> {
         if env.image == CUSTOM && !self.catalogue.is_own(reference) {
-            db::images::pulled(&self.pool, reference).await?;
+            db::images::pulled(&self.pool, reference, &self.settings.node.name).await?;
         }
         Ok(())
     }

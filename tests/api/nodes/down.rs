@@ -45,7 +45,7 @@ async fn a_node_that_stops_beating_is_down_until_it_is_back_and_its_queue_goes_e
     node_c.kill();
     // Still counted as up for a moment: a create that prefers it (the app's own node has
     // less room) is queued there, where no worker will take it.
-    sqlx::query("UPDATE nodes SET memory_overcommit = 2 WHERE name = $1")
+    sqlx::query("UPDATE nodes SET memory_overcommit = 1 WHERE name = $1")
         .bind(&app.settings.node.name)
         .execute(&db)
         .await
