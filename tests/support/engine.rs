@@ -78,22 +78,29 @@ pub struct WorkerProcess {
     child: Child,
 }
 
+/// `sandboxd worker` over the test app's database, Redis namespace and engine.
+pub fn worker_command(settings: &Settings) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sandboxd"));
+    command
+        .arg("worker")
+        .env("SANDBOXD_DATABASE_URL", &settings.database_url)
+        .env("SANDBOXD_REDIS_URL", &settings.redis_url)
+        .env("SANDBOXD_REDIS_PREFIX", &settings.redis_prefix)
+        .env("SANDBOXD_DOCKER_HOST", &settings.docker_host)
+        .env("SANDBOXD_REGISTRY", &settings.registry)
+        .env(
+            "SANDBOXD_JOB_LEASE_SECONDS",
+            settings.job_lease.as_secs().to_string(),
+        )
+        .env("SANDBOXD_PIDS_LIMIT", settings.pids_limit.to_string())
+        .env("SANDBOXD_LOG", "warn");
+    command
+}
+
 impl WorkerProcess {
     pub fn start(settings: &Settings) -> Self {
-        let child = Command::new(env!("CARGO_BIN_EXE_sandboxd"))
-            .arg("worker")
-            .env("SANDBOXD_DATABASE_URL", &settings.database_url)
-            .env("SANDBOXD_REDIS_URL", &settings.redis_url)
-            .env("SANDBOXD_REDIS_PREFIX", &settings.redis_prefix)
-            .env("SANDBOXD_DOCKER_HOST", &settings.docker_host)
-            .env("SANDBOXD_REGISTRY", &settings.registry)
-            .env(
-                "SANDBOXD_JOB_LEASE_SECONDS",
-                settings.job_lease.as_secs().to_string(),
-            )
-            .env("SANDBOXD_PIDS_LIMIT", settings.pids_limit.to_string())
+        let child = worker_command(settings)
             .env("SANDBOXD_WORKERS", "1")
-            .env("SANDBOXD_LOG", "warn")
             .spawn()
             .expect("the sandboxd binary starts");
         Self { child }

@@ -15,9 +15,10 @@ use crate::support::app::spawn_app_with;
 use crate::support::engine;
 use crate::support::provisioning::READY_WITHIN;
 
-/// Outside the default pool, which the rest of the suite uses at the same time on this engine.
-/// Only the subnets of bridges on this machine's own engine: the test sends nothing to them.
-const POOL: &str = "10.218.0.0/22";
+/// Outside the default pool, which the rest of the suite uses at the same time on this engine,
+/// and outside the test stack's other engines' pools (10.213-10.214, 10.218 and up). Only the
+/// subnets of bridges on this machine's own engine: the test sends nothing to them.
+const POOL: &str = "10.212.0.0/22";
 const USERS: usize = 64;
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::{call, files_url, put_raw};
+use super::{assert_absent, call, files_url, put_raw};
 use crate::support::app::{assert_error, spawn_app, spawn_app_with};
 use crate::support::provisioning::user_with_environment;
 
@@ -153,16 +153,7 @@ async fn a_body_over_the_limit_is_refused_whether_its_length_is_declared_or_not(
         .await
         .unwrap();
     assert_error(response, 413, "PAYLOAD_TOO_LARGE").await;
-    let response = call(
-        &app,
-        Method::GET,
-        &token,
-        &id,
-        "/stat",
-        &[("path", "/tmp/big")],
-    )
-    .await;
-    assert_error(response, 404, "FILE_NOT_FOUND").await;
+    assert_absent(&app, &token, &id, "/tmp/big").await;
 }
 
 #[tokio::test]

@@ -32,6 +32,12 @@ pub async fn call(
         .unwrap()
 }
 
+/// Asserts nothing is at `path` in the environment: its stat is 404 `FILE_NOT_FOUND`.
+pub async fn assert_absent(app: &TestApp, token: &str, id: &str, path: &str) {
+    let response = call(app, Method::GET, token, id, "/stat", &[("path", path)]).await;
+    crate::support::app::assert_error(response, 404, "FILE_NOT_FOUND").await;
+}
+
 /// A raw upload of `bytes` to the exact path `path`.
 pub async fn put_raw(app: &TestApp, token: &str, id: &str, path: &str, bytes: Vec<u8>) -> Response {
     app.request(Method::POST, &files_url(id, ""), Some(token))

@@ -4,7 +4,7 @@ use futures_util::StreamExt;
 use reqwest::Method;
 use serde_json::json;
 
-use super::{call, files_url};
+use super::{assert_absent, files_url};
 use crate::support::app::{assert_error, spawn_app, TestApp};
 use crate::support::engine;
 use crate::support::provisioning::READY_WITHIN;
@@ -44,16 +44,7 @@ async fn an_upload_that_fills_the_disk_quota_is_refused_and_leaves_nothing_behin
         .await
         .unwrap();
     assert_error(response, 507, "DISK_QUOTA_EXCEEDED").await;
-    let response = call(
-        &app,
-        Method::GET,
-        &token,
-        &id,
-        "/stat",
-        &[("path", "/root/too-big.bin")],
-    )
-    .await;
-    assert_error(response, 404, "FILE_NOT_FOUND").await;
+    assert_absent(&app, &token, &id, "/root/too-big.bin").await;
 }
 
 #[tokio::test]
@@ -85,16 +76,7 @@ async fn a_stopped_environment_refuses_an_upload_larger_than_its_room_before_wri
         "DISK_QUOTA_EXCEEDED",
     )
     .await;
-    let response = call(
-        &app,
-        Method::GET,
-        &token,
-        &id,
-        "/stat",
-        &[("path", "/root/too-big.bin")],
-    )
-    .await;
-    assert_error(response, 404, "FILE_NOT_FOUND").await;
+    assert_absent(&app, &token, &id, "/root/too-big.bin").await;
     // What fits still goes in.
     assert_eq!(upload(20, "/root/fits.bin").await.unwrap().status(), 200);
 }

@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::{binary, call, files_url, put_raw, run};
+use super::{assert_absent, binary, call, files_url, put_raw, run};
 use crate::support::app::spawn_app;
 use crate::support::provisioning::user_with_environment;
 
@@ -201,16 +201,7 @@ async fn multipart_files_land_in_a_directory_and_can_be_moved_listed_tarred_and_
 
     let deleted = call(&app, Method::DELETE, &token, &id, "", &[("path", "/srv/a")]).await;
     assert_eq!(deleted.status(), 200);
-    let gone = call(
-        &app,
-        Method::GET,
-        &token,
-        &id,
-        "/stat",
-        &[("path", "/srv/a")],
-    )
-    .await;
-    crate::support::app::assert_error(gone, 404, "FILE_NOT_FOUND").await;
+    assert_absent(&app, &token, &id, "/srv/a").await;
 }
 
 #[tokio::test]

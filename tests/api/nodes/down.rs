@@ -4,16 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::json;
-
-use super::{database, exec_true, NodeWorker};
+use super::{database, exec_true, small_busybox, NodeWorker};
 use crate::support::app::{assert_error, spawn_app_with, TestApp};
-use crate::support::provisioning::{busybox, READY_WITHIN};
-
-fn body(app: &TestApp, node: &str) -> serde_json::Value {
-    json!({"image": "custom", "custom_image": busybox(app), "role": "barebone",
-           "shell": {"enhanced": false}, "memory_mb": 256, "cpu_shares": 250, "node": node})
-}
+use crate::support::provisioning::READY_WITHIN;
 
 async fn wait_for(app: &TestApp, token: &str, id: &str, status: &str) -> serde_json::Value {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -37,7 +30,9 @@ async fn a_node_that_stops_beating_is_down_until_it_is_back_and_its_queue_goes_e
     let db = database(&app).await;
     let mut node_c = NodeWorker::start(&app, "node-c", "pool=slow").await;
     let admin = app.admin_token().await;
-    let (status, on_c) = app.create(&admin, body(&app, "node-c")).await;
+    let (status, on_c) = app
+        .create(&admin, small_busybox(&app, Some("node-c")))
+        .await;
     assert_eq!(status, 202, "{on_c}");
     let on_c = on_c["id"].as_str().unwrap().to_string();
     app.wait_running(&admin, &on_c, READY_WITHIN).await;
@@ -50,7 +45,7 @@ async fn a_node_that_stops_beating_is_down_until_it_is_back_and_its_queue_goes_e
         .execute(&db)
         .await
         .unwrap();
-    let (status, queued) = app.create(&admin, body(&app, "_any")).await;
+    let (status, queued) = app.create(&admin, small_busybox(&app, Some("_any"))).await;
     assert_eq!(status, 202, "{queued}");
     assert_eq!(queued["node"], "node-c", "{queued}");
     let queued = queued["id"].as_str().unwrap().to_string();

@@ -4,12 +4,10 @@
 
 use std::time::Duration;
 
-use serde_json::json;
-
-use super::{database, echo, exec_true, NodeWorker};
+use super::{database, echo, exec_true, small_busybox, NodeWorker};
 use crate::support::app::{assert_error, spawn_app_with};
 use crate::support::engine;
-use crate::support::provisioning::{busybox, READY_WITHIN};
+use crate::support::provisioning::READY_WITHIN;
 
 #[tokio::test]
 async fn an_environment_is_reached_through_its_nodes_engine_and_reconciled_only_by_its_node() {
@@ -19,8 +17,7 @@ async fn an_environment_is_reached_through_its_nodes_engine_and_reconciled_only_
     .await;
     let node_b = NodeWorker::start(&app, "node-b", "pool=fast").await;
     let admin = app.admin_token().await;
-    let body = json!({"image": "custom", "custom_image": busybox(&app), "role": "barebone",
-                      "shell": {"enhanced": false}, "node": "node-b"});
+    let body = small_busybox(&app, Some("node-b"));
     let (status, created) = app.create(&admin, body).await;
     assert_eq!(status, 202, "{created}");
     let id = created["id"].as_str().unwrap().to_string();

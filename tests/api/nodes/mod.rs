@@ -8,7 +8,7 @@ mod reach;
 mod room;
 mod tls;
 
-use std::process::{Child, Command};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use sandboxd::config::{EngineTls, Settings};
@@ -17,25 +17,26 @@ use sqlx::PgPool;
 
 use crate::support::app::TestApp;
 use crate::support::engine;
+use crate::support::provisioning::busybox;
 
-/// The address of an extra engine of the test stack, named like `node-b`.
-pub fn engine_of(node: &str) -> String {
-    let variable = format!(
-        "SANDBOXD_TEST_{}_DOCKER_HOST",
-        node.to_ascii_uppercase().replace('-', "_")
-    );
+/// What the test stack says of an extra engine named like `node-b`:
+/// `SANDBOXD_TEST_NODE_B_{what}`.
+fn stack_value(node: &str, what: &str) -> String {
+    let node = node.to_ascii_uppercase().replace('-', "_");
+    let variable = format!("SANDBOXD_TEST_{node}_{what}");
     std::env::var(&variable).unwrap_or_else(|_| {
         panic!("{variable} is not set: the test stack starts the extra engines")
     })
 }
 
+/// The socket of an extra engine of the test stack.
+pub fn engine_of(node: &str) -> String {
+    stack_value(node, "DOCKER_HOST")
+}
+
 /// The address at which an extra engine answers over TCP with mutual TLS.
 pub fn tls_engine_of(node: &str) -> String {
-    let variable = format!(
-        "SANDBOXD_TEST_{}_TLS_HOST",
-        node.to_ascii_uppercase().replace('-', "_")
-    );
-    std::env::var(&variable).unwrap_or_else(|_| panic!("{variable} is not set"))
+    stack_value(node, "TLS_HOST")
 }
 
 /// The certificates the test stack's engines trust: their authority, and a client's.
@@ -118,21 +119,16 @@ impl NodeWorker {
 }
 
 fn spawn(settings: &Settings, node: &str, labels: &str, reach: &Reach) -> Child {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_sandboxd"));
-    match reach {
-        Reach::Socket => command.env("SANDBOXD_DOCKER_HOST", &settings.docker_host),
-        Reach::Tls(tls) => command
+    let mut command = engine::worker_command(settings);
+    if let Reach::Tls(tls) = reach {
+        command
             .env("SANDBOXD_DOCKER_HOST", tls_engine_of(node))
             .env("SANDBOXD_ENGINE_TLS_CA", &tls.ca)
             .env("SANDBOXD_ENGINE_TLS_CERT", &tls.cert)
-            .env("SANDBOXD_ENGINE_TLS_KEY", &tls.key),
-    };
+            .env("SANDBOXD_ENGINE_TLS_KEY", &tls.key);
+    }
     command
-        .args(["worker", "--node", node, "--labels", labels])
-        .env("SANDBOXD_DATABASE_URL", &settings.database_url)
-        .env("SANDBOXD_REDIS_URL", &settings.redis_url)
-        .env("SANDBOXD_REDIS_PREFIX", &settings.redis_prefix)
-        .env("SANDBOXD_REGISTRY", &settings.registry)
+        .args(["--node", node, "--labels", labels])
         // The same room as the app's own node, so that room alone decides.
         .env("SANDBOXD_NODE_CPU_OVERCOMMIT", "1000")
         .env("SANDBOXD_NODE_MEMORY_OVERCOMMIT", "1000")
@@ -140,7 +136,6 @@ fn spawn(settings: &Settings, node: &str, labels: &str, reach: &Reach) -> Child 
         // Tests that take a node down wait for its heartbeats to stop counting.
         .env("SANDBOXD_NODE_HEARTBEAT_SECONDS", "0.5")
         .env("SANDBOXD_HOUSEKEEPING_SECONDS", "0.5")
-        .env("SANDBOXD_LOG", "warn")
         .spawn()
         .expect("the sandboxd binary starts")
 }
@@ -163,6 +158,26 @@ async fn registered(db: &PgPool, node: &str) -> bool {
         .fetch_one(db)
         .await
         .unwrap()
+}
+
+/// The create body of a small busybox environment (a quarter CPU, 256 MB) on `node`; `None`
+/// names no node, as most creates do.
+pub fn small_busybox(app: &TestApp, node: Option<&str>) -> Value {
+    let mut body = json!({"image": "custom", "custom_image": busybox(app), "role": "barebone",
+                          "shell": {"enhanced": false}, "memory_mb": 256, "cpu_shares": 250});
+    if let Some(node) = node {
+        body["node"] = json!(node);
+    }
+    body
+}
+
+/// Sets every node's memory overcommit: how the tests make room appear and disappear.
+pub async fn set_memory_overcommit(db: &PgPool, ratio: f32) {
+    sqlx::query("UPDATE nodes SET memory_overcommit = $1")
+        .bind(ratio)
+        .execute(db)
+        .await
+        .unwrap();
 }
 
 /// Asks the API to run `true` in the environment; its answer, for the tests of refusals.

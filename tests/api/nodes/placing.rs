@@ -4,20 +4,11 @@
 use std::collections::BTreeMap;
 
 use futures_util::future::join_all;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use super::{echo, NodeWorker};
-use crate::support::app::{assert_error, spawn_app, TestApp};
-use crate::support::provisioning::{busybox, READY_WITHIN};
-
-fn body(app: &TestApp, node: Option<&str>) -> Value {
-    let mut body = json!({"image": "custom", "custom_image": busybox(app), "role": "barebone",
-                          "shell": {"enhanced": false}, "memory_mb": 256, "cpu_shares": 250});
-    if let Some(node) = node {
-        body["node"] = json!(node);
-    }
-    body
-}
+use super::{echo, small_busybox, NodeWorker};
+use crate::support::app::{assert_error, spawn_app};
+use crate::support::provisioning::READY_WITHIN;
 
 #[tokio::test]
 async fn a_burst_spreads_over_three_nodes_and_each_environment_lives_and_answers_on_its_own() {
@@ -28,7 +19,7 @@ async fn a_burst_spreads_over_three_nodes_and_each_environment_lives_and_answers
     for name in ["spread-one", "spread-two"] {
         tokens.push(app.user_token(name).await);
     }
-    let creates = (0..6).map(|index| app.create(&tokens[index % 2], body(&app, None)));
+    let creates = (0..6).map(|index| app.create(&tokens[index % 2], small_busybox(&app, None)));
     let created = join_all(creates).await;
 
     let mut per_node = BTreeMap::<String, usize>::new();
@@ -65,7 +56,9 @@ async fn a_name_and_a_label_take_an_environment_to_that_node_as_far_as_the_tier_
         .await;
     let user = app.user_token("targeting").await;
 
-    let (status, environment) = app.create(&user, body(&app, Some("pool:fast"))).await;
+    let (status, environment) = app
+        .create(&user, small_busybox(&app, Some("pool:fast")))
+        .await;
     assert_eq!(status, 202, "{environment}");
     assert_eq!(environment["node"], "node-b");
     let id = environment["id"].as_str().unwrap();
@@ -74,23 +67,37 @@ async fn a_name_and_a_label_take_an_environment_to_that_node_as_far_as_the_tier_
 
     for refused in ["node-c", "pool:slow", "pool:none"] {
         let response = app
-            .post("/api/containers", Some(&user), &body(&app, Some(refused)))
+            .post(
+                "/api/containers",
+                Some(&user),
+                &small_busybox(&app, Some(refused)),
+            )
             .await;
         assert_error(response, 403, "NODE_NOT_ALLOWED").await;
     }
     let response = app
-        .post("/api/containers", Some(&user), &body(&app, Some("a b")))
+        .post(
+            "/api/containers",
+            Some(&user),
+            &small_busybox(&app, Some("a b")),
+        )
         .await;
     assert_error(response, 400, "INVALID_NODE").await;
 
     let admin = app.admin_token().await;
     for unknown in ["pool:none", "nowhere"] {
         let response = app
-            .post("/api/containers", Some(&admin), &body(&app, Some(unknown)))
+            .post(
+                "/api/containers",
+                Some(&admin),
+                &small_busybox(&app, Some(unknown)),
+            )
             .await;
         assert_error(response, 404, "NODE_NOT_FOUND").await;
     }
-    let (status, environment) = app.create(&admin, body(&app, Some("node-c"))).await;
+    let (status, environment) = app
+        .create(&admin, small_busybox(&app, Some("node-c")))
+        .await;
     assert_eq!(status, 202, "{environment}");
     assert_eq!(environment["node"], "node-c");
     // Nothing was left behind by the refusals: the user holds one environment.

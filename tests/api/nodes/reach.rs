@@ -8,9 +8,9 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
-use super::{echo, NodeWorker};
+use super::{echo, small_busybox, NodeWorker};
 use crate::support::app::spawn_app;
-use crate::support::provisioning::{busybox, READY_WITHIN};
+use crate::support::provisioning::READY_WITHIN;
 use crate::support::terminal::Terminal;
 use crate::support::ws;
 
@@ -19,8 +19,8 @@ async fn terminal_files_stats_logs_export_and_lifecycle_work_on_another_nodes_en
     let app = spawn_app().await;
     let node_b = NodeWorker::start(&app, "node-b", "pool=fast").await;
     let admin = app.admin_token().await;
-    let body = json!({"image": "custom", "custom_image": busybox(&app), "role": "barebone",
-                      "shell": {"enhanced": false}, "name": "faraway", "node": "node-b"});
+    let mut body = small_busybox(&app, Some("node-b"));
+    body["name"] = json!("faraway");
     let (status, created) = app.create(&admin, body).await;
     assert_eq!(status, 202, "{created}");
     let id = created["id"].as_str().unwrap().to_string();

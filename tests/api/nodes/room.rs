@@ -7,9 +7,9 @@ use futures_util::future::join_all;
 use serde_json::json;
 use sqlx::PgPool;
 
-use super::database;
-use crate::support::app::{spawn_app_beside, spawn_app_with, TestApp};
-use crate::support::provisioning::{busybox, READY_WITHIN};
+use super::{database, set_memory_overcommit, small_busybox};
+use crate::support::app::{spawn_app_beside, spawn_app_with};
+use crate::support::provisioning::READY_WITHIN;
 
 /// A node registered by hand with one CPU and no overcommit: room for four environments
 /// of a quarter CPU each. Nothing needs to be made on it: only its records are counted.
@@ -22,11 +22,6 @@ async fn small_node(db: &PgPool, engine: &str) {
     .execute(db)
     .await
     .unwrap();
-}
-
-fn quarter_cpu(app: &TestApp, node: &str) -> serde_json::Value {
-    json!({"image": "custom", "custom_image": busybox(app), "role": "barebone",
-           "shell": {"enhanced": false}, "memory_mb": 256, "cpu_shares": 250, "node": node})
 }
 
 #[tokio::test]
@@ -44,7 +39,7 @@ async fn two_apis_placing_at_once_never_overfill_a_node() {
     }
     let creates = (0..12).map(|index| {
         let app = if index % 2 == 0 { &first } else { &second };
-        app.create(&tokens[index % 4], quarter_cpu(app, "small"))
+        app.create(&tokens[index % 4], small_busybox(app, Some("small")))
     });
     let created = join_all(creates).await;
 
@@ -85,25 +80,20 @@ async fn without_room_an_environment_waits_is_placed_when_room_appears_or_ends_i
     .await;
     let db = database(&app).await;
     let own_node = app.settings.node.name.clone();
-    let set_memory_overcommit = |ratio: f32| {
-        sqlx::query("UPDATE nodes SET memory_overcommit = $1")
-            .bind(ratio)
-            .execute(&db)
-    };
-    set_memory_overcommit(0.000_01).await.unwrap();
+    set_memory_overcommit(&db, 0.000_01).await;
     let token = app.user_token("patient").await;
 
-    let body = quarter_cpu(&app, "_any");
+    let body = small_busybox(&app, Some("_any"));
     let (status, waiting) = app.create(&token, body.clone()).await;
     assert_eq!(status, 202, "{waiting}");
     assert!(waiting["node"].is_null(), "{waiting}");
     let id = waiting["id"].as_str().unwrap();
     tokio::time::sleep(Duration::from_secs(1)).await;
-    set_memory_overcommit(1000.0).await.unwrap();
+    set_memory_overcommit(&db, 1000.0).await;
     let running = app.wait_running(&token, id, READY_WITHIN).await;
     assert_eq!(running["node"], own_node.as_str());
 
-    set_memory_overcommit(0.000_01).await.unwrap();
+    set_memory_overcommit(&db, 0.000_01).await;
     let (status, hopeless) = app.create(&token, body).await;
     assert_eq!(status, 202, "{hopeless}");
     let id = hopeless["id"].as_str().unwrap();
@@ -119,7 +109,7 @@ async fn a_stopped_environment_starts_again_only_when_its_node_has_room() {
     let app = spawn_app_with(|_| {}).await;
     let db = database(&app).await;
     let token = app.user_token("restarter").await;
-    let (status, created) = app.create(&token, quarter_cpu(&app, "_any")).await;
+    let (status, created) = app.create(&token, small_busybox(&app, Some("_any"))).await;
     assert_eq!(status, 202, "{created}");
     let id = created["id"].as_str().unwrap();
     app.wait_running(&token, id, READY_WITHIN).await;
@@ -135,12 +125,7 @@ async fn a_stopped_environment_starts_again_only_when_its_node_has_room() {
         .await;
 
     // Stopped, it holds nothing; meanwhile the node filled up (here: its memory shrank).
-    let set_memory_overcommit = |ratio: f32| {
-        sqlx::query("UPDATE nodes SET memory_overcommit = $1")
-            .bind(ratio)
-            .execute(&db)
-    };
-    set_memory_overcommit(0.000_01).await.unwrap();
+    set_memory_overcommit(&db, 0.000_01).await;
     let start = app
         .post(
             &format!("/api/containers/{id}/start"),
@@ -151,7 +136,7 @@ async fn a_stopped_environment_starts_again_only_when_its_node_has_room() {
     crate::support::app::assert_error(start, 409, "NO_CAPACITY").await;
     assert_eq!(app.container(&token, id).await.1["status"], "stopped");
 
-    set_memory_overcommit(1000.0).await.unwrap();
+    set_memory_overcommit(&db, 1000.0).await;
     let start = app
         .post(
             &format!("/api/containers/{id}/start"),

@@ -2,11 +2,11 @@
 //! worker makes environments there, and the API reaches them there, only with the client
 //! certificate the engine trusts.
 
-use serde_json::json;
-
-use super::{database, echo, engine_tls, exec_true, tls_engine_of, NodeWorker, Reach};
+use super::{
+    database, echo, engine_tls, exec_true, small_busybox, tls_engine_of, NodeWorker, Reach,
+};
 use crate::support::app::{assert_error, spawn_app_beside, spawn_app_with};
-use crate::support::provisioning::{busybox, READY_WITHIN};
+use crate::support::provisioning::READY_WITHIN;
 
 #[tokio::test]
 async fn environments_on_an_engine_reached_with_mutual_tls_are_made_and_reached_through_it() {
@@ -21,8 +21,7 @@ async fn environments_on_an_engine_reached_with_mutual_tls_are_made_and_reached_
     assert!(registered.starts_with("tcp://"), "{registered}");
 
     let admin = app.admin_token().await;
-    let body = json!({"image": "custom", "custom_image": busybox(&app), "role": "barebone",
-                      "shell": {"enhanced": false}, "node": "node-b"});
+    let body = small_busybox(&app, Some("node-b"));
     let (status, created) = app.create(&admin, body).await;
     assert_eq!(status, 202, "{created}");
     let id = created["id"].as_str().unwrap().to_string();
