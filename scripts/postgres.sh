@@ -45,10 +45,22 @@ EOF
     step "postgres: start on 127.0.0.1:$PG_PORT"
     free_port "$PG_PORT" "database with SANDBOXD_DATABASE_URL"
     # pg_ctl detaches the postmaster (setsid), so it outlives this script.
-    as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$LOGS/postgres.log" -w -t 60 start >/dev/null ||
+    # After an unclean stop, recovery first syncs the whole data directory: minutes on a
+    # cluster that has held many test databases.
+    as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$LOGS/postgres.log" -w -t 300 start >/dev/null ||
       die "postgres did not start; see $LOGS/postgres.log"
   fi
   wait_port 127.0.0.1 "$PG_PORT" 30
+  # A running postmaster may still be recovering and refuse connections.
+  if ! as_pg "$PGBIN/pg_isready" -q -h "$SOCKDIR" -p "$PG_PORT"; then
+    step "postgres: waiting for recovery to finish (up to 300 s)"
+    for _ in $(seq 300); do
+      as_pg "$PGBIN/pg_isready" -q -h "$SOCKDIR" -p "$PG_PORT" && break
+      sleep 1
+    done
+    as_pg "$PGBIN/pg_isready" -q -h "$SOCKDIR" -p "$PG_PORT" ||
+      die "postgres accepts no connections; see $LOGS/postgres.log"
+  fi
 
   step "postgres: role sandboxd (CREATEDB) and database sandboxd"
   if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'sandboxd'")" ]]; then

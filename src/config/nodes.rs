@@ -20,6 +20,8 @@ pub struct NodeSettings {
     /// has; an admin changes a registered node's.
     pub cpu_overcommit: f64,
     pub memory_overcommit: f64,
+    /// Whether OSAPI's creates by admins may mount host paths and publish host ports.
+    pub host_access_for_admins: bool,
 }
 
 fn positive(env: &Env<'_>, name: &str, default: f64) -> anyhow::Result<f64> {
@@ -53,6 +55,7 @@ impl NodeSettings {
                 env.get("SANDBOXD_PLACEMENT_WAIT_SECONDS", 120.0_f64)?
                     .max(0.0),
             ),
+            host_access_for_admins: env.get("SANDBOXD_OSAPI_HOST_ACCESS_FOR_ADMINS", false)?,
         })
     }
 }
@@ -144,6 +147,7 @@ mod tests {
             placement_patience: Duration::from_secs(120),
             cpu_overcommit: 16.0,
             memory_overcommit: 2.0,
+            host_access_for_admins: false,
         };
         let flags = ["--node", "node-b", "--labels=pool=fast,zone=a"].map(String::from);
         node.apply_flags(&flags).unwrap();

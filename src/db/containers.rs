@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
-use crate::model::{Environment, EnvironmentId, ErrorCode, Stage, Status, UserId};
+use crate::model::{Environment, EnvironmentId, ErrorCode, Stage, Status, UserId, Workload};
 
 pub struct NewContainer<'a> {
     pub id: EnvironmentId,
@@ -22,6 +22,7 @@ pub struct NewContainer<'a> {
     pub node_target: &'a str,
     pub message: Option<&'a str>,
     pub stop_when_ready: bool,
+    pub workload: &'a serde_json::Value,
 }
 
 pub const NAME_KEY: &str = "containers_user_name_key";
@@ -80,6 +81,7 @@ pub async fn insert(
         .bind(new.node_target)
         .bind(new.message)
         .bind(new.stop_when_ready)
+        .bind(new.workload)
         .fetch_one(tx)
         .await
 }
@@ -135,6 +137,18 @@ pub async fn record_stage(
         .execute(pool)
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// What the environment runs and reaches beyond its shell; empty for most.
+pub async fn workload(pool: &PgPool, id: EnvironmentId) -> Result<Workload, sqlx::Error> {
+    let value: Option<serde_json::Value> =
+        sqlx::query_scalar(include_str!("../../sql/containers/workload.sql"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(value
+        .and_then(|value| serde_json::from_value(value).ok())
+        .unwrap_or_default())
 }
 
 pub async fn record_docker_id(

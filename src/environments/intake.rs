@@ -134,6 +134,7 @@ impl Intake {
         let shell = serde_json::to_value(&plan.shell).expect("shell options serialise");
         let env = serde_json::json!(plan.env);
         let labels = serde_json::json!(plan.labels);
+        let workload = serde_json::to_value(&plan.workload).expect("a workload serialises");
         let expires_at = tier
             .session_limit_seconds
             .map(|seconds| Utc::now() + Duration::seconds(seconds.into()));
@@ -157,6 +158,7 @@ impl Intake {
                 node_target: &plan.node.to_string(),
                 message: waiting.as_deref(),
                 stop_when_ready: plan.stop_when_ready,
+                workload: &workload,
             },
         )
         .await;

@@ -7,7 +7,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::error::{EnvironmentError, Result};
-use crate::model::Tier;
+use crate::model::{Tier, Workload};
 use crate::placement::Target;
 use crate::provisioning::catalogue::{self, Catalogue, CUSTOM};
 use crate::provisioning::registries;
@@ -54,6 +54,9 @@ pub struct CreateContainerRequest {
     /// Stopped once it is ready instead of left running (OSAPI's `auto_start: false`).
     #[serde(skip)]
     pub stop_when_ready: bool,
+    /// OSAPI's command, host volumes and host ports, checked by its route.
+    #[serde(skip)]
+    pub workload: Workload,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
@@ -76,6 +79,7 @@ pub struct Plan {
     pub resources: Resources,
     pub node: Target,
     pub stop_when_ready: bool,
+    pub workload: Workload,
 }
 
 pub fn plan(request: CreateContainerRequest, tier: &Tier, catalogue: &Catalogue) -> Result<Plan> {
@@ -153,6 +157,7 @@ pub fn plan(request: CreateContainerRequest, tier: &Tier, catalogue: &Catalogue)
         resources,
         node,
         stop_when_ready: request.stop_when_ready,
+        workload: request.workload,
     })
 }
 

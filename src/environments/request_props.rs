@@ -48,7 +48,7 @@ prop_compose! {
     ) -> CreateContainerRequest {
         CreateContainerRequest {
             image, name, custom_image, role, shell: None, memory_mb, cpu_shares, disk_mb, env,
-            environment, labels, node, stop_when_ready: false,
+            environment, labels, node, stop_when_ready: false, workload: Default::default(),
         }
     }
 }

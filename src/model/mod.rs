@@ -16,6 +16,7 @@ mod revocation;
 mod status;
 mod tier;
 mod token;
+mod workload;
 
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use environment::Environment;
@@ -28,3 +29,4 @@ pub use revocation::Revocation;
 pub use status::{Stage, Status, UnknownWord};
 pub use tier::{LimitOverrides, Tier};
 pub use token::ApiToken;
+pub use workload::{HostPort, HostVolume, Workload};

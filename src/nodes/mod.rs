@@ -68,7 +68,13 @@ impl Nodes {
     }
 
     /// False when the node is no longer registered, so the next round registers it again.
+    /// A node is its engine: while the engine does not answer, no heartbeat is sent, so the
+    /// node turns down even though this process lives.
     async fn heartbeat(&self) -> bool {
+        if let Err(err) = self.runtime.ping().await {
+            tracing::warn!(error = %err, "no node heartbeat: its engine does not answer");
+            return true;
+        }
         db::nodes::heartbeat(&self.pool, &self.settings.node.name)
             .await
             .unwrap_or_else(|err| {

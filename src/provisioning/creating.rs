@@ -9,8 +9,8 @@ use super::stage_error::StageError;
 use super::Provisioner;
 use crate::db;
 use crate::model::engine_names::{container_name, labels, network_name};
-use crate::model::Environment;
-use crate::runtime::ContainerSpec;
+use crate::model::{Environment, HostPort, HostVolume};
+use crate::runtime::{ContainerSpec, Published};
 
 impl Provisioner {
     pub(super) async fn create_container(
@@ -41,12 +41,13 @@ impl Provisioner {
             * 1000;
         let network = self.user_network(env).await?;
         let options: ShellOptions = serde_json::from_value(env.shell.clone()).unwrap_or_default();
+        let workload = db::containers::workload(&self.pool, env.id).await?;
         let spec = ContainerSpec {
             name: container_name(env.id),
             hostname: env.name.chars().take(63).collect(),
             image,
             entrypoint: shell::entrypoint(),
-            command: shell::options(env.role.as_deref(), &options),
+            command: shell::arguments(env.role.as_deref(), &options, &workload.command),
             volumes_from: vec![self.scripts_mount().await?],
             labels: self.labels(env, true),
             // The disk quota last, so the stats banner reads ours whatever the owner set.
@@ -61,6 +62,8 @@ impl Provisioner {
             cpu_millicores: i64::from(env.cpu_millicores).min(host_millicores),
             disk_mb: self.settings.disk_quota.then_some(env.disk_mb.into()),
             pids_limit: self.settings.pids_limit,
+            binds: workload.volumes.iter().map(HostVolume::bind).collect(),
+            published: workload.ports.iter().map(published).collect(),
         };
         // The holder this process has seen made may have been removed by someone else since:
         // made again once, in place.
@@ -138,6 +141,14 @@ impl Provisioner {
 
 /// What the stats banner shows as the disk's size: the quota the engine enforces, which
 /// `df` inside the environment cannot see (it reports the engine's whole filesystem).
+fn published(port: &HostPort) -> Published {
+    Published {
+        container: format!("{}/{}", port.container_port, port.protocol),
+        host_ip: port.host_ip.clone(),
+        host_port: port.host_port,
+    }
+}
+
 fn disk_quota_variable(enforced: bool, disk_mb: i32) -> Vec<String> {
     if enforced {
         vec![format!("SANDBOXD_DISK_MB={disk_mb}")]

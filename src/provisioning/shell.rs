@@ -115,7 +115,7 @@ fn scripts_archive() -> Vec<u8> {
 
 /// The options as shell assignments, one per argument, for boot.sh to write down and the
 /// scripts to read.
-pub fn options(role: Option<&str>, shell: &ShellOptions) -> Vec<String> {
+fn options(role: Option<&str>, shell: &ShellOptions) -> Vec<String> {
     let flag = |on: bool| if on { "1" } else { "0" };
     // Role and theme are each one of a fixed list, so they need no quoting beyond this.
     vec![
@@ -129,6 +129,17 @@ pub fn options(role: Option<&str>, shell: &ShellOptions) -> Vec<String> {
         format!("SHELL_SYSTEM_STATS={}", flag(shell.system_stats)),
         format!("SHELL_USE_TMUX={}", flag(shell.use_tmux)),
     ]
+}
+
+/// The first process's arguments: the options, then, after `--`, the command it runs on
+/// every boot once the shell is configured, if there is one.
+pub fn arguments(role: Option<&str>, shell: &ShellOptions, command: &[String]) -> Vec<String> {
+    let mut arguments = options(role, shell);
+    if !command.is_empty() {
+        arguments.push("--".into());
+        arguments.extend(command.iter().cloned());
+    }
+    arguments
 }
 
 /// The environment's first process.

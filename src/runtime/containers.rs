@@ -1,7 +1,8 @@
 use std::collections::HashMap;
 
 use bollard::models::{
-    ContainerCreateBody, HostConfig, HostConfigLogConfig, RestartPolicy, RestartPolicyNameEnum,
+    ContainerCreateBody, HostConfig, HostConfigLogConfig, PortBinding, RestartPolicy,
+    RestartPolicyNameEnum,
 };
 use bollard::query_parameters::{
     CreateContainerOptions, InspectContainerOptions, ListContainersOptions, RemoveContainerOptions,
@@ -28,6 +29,19 @@ pub struct ContainerSpec {
     pub cpu_millicores: i64,
     pub disk_mb: Option<i64>,
     pub pids_limit: i64,
+    /// Host paths, `host:container:ro|rw`; empty but where an admin was allowed them.
+    pub binds: Vec<String>,
+    /// Host ports published; empty but where an admin was allowed them.
+    pub published: Vec<Published>,
+}
+
+/// A port of the container published on the engine's host.
+#[derive(Clone, Debug)]
+pub struct Published {
+    /// `80/tcp`, as the engine names a container's port.
+    pub container: String,
+    pub host_ip: Option<String>,
+    pub host_port: u16,
 }
 
 /// Docker's default capabilities less MKNOD, NET_RAW and SETFCAP: enough for package
@@ -147,6 +161,12 @@ fn body(spec: &ContainerSpec) -> ContainerCreateBody {
         cmd: Some(spec.command.clone()),
         env: Some(spec.env.clone()),
         labels: Some(spec.labels.clone()),
+        exposed_ports: (!spec.published.is_empty()).then(|| {
+            spec.published
+                .iter()
+                .map(|port| (port.container.clone(), HashMap::new()))
+                .collect()
+        }),
         working_dir: Some("/root".into()),
         host_config: Some(HostConfig {
             memory: Some(memory),
@@ -160,6 +180,8 @@ fn body(spec: &ContainerSpec) -> ContainerCreateBody {
             security_opt: Some(vec!["no-new-privileges:true".into()]),
             network_mode: Some(spec.network.clone()),
             volumes_from: Some(spec.volumes_from.clone()),
+            binds: (!spec.binds.is_empty()).then(|| spec.binds.clone()),
+            port_bindings: (!spec.published.is_empty()).then(|| port_bindings(spec)),
             // Readable whatever the engine's default driver is (provisioning reads the first
             // process's report from it, users read their logs), and bounded: output to PID 1
             // is the user's to make.
@@ -178,6 +200,21 @@ fn body(spec: &ContainerSpec) -> ContainerCreateBody {
         }),
         ..Default::default()
     }
+}
+
+fn port_bindings(spec: &ContainerSpec) -> HashMap<String, Option<Vec<PortBinding>>> {
+    let mut bindings: HashMap<String, Option<Vec<PortBinding>>> = HashMap::new();
+    for port in &spec.published {
+        bindings
+            .entry(port.container.clone())
+            .or_default()
+            .get_or_insert_with(Vec::new)
+            .push(PortBinding {
+                host_ip: port.host_ip.clone(),
+                host_port: Some(port.host_port.to_string()),
+            });
+    }
+    bindings
 }
 
 /// A container as a listing shows it.

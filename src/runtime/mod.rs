@@ -20,7 +20,7 @@ mod tty;
 
 pub use archive::{is_out_of_space, is_unpack_refusal, TarStream};
 pub use bridges::Bridge;
-pub use containers::{ContainerSpec, Listed};
+pub use containers::{ContainerSpec, Listed, Published};
 pub use engine::EngineUsage;
 pub use error::RuntimeError;
 pub use exec::{ExecOutput, ExecSpec};

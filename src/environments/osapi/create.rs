@@ -7,10 +7,11 @@ use uuid::Uuid;
 
 use super::{public_message, route, CreateJob, CreateResult, Osapi, OsapiCreateRequest, JOB_LABEL};
 use crate::auth::Principal;
+use crate::auth::Scope;
 use crate::environments::error::{EnvironmentError, Result};
 use crate::environments::request::CreateContainerRequest;
 use crate::environments::Intake;
-use crate::model::{Environment, Node};
+use crate::model::{Environment, HostPort, HostVolume, Node, Workload};
 use crate::placement::fan_out::{self, Route, Selection};
 use crate::provisioning::catalogue::CUSTOM;
 use crate::provisioning::shell_options::ShellOptions;
@@ -23,9 +24,14 @@ impl Osapi {
         request: OsapiCreateRequest,
     ) -> Result<CreateJob> {
         let route = route(owner, hostname)?;
-        refuse_what_cannot_be_honoured(&request)?;
+        let host_access =
+            self.shared.settings.node.host_access_for_admins && owner.has(Scope::Admin);
+        let workload = workload(&request, host_access)?;
         let job_id = Uuid::new_v4();
-        let asked = self.translate(request, job_id);
+        let asked = CreateContainerRequest {
+            workload,
+            ..self.translate(request, job_id)
+        };
         let intake = Intake::new(self.shared.clone());
         let results = match route {
             Route::One(target) => {
@@ -110,6 +116,7 @@ impl Osapi {
             // An environment is made by running it: one not to be started is stopped as
             // soon as it is ready.
             stop_when_ready: !request.auto_start,
+            workload: Workload::default(),
         }
     }
 }
@@ -128,28 +135,58 @@ fn for_node(asked: &CreateContainerRequest, node: &Node) -> CreateContainerReque
     }
 }
 
-fn refuse_what_cannot_be_honoured(request: &OsapiCreateRequest) -> Result<()> {
-    if !request.volumes.is_empty() {
+/// The command always; host volumes and ports only with `host_access` (an admin, where the
+/// setting allows it): a host path inside a tenant's environment is an escape, and ports are
+/// reached through previews.
+fn workload(request: &OsapiCreateRequest, host_access: bool) -> Result<Workload> {
+    if !request.volumes.is_empty() && !host_access {
         return Err(EnvironmentError::invalid(
             "HOST_VOLUMES_NOT_ALLOWED",
             "volumes mount host paths, which environments never see; use the files API",
         ));
     }
-    if !request.ports.is_empty() {
+    if !request.ports.is_empty() && !host_access {
         return Err(EnvironmentError::invalid(
             "HOST_PORTS_NOT_ALLOWED",
             "ports publish host ports, which environments never hold; open a port through \
              previews (/api/containers/{id}/ports) instead",
         ));
     }
-    if !request.command.is_empty() {
+    if request
+        .command
+        .iter()
+        .any(|argument| argument.contains('\0'))
+    {
         return Err(EnvironmentError::invalid(
-            "COMMAND_NOT_SUPPORTED",
-            "an environment's main process is its shell; run commands with \
-             POST /api/node/{hostname}/container/docker/{id}/exec",
+            "INVALID_COMMAND",
+            "a command's arguments may not hold NUL bytes",
         ));
     }
-    Ok(())
+    Ok(Workload {
+        command: request.command.clone(),
+        volumes: request
+            .volumes
+            .iter()
+            .map(|text| {
+                HostVolume::parse(text).ok_or_else(|| {
+                    invalid_host_access(text, "host:container[:ro|rw], both paths absolute")
+                })
+            })
+            .collect::<Result<_>>()?,
+        ports: request
+            .ports
+            .iter()
+            .map(|text| {
+                HostPort::parse(text).ok_or_else(|| {
+                    invalid_host_access(text, "[ip:]host:container[/tcp|/udp], ports 1-65535")
+                })
+            })
+            .collect::<Result<_>>()?,
+    })
+}
+
+fn invalid_host_access(text: &str, form: &str) -> EnvironmentError {
+    EnvironmentError::invalid("INVALID_HOST_ACCESS", format!("{text:?} is not {form}"))
 }
 
 /// `hostname` is the node it went to or, while it waits for room, what it targeted.

@@ -27,19 +27,21 @@ pub struct OsapiCreateRequest {
     /// The environment's name; on a fan-out each gets `-<node>` added, as names are unique
     /// per user.
     pub name: Option<String>,
-    /// Refused when given: the environment's main process is sandboxd's own shell. Run
-    /// commands with `.../container/docker/{id}/exec`.
+    /// Run on every boot once the environment is ready, as its user, its output in the
+    /// environment's logs; the environment stays up when it ends.
     #[serde(default)]
     pub command: Vec<String>,
     /// Environment variables, `KEY=VALUE`.
     #[serde(default)]
     #[schema(example = json!(["EDITOR=vim"]))]
     pub env: Vec<String>,
-    /// Host ports (`host:container`): refused when given; previews publish an environment's
-    /// ports instead.
+    /// Host ports (`[ip:]host:container[/tcp|/udp]`): refused (previews open an
+    /// environment's ports) unless `SANDBOXD_OSAPI_HOST_ACCESS_FOR_ADMINS` is on and the
+    /// caller is an admin.
     #[serde(default)]
     pub ports: Vec<String>,
-    /// Host paths (`host:container`): refused when given; a tenant never mounts the host.
+    /// Host paths (`host:container[:ro|rw]`): refused (a tenant never mounts the host) unless
+    /// `SANDBOXD_OSAPI_HOST_ACCESS_FOR_ADMINS` is on and the caller is an admin.
     #[serde(default)]
     pub volumes: Vec<String>,
     /// `false`: made, then stopped once ready (an environment is provisioned by running it).

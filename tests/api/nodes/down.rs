@@ -4,7 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use super::{database, exec_true, small_busybox, NodeWorker};
+use super::relay::EngineRelay;
+use super::{database, echo, engine_of, exec_true, small_busybox, NodeWorker, Reach};
 use crate::support::app::{assert_error, spawn_app_with, TestApp};
 use crate::support::provisioning::READY_WITHIN;
 
@@ -20,15 +21,16 @@ async fn wait_for(app: &TestApp, token: &str, id: &str, status: &str) -> serde_j
     }
 }
 
+fn quick_to_call_down(settings: &mut sandboxd::config::Settings) {
+    // Short, but not so short that a busy machine delaying a heartbeat or two (they come
+    // every half second) makes the node look down before the test takes it down.
+    settings.node.down_after = Duration::from_secs(5);
+    settings.node.heartbeat_every = Duration::from_millis(500);
+}
+
 #[tokio::test]
 async fn a_node_that_stops_beating_is_down_until_it_is_back_and_its_queue_goes_elsewhere() {
-    let app = spawn_app_with(|settings| {
-        // Short, but not so short that a busy machine delaying a heartbeat or two (they
-        // come every half second) makes the node look down before the test takes it down.
-        settings.node.down_after = Duration::from_secs(5);
-        settings.node.heartbeat_every = Duration::from_millis(500);
-    })
-    .await;
+    let app = spawn_app_with(quick_to_call_down).await;
     let db = database(&app).await;
     let mut node_c = NodeWorker::start(&app, "node-c", "pool=slow").await;
     let admin = app.admin_token().await;
@@ -79,4 +81,49 @@ async fn a_node_that_stops_beating_is_down_until_it_is_back_and_its_queue_goes_e
     node_c.restart();
     let back = wait_for(&app, &admin, &on_c, "stopped").await;
     assert_eq!(back["node"], "node-c");
+}
+
+#[tokio::test]
+async fn a_node_whose_engine_stops_answering_is_down_though_its_worker_runs() {
+    let app = spawn_app_with(quick_to_call_down).await;
+    let mut relay = EngineRelay::start("node-b", &engine_of("node-b"));
+    let _node_b =
+        NodeWorker::start_reaching(&app, "node-b", "pool=fast", Reach::Relay(relay.address()))
+            .await;
+    let admin = app.admin_token().await;
+    let (status, made) = app
+        .create(&admin, small_busybox(&app, Some("node-b")))
+        .await;
+    assert_eq!(status, 202, "{made}");
+    let id = made["id"].as_str().unwrap().to_string();
+    app.wait_running(&admin, &id, READY_WITHIN).await;
+
+    relay.cut();
+    let unavailable = wait_for(&app, &admin, &id, "unavailable").await;
+    assert_eq!(unavailable["node"], "node-b");
+    assert_error(exec_true(&app, &admin, &id).await, 503, "NODE_UNAVAILABLE").await;
+    let nodes: serde_json::Value = app
+        .get("/api/admin/nodes", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let node_b = nodes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|node| node["name"] == "node-b");
+    assert_eq!(node_b.unwrap()["state"], "down", "{nodes}");
+
+    relay.resume();
+    wait_for(&app, &admin, &id, "running").await;
+    // The API keeps what it learnt of a node for a few seconds.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while echo(&app, &admin, &id).await.trim() != "reached" {
+        assert!(
+            Instant::now() < deadline,
+            "node-b's engine never reached again"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }

@@ -5,6 +5,7 @@ mod down;
 mod engines;
 mod placing;
 mod reach;
+mod relay;
 mod room;
 mod tls;
 
@@ -67,6 +68,8 @@ pub struct NodeWorker {
 pub enum Reach {
     Socket,
     Tls(EngineTls),
+    /// Through a relay's socket (`unix://...`) the test can cut.
+    Relay(String),
 }
 
 impl NodeWorker {
@@ -120,12 +123,18 @@ impl NodeWorker {
 
 fn spawn(settings: &Settings, node: &str, labels: &str, reach: &Reach) -> Child {
     let mut command = engine::worker_command(settings);
-    if let Reach::Tls(tls) = reach {
-        command
-            .env("SANDBOXD_DOCKER_HOST", tls_engine_of(node))
-            .env("SANDBOXD_ENGINE_TLS_CA", &tls.ca)
-            .env("SANDBOXD_ENGINE_TLS_CERT", &tls.cert)
-            .env("SANDBOXD_ENGINE_TLS_KEY", &tls.key);
+    match reach {
+        Reach::Socket => {}
+        Reach::Tls(tls) => {
+            command
+                .env("SANDBOXD_DOCKER_HOST", tls_engine_of(node))
+                .env("SANDBOXD_ENGINE_TLS_CA", &tls.ca)
+                .env("SANDBOXD_ENGINE_TLS_CERT", &tls.cert)
+                .env("SANDBOXD_ENGINE_TLS_KEY", &tls.key);
+        }
+        Reach::Relay(address) => {
+            command.env("SANDBOXD_DOCKER_HOST", address);
+        }
     }
     command
         .args(["--node", node, "--labels", labels])

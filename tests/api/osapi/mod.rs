@@ -3,6 +3,7 @@
 
 mod create;
 mod exec;
+mod workload;
 
 use serde_json::{json, Value};
 

@@ -1,0 +1,1 @@
+SELECT workload FROM containers WHERE id = $1
