@@ -6,7 +6,8 @@
 -- node's sum is read from the containers_reserving index, node by node, rather than
 -- from a pass over every environment.
 SELECT n.name, n.cpus, n.memory_mb, n.cpu_overcommit, n.memory_overcommit,
-       r.cpu_reserved, r.memory_reserved
+       r.cpu_reserved + p.cpu_reserved AS cpu_reserved,
+       r.memory_reserved + p.memory_reserved AS memory_reserved
 FROM nodes n
 CROSS JOIN LATERAL (
     SELECT COALESCE(sum(c.cpu_millicores), 0)::bigint AS cpu_reserved,
@@ -14,6 +15,13 @@ CROSS JOIN LATERAL (
     FROM containers c
     WHERE c.node = n.name AND c.status IN ('creating', 'running')
 ) r
+-- Warm pools' members run, and hold what the environments that take them will.
+CROSS JOIN LATERAL (
+    SELECT COALESCE(sum(m.cpu_millicores), 0)::bigint AS cpu_reserved,
+           COALESCE(sum(m.memory_mb), 0)::bigint AS memory_reserved
+    FROM pool_members m
+    WHERE m.node = n.name
+) p
 WHERE (NOT n.draining OR $5)
   AND n.heartbeat_at >= now() - make_interval(secs => $1)
   AND ($2::text IS NULL OR n.name = $2)

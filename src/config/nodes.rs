@@ -22,6 +22,10 @@ pub struct NodeSettings {
     pub memory_overcommit: f64,
     /// Whether OSAPI's creates by admins may mount host paths and publish host ports.
     pub host_access_for_admins: bool,
+    /// The size of the warm pool of the default shape a node gets at its first registration.
+    pub default_pool_size: i32,
+    /// How often a node's warm pools are checked and refilled.
+    pub pool_refill_every: Duration,
 }
 
 fn positive(env: &Env<'_>, name: &str, default: f64) -> anyhow::Result<f64> {
@@ -56,6 +60,12 @@ impl NodeSettings {
                     .max(0.0),
             ),
             host_access_for_admins: env.get("SANDBOXD_OSAPI_HOST_ACCESS_FOR_ADMINS", false)?,
+            default_pool_size: env
+                .get::<i32>("SANDBOXD_POOL_DEFAULT_SIZE", 2)?
+                .clamp(0, 100),
+            pool_refill_every: Duration::from_secs_f64(
+                env.get("SANDBOXD_POOL_REFILL_SECONDS", 1.0_f64)?.max(0.1),
+            ),
         })
     }
 }
@@ -148,6 +158,8 @@ mod tests {
             cpu_overcommit: 16.0,
             memory_overcommit: 2.0,
             host_access_for_admins: false,
+            default_pool_size: 0,
+            pool_refill_every: Duration::from_secs(1),
         };
         let flags = ["--node", "node-b", "--labels=pool=fast,zone=a"].map(String::from);
         node.apply_flags(&flags).unwrap();

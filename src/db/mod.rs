@@ -10,6 +10,7 @@ pub mod images;
 pub mod jobs;
 pub mod nodes;
 pub mod placement;
+pub mod pools;
 pub mod previews;
 pub mod retention;
 pub mod secrets;

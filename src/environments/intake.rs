@@ -5,6 +5,7 @@ use chrono::{Duration, Utc};
 use rand::Rng;
 
 use super::error::{EnvironmentError, Result};
+use super::pooled;
 use super::request::{plan, CreateContainerRequest, Plan};
 use crate::auth::{Principal, Scope};
 use crate::db::is_unique_violation;
@@ -13,6 +14,9 @@ use crate::model::{Environment, EnvironmentId, Stage, Step};
 use crate::model::{JobId, Tier};
 use crate::placement::{self, waiting, Need, Placed, Target};
 use crate::provisioning::{announce, enqueue};
+
+/// What an environment taken from a warm pool says until it has joined its network.
+const CLAIMED: &str = "Taken ready from a warm pool; joining your network";
 
 /// Attempts at a generated name before giving up on luck.
 const NAME_ATTEMPTS: usize = 5;
@@ -126,9 +130,14 @@ impl Intake {
             cpu: plan.resources.cpu_shares.into(),
         };
         let down_after = self.shared.settings.node.down_after;
-        let node = match placement::place(&mut tx, &plan.node, need, down_after).await? {
-            Placed::On(node) => Some(node),
-            Placed::NoRoom => None,
+        // A member already holds its node's room: no placement for it.
+        let claimed = pooled::claim(&mut tx, plan, down_after).await?;
+        let node = match &claimed {
+            Some(member) => Some(member.node.clone()),
+            None => match placement::place(&mut tx, &plan.node, need, down_after).await? {
+                Placed::On(node) => Some(node),
+                Placed::NoRoom => None,
+            },
         };
         let waiting = node.is_none().then(|| waiting::message(&plan.node, need));
         let shell = serde_json::to_value(&plan.shell).expect("shell options serialise");
@@ -141,7 +150,9 @@ impl Intake {
         let inserted = db::containers::insert(
             &mut tx,
             NewContainer {
-                id: EnvironmentId::random(),
+                id: claimed
+                    .as_ref()
+                    .map_or_else(EnvironmentId::random, |member| member.id.into()),
                 user_id: owner.id(),
                 name,
                 image: &plan.image,
@@ -167,6 +178,13 @@ impl Intake {
                 return Err(InsertError::NameTaken)
             }
             other => other?,
+        };
+        let row = match &claimed {
+            Some(member) => {
+                let docker_id = member.docker_id.as_deref();
+                db::pools::mark_claimed(&mut tx, row.id, docker_id, CLAIMED).await?
+            }
+            None => row,
         };
         let job_id = JobId::random();
         db::jobs::insert(&mut tx, job_id, row.id, self.shared.settings.job_attempts).await?;

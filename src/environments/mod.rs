@@ -34,6 +34,7 @@ mod listing;
 pub mod logs;
 mod offer;
 pub mod osapi;
+mod pooled;
 mod records;
 pub mod request;
 #[cfg(test)]

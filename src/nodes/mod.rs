@@ -4,9 +4,11 @@
 
 mod admin;
 mod fleet;
+mod pools;
 
 pub use admin::NodeError;
 pub use fleet::{Fleet, FleetError};
+pub use pools::{NewPoolRequest, PoolError, PoolResize};
 
 use std::sync::Arc;
 
@@ -17,21 +19,33 @@ use crate::config::Settings;
 use crate::db;
 use crate::db::nodes::NewNode;
 use crate::model::Node;
+use crate::provisioning::catalogue::Catalogue;
 use crate::runtime::Runtime;
+
+/// The default shape: image, role and tier.
+const DEFAULT_POOL: (&str, &str, &str) = ("debian:bookworm", "barebone", "free");
 
 #[derive(Clone)]
 pub struct Nodes {
     pool: PgPool,
     runtime: Runtime,
     settings: Arc<Settings>,
+    /// What warm pools may hold.
+    catalogue: Arc<Catalogue>,
 }
 
 impl Nodes {
-    pub fn new(pool: PgPool, runtime: Runtime, settings: Arc<Settings>) -> Self {
+    pub fn new(
+        pool: PgPool,
+        runtime: Runtime,
+        settings: Arc<Settings>,
+        catalogue: Arc<Catalogue>,
+    ) -> Self {
         Self {
             pool,
             runtime,
             settings,
+            catalogue,
         }
     }
 
@@ -55,6 +69,27 @@ impl Nodes {
                 true => self.heartbeat().await,
                 false => self.register().await,
             };
+        }
+    }
+
+    /// The default shape's warm pool (`make run`'s first create takes a ready environment),
+    /// given once: a pool an admin removed or resized stays as they left it.
+    async fn seed_pool(&self) {
+        let node = &self.settings.node;
+        let seeded = db::pools::seed(
+            &self.pool,
+            db::pools::NewPool {
+                id: uuid::Uuid::new_v4(),
+                node: &node.name,
+                image: DEFAULT_POOL.0,
+                role: DEFAULT_POOL.1,
+                tier: DEFAULT_POOL.2,
+                size: node.default_pool_size,
+            },
+        )
+        .await;
+        if let Err(err) = seeded {
+            tracing::warn!(error = %err, "the default warm pool was not made");
         }
     }
 
@@ -114,6 +149,7 @@ impl Nodes {
         match registered {
             Ok(()) => {
                 tracing::info!(node = %node.name, "node registered");
+                self.seed_pool().await;
                 true
             }
             Err(err) => {

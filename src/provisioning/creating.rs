@@ -139,8 +139,6 @@ impl Provisioner {
     }
 }
 
-/// What the stats banner shows as the disk's size: the quota the engine enforces, which
-/// `df` inside the environment cannot see (it reports the engine's whole filesystem).
 fn published(port: &HostPort) -> Published {
     Published {
         container: format!("{}/{}", port.container_port, port.protocol),
@@ -149,6 +147,8 @@ fn published(port: &HostPort) -> Published {
     }
 }
 
+/// What the stats banner shows as the disk's size: the quota the engine enforces, which
+/// `df` inside the environment cannot see (it reports the engine's whole filesystem).
 fn disk_quota_variable(enforced: bool, disk_mb: i32) -> Vec<String> {
     if enforced {
         vec![format!("SANDBOXD_DISK_MB={disk_mb}")]

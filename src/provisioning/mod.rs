@@ -3,12 +3,15 @@
 //! Postgres and announcing it to the owner. The API only enqueues (see `environments`).
 
 pub mod catalogue;
+mod claimed;
 mod configure;
 mod creating;
 mod halted;
 pub mod helper;
 mod images;
 mod lease;
+mod pool_filler;
+mod pool_members;
 mod progress;
 pub mod registries;
 mod removal;
@@ -32,6 +35,7 @@ use crate::egress::Guard;
 use crate::runtime::Runtime;
 use catalogue::Catalogue;
 
+pub use pool_filler::PoolFiller;
 pub use progress::{announce, enqueue};
 pub use removal::finish_removal;
 

@@ -17,6 +17,9 @@ impl Provisioner {
             return Ok(Outcome::Abandoned);
         }
         let resume_at = env.stage;
+        if resume_at == Stage::Configuring && db::pools::from_pool(&self.pool, env.id).await? {
+            return self.join_claimed(&env).await;
+        }
         // The image pulling found, so that creating need not look for it again.
         let mut image = None;
         for stage in Stage::ALL
@@ -190,7 +193,7 @@ impl Provisioner {
         }
     }
 
-    async fn become_ready(&self, env: &Environment) -> Result<Outcome, StageError> {
+    pub(super) async fn become_ready(&self, env: &Environment) -> Result<Outcome, StageError> {
         let stage = Stage::Ready;
         let Some(stop) = db::containers::mark_ready(&self.pool, env.id, stage.message()).await?
         else {

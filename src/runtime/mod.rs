@@ -11,6 +11,7 @@ mod error;
 mod exec;
 mod images;
 mod inspect;
+mod joining;
 mod logs;
 mod network;
 mod power;

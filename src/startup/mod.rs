@@ -57,6 +57,7 @@ impl Application {
             tokio::spawn(nodes.keep_registered(registered, parts.state.shutdown.clone()));
             parts.guard.install().await?;
             tokio::spawn(parts.guard.run(parts.state.shutdown.clone()));
+            tokio::spawn(parts.pool_filler.run(parts.state.shutdown.clone()));
         }
         parts
             .provisioner
@@ -151,6 +152,7 @@ pub async fn run_workers(
     tokio::spawn(nodes.keep_registered(registered, stop.clone()));
     let handles = parts.provisioner.spawn_workers(count, &stop);
     tokio::spawn(parts.housekeeper.run(stop.clone()));
+    tokio::spawn(parts.pool_filler.run(stop.clone()));
     shutdown.await;
     tracing::info!("shutdown requested: stopping workers");
     stop.cancel();

@@ -24,7 +24,7 @@ use crate::nodes::{Fleet, Nodes};
 use crate::placement::waiting::Placer;
 use crate::previews::Previews;
 use crate::provisioning::catalogue::Catalogue;
-use crate::provisioning::Provisioner;
+use crate::provisioning::{PoolFiller, Provisioner};
 use crate::state::AppState;
 use crate::terminal::Terminals;
 
@@ -38,6 +38,7 @@ pub(super) struct Parts {
     pub(super) revocations: Revocations,
     pub(super) sessions: Arc<SessionCache>,
     pub(super) placer: Placer,
+    pub(super) pool_filler: PoolFiller,
 }
 
 pub(super) fn build(
@@ -84,6 +85,11 @@ pub(super) fn build(
         kv: kv.clone(),
         every: settings.housekeeping_every,
     };
+    let pool_filler = PoolFiller {
+        provisioner: provisioner.clone(),
+        kv: kv.clone(),
+        every: settings.node.pool_refill_every,
+    };
     let placer = Placer {
         pool: pool.clone(),
         queue: queue.clone(),
@@ -114,7 +120,12 @@ pub(super) fn build(
             fleet.clone(),
             &settings.previews.domain,
         ),
-        nodes: Nodes::new(pool.clone(), runtime.clone(), settings.clone()),
+        nodes: Nodes::new(
+            pool.clone(),
+            runtime.clone(),
+            settings.clone(),
+            catalogue.clone(),
+        ),
         limiter: RateLimiter::new(kv.clone()),
         metrics,
         shutdown: CancellationToken::new(),
@@ -147,5 +158,6 @@ pub(super) fn build(
         revocations,
         sessions,
         placer,
+        pool_filler,
     })
 }

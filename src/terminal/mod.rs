@@ -181,9 +181,15 @@ impl Terminals {
         ]
         .map(String::from)
         .to_vec();
-        let env = ["TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8"]
-            .map(String::from)
-            .to_vec();
+        // The owner's variables reach every shell, also in an environment taken from a warm
+        // pool (made before they were known); the terminal's own come last and win.
+        let env = [
+            environment.env_vars(),
+            ["TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8"]
+                .map(String::from)
+                .to_vec(),
+        ]
+        .concat();
         let runtime = match self.fleet.runtime_for(environment).await {
             Ok(runtime) => runtime,
             Err(FleetError::NodeDown(node)) => return Err(TerminalError::NodeDown(node)),

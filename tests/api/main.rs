@@ -18,6 +18,7 @@ mod housekeeping;
 mod isolation;
 mod nodes;
 mod osapi;
+mod pools;
 mod previews;
 mod retention;
 mod surface;

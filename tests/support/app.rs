@@ -41,6 +41,8 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     // Tests pack many tiny environments onto one machine; placement's own tests set less.
     settings.node.cpu_overcommit = 1000.0;
     settings.node.memory_overcommit = 1000.0;
+    // Warm pools fill engines shared by every test: only the pool tests ask for them.
+    settings.node.default_pool_size = 0;
     customize(&mut settings);
 
     let app = Application::build(settings.clone())

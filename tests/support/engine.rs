@@ -93,6 +93,10 @@ pub fn worker_command(settings: &Settings) -> Command {
             settings.job_lease.as_secs().to_string(),
         )
         .env("SANDBOXD_PIDS_LIMIT", settings.pids_limit.to_string())
+        .env(
+            "SANDBOXD_POOL_DEFAULT_SIZE",
+            settings.node.default_pool_size.to_string(),
+        )
         .env("SANDBOXD_LOG", "warn");
     command
 }

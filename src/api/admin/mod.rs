@@ -2,6 +2,7 @@
 
 pub mod environments;
 pub mod nodes;
+pub mod pools;
 pub mod tiers;
 pub mod users;
 
@@ -39,6 +40,17 @@ fn admin_routes(cfg: &mut web::ServiceConfig) {
     )
     .route("/nodes/{name}/drain", web::post().to(nodes::drain))
     .route("/nodes/{name}/undrain", web::post().to(nodes::undrain))
+    .service(
+        web::resource("/pools")
+            .route(web::get().to(pools::list))
+            .route(web::post().to(pools::create)),
+    )
+    .service(
+        web::resource("/pools/{id}")
+            .route(web::get().to(pools::get))
+            .route(web::patch().to(pools::resize))
+            .route(web::delete().to(pools::remove)),
+    )
     .route("/users", web::get().to(users::list))
     .route("/users/{id}", web::get().to(users::get))
     .route("/users/{id}/tier", web::put().to(users::set_tier))

@@ -9,7 +9,7 @@ use crate::auth::AuthError;
 use crate::connections::TooManyConnections;
 use crate::environments::EnvironmentError;
 use crate::error::{status, ApiError};
-use crate::nodes::NodeError;
+use crate::nodes::{NodeError, PoolError};
 use crate::previews::PreviewError;
 use crate::terminal::TerminalError;
 
@@ -170,6 +170,20 @@ impl From<NodeError> for ApiError {
             NodeError::NotEmpty { count, .. } => ApiError::conflict("NODE_NOT_EMPTY", message)
                 .with_details(serde_json::json!({ "environments": count })),
             NodeError::Database(err) => err.into(),
+        }
+    }
+}
+
+impl From<PoolError> for ApiError {
+    fn from(err: PoolError) -> Self {
+        let message = err.to_string();
+        match err {
+            PoolError::NotFound(_) => ApiError::not_found("POOL_NOT_FOUND", message),
+            PoolError::NodeNotFound(_) => ApiError::not_found("NODE_NOT_FOUND", message),
+            PoolError::TierNotFound(_) => ApiError::not_found("TIER_NOT_FOUND", message),
+            PoolError::Invalid { code, .. } => ApiError::bad_request(code, message),
+            PoolError::Exists(_) => ApiError::conflict("POOL_EXISTS", message),
+            PoolError::Database(err) => err.into(),
         }
     }
 }

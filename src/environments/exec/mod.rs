@@ -148,6 +148,7 @@ impl Exec {
     async fn run_job(&self, job: &Job, request: &ExecRequest, timeout: Duration) -> ExecResult {
         let (runtime, job_id, hostname) = (&job.runtime, job.id, job.hostname.clone());
         let container = container_name(job.row.id);
+        let owners = job.row.env_vars();
         let job = job_id.simple().to_string();
         let mut command = vec![
             "sh".into(),
@@ -159,7 +160,9 @@ impl Exec {
         command.extend(request.command.iter().cloned());
         let spec = ExecSpec {
             command,
-            env: request.env.clone(),
+            // The owner's variables first, so the request's win: an environment taken from a
+            // warm pool was made before its owner's variables were known.
+            env: [owners, request.env.clone()].concat(),
             working_dir: request.working_dir.clone(),
             output_cap: OUTPUT_CAP,
         };

@@ -1,0 +1,1 @@
+SELECT from_pool FROM containers WHERE id = $1

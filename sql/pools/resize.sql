@@ -1,0 +1,1 @@
+UPDATE pools SET size = $2, updated_at = now() WHERE id = $1
