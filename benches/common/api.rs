@@ -28,6 +28,28 @@ pub async fn login(
         .ok_or_else(|| anyhow!("login as {login} failed: {session}"))
 }
 
+/// Registers `username` (a user of the default tier) and logs in as them.
+pub async fn sign_up(base: &str, username: &str, password: &str) -> anyhow::Result<Api> {
+    let client = reqwest::Client::new();
+    let email = format!("{username}@example.com");
+    let registered = client
+        .post(format!("{base}/api/auth/register"))
+        .json(&json!({"email": email, "username": username, "password": password}))
+        .send()
+        .await?;
+    ensure!(
+        registered.status() == StatusCode::CREATED,
+        "register: {}",
+        registered.status()
+    );
+    let token = login(&client, base, &email, password).await?;
+    Ok(Api {
+        client,
+        base: base.to_string(),
+        token,
+    })
+}
+
 pub struct Api {
     pub client: reqwest::Client,
     pub base: String,
@@ -37,7 +59,7 @@ pub struct Api {
 impl Api {
     /// `method path` as this user, with `body` as JSON when given: the status and the answer
     /// (null when it is not JSON).
-    async fn call(
+    pub async fn call(
         &self,
         method: Method,
         path: &str,

@@ -1,6 +1,6 @@
 // Admin: engine and environment counts, users with their tier and usage, and every
 // environment with force stop and delete. The tiers table is in admin-tiers.js, the nodes
-// in admin-nodes.js.
+// in admin-nodes.js, the warm pools in admin-pools.js.
 "use strict";
 
 let tierNames = [];
@@ -137,7 +137,7 @@ for (const id of ["filter-status", "filter-tier", "filter-image"]) {
       return;
     }
     await loadTiers();
-    await Promise.all([loadStats(), loadNodes(), loadUsers(), loadEnvironments()]);
+    await Promise.all([loadStats(), loadNodes(), loadPools(), loadUsers(), loadEnvironments()]);
     setInterval(() => Promise.all([loadStats(), loadEnvironments()]).catch(() => {}), 15000);
   } catch (err) {
     flash(describe(err));

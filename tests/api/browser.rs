@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::files::{binary, call, run};
-use crate::support::app::{assert_error, spawn_app, ADMIN_PASSWORD};
+use crate::support::app::{assert_error, spawn_app, spawn_app_with, ADMIN_PASSWORD};
 use crate::support::engine;
 use crate::support::provisioning::user_with_environment;
 
@@ -83,6 +83,32 @@ async fn an_admin_drains_undrains_and_labels_a_node_in_the_nodes_table() {
         stdout.contains(&format!("labels set to pool={pool} ")),
         "{stdout} vs {node}"
     );
+}
+
+#[tokio::test]
+async fn an_admin_adds_resizes_and_removes_a_warm_pool_in_the_pools_section() {
+    let app = spawn_app_with(|settings| {
+        settings.node.pool_refill_every = Duration::from_millis(200);
+    })
+    .await;
+    let name = app.settings.node.name.clone();
+    let args = ["admin@sandboxd.local", ADMIN_PASSWORD, name.as_str()];
+    let (stdout, _) = run_script("pools.mjs", &app.address, &args).await;
+    assert!(
+        stdout.contains("its member ready, then removed"),
+        "{stdout}"
+    );
+    // The page's changes reached the API: the pool is gone, and so is its member.
+    let token = app.admin_token().await;
+    let pools: Value = app
+        .get("/api/admin/pools", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pools, serde_json::json!([]));
+    let id = stdout.split_whitespace().nth(1).unwrap();
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "{stdout}");
 }
 
 #[tokio::test]
