@@ -3,6 +3,7 @@
 
 mod admin;
 mod claim;
+mod on_nodes;
 mod refill;
 
 use std::time::{Duration, Instant};
