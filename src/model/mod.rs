@@ -26,7 +26,7 @@ pub use node::{is_hostname, Node, NodeChanges};
 pub use preview_share::PreviewShare;
 pub use progress::{ProgressEvent, Step, PROGRESS};
 pub use revocation::Revocation;
-pub use status::{Stage, Status, UnknownWord};
+pub use status::{IdleAction, Stage, Status, UnknownWord};
 pub use tier::{LimitOverrides, Tier};
 pub use token::ApiToken;
 pub use workload::{HostPort, HostVolume, Workload};
