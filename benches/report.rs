@@ -14,8 +14,10 @@ use anyhow::Context;
 use common::results::{self, Results};
 
 /// The benchmarks `make bench` runs, in the order the report lists them.
-const BENCHES: [(&str, &str); 7] = [
+const BENCHES: [(&str, &str); 9] = [
     ("provision", "make bench-provision"),
+    ("pool", "cargo bench --bench pool"),
+    ("pause", "cargo bench --bench pause"),
     ("terminal", "make bench-terminal"),
     ("fleet", "cargo bench --bench fleet"),
     ("placement", "cargo bench --bench placement"),

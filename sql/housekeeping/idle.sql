@@ -1,5 +1,8 @@
--- Running environments with no activity for longer than their owner's idle timeout.
-SELECT c.id, COALESCE(o.idle_timeout_seconds, t.idle_timeout_seconds) AS idle_seconds
+-- Running environments with no activity for longer than their owner's idle timeout, and
+-- what their tier does then (`stop` or `pause`). Paused ones are not taken again: idle
+-- already, they hold no CPU.
+SELECT c.id, COALESCE(o.idle_timeout_seconds, t.idle_timeout_seconds) AS idle_seconds,
+       t.idle_action
 FROM containers c
 JOIN users u ON u.id = c.user_id
 JOIN tiers t ON t.name = u.tier

@@ -4,5 +4,5 @@ WHERE expiry_warned_at IS NULL
   AND expires_at IS NOT NULL
   AND expires_at > now()
   AND expires_at <= now() + make_interval(secs => $1)
-  AND status IN ('creating', 'running', 'stopped')
+  AND status IN ('creating', 'running', 'paused', 'stopped')
 RETURNING id, user_id, name, expires_at

@@ -7,7 +7,7 @@ SELECT n.name, n.engine, n.labels, n.labels_by_admin, n.cpus, n.memory_mb, n.dis
        floor(n.memory_mb * n.memory_overcommit::float8)::bigint AS memory_capacity_mb,
        COALESCE(sum(c.cpu_millicores) FILTER (WHERE c.status IN ('creating', 'running')), 0)::bigint
            AS cpu_reserved_millicores,
-       COALESCE(sum(c.memory_mb) FILTER (WHERE c.status IN ('creating', 'running')), 0)::bigint
+       COALESCE(sum(c.memory_mb) FILTER (WHERE c.status IN ('creating', 'running', 'paused')), 0)::bigint
            AS memory_reserved_mb,
        count(c.id) AS environments,
        n.registered_at, n.heartbeat_at,

@@ -73,7 +73,7 @@ impl Admin {
     /// Stops an environment at once (one second's grace), and waits until it has.
     pub async fn force_stop(&self, id: &str) -> Result<Environment> {
         let row = self.environment(id).await?;
-        if row.status != Status::Running {
+        if !matches!(row.status, Status::Running | Status::Paused) {
             return Err(AdminError::conflict(
                 "CONTAINER_ALREADY_STOPPED",
                 format!("the environment is {}, not running", row.status),

@@ -24,6 +24,7 @@ pub mod openapi;
 mod openapi_common;
 pub mod osapi;
 pub mod pages;
+pub mod pause;
 pub mod previews;
 pub mod stats;
 pub mod stream;
@@ -127,6 +128,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/api/containers/{id}/restart",
             web::post().to(lifecycle::restart),
         )
+        .route("/api/containers/{id}/pause", web::post().to(pause::pause))
+        .route("/api/containers/{id}/resume", web::post().to(pause::resume))
         .route("/ws/events", web::get().to(events::events))
         .route("/ws/terminal/{id}", web::get().to(terminal::terminal))
         .configure(previews_routes)

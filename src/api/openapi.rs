@@ -11,7 +11,7 @@ use super::error::ErrorBody;
 use super::openapi_common::CommonResponses;
 use super::{
     admin, audit, auth, bulk, containers, events, exec, export, files, health, lifecycle, me,
-    metrics, osapi, previews, stats, stream, terminal, tokens,
+    metrics, osapi, pause, previews, stats, stream, terminal, tokens,
 };
 
 #[derive(OpenApi)]
@@ -25,7 +25,8 @@ use super::{
         auth::register, auth::login, auth::guest, auth::logout, me::me, me::images,
         tokens::create, tokens::list, tokens::revoke,
         containers::create, containers::list, containers::get, containers::delete,
-        lifecycle::start, lifecycle::stop, lifecycle::restart, stats::one, stats::all,
+        lifecycle::start, lifecycle::stop, lifecycle::restart, pause::pause, pause::resume,
+        stats::one, stats::all,
         bulk::start_all, bulk::stop_all, bulk::restart_all, bulk::batch, exec::exec, exec::job,
         export::one, export::one_preview, export::batch, export::batch_preview,
         files::list, files::stat, files::download::download, files::upload::upload, files::mkdir, files::delete,

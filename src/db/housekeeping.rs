@@ -30,7 +30,9 @@ pub async fn expired(pool: &PgPool) -> Result<Vec<(Uuid, bool)>, sqlx::Error> {
 }
 
 /// Idle past their timeout: (id, the timeout in seconds).
-pub async fn idle(pool: &PgPool) -> Result<Vec<(Uuid, i32)>, sqlx::Error> {
+pub async fn idle(
+    pool: &PgPool,
+) -> Result<Vec<(Uuid, i32, crate::model::IdleAction)>, sqlx::Error> {
     sqlx::query_as(include_str!("../../sql/housekeeping/idle.sql"))
         .fetch_all(pool)
         .await

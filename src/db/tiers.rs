@@ -78,6 +78,7 @@ fn bind_all<'q>(query: TierQuery<'q>, tier: &'q Tier) -> TierQuery<'q> {
         .bind(&tier.allowed_images)
         .bind(sqlx::types::Json(&tier.egress))
         .bind(&tier.node_targets)
+        .bind(tier.idle_action)
 }
 
 /// The egress policy of each of `users`' tiers; a user not found has none.

@@ -78,7 +78,7 @@ impl Lifecycle {
         let rows = crate::db::containers::list(&self.shared.pool, user_id).await?;
         let targets = rows
             .into_iter()
-            .filter(|row| row.status == Status::Running)
+            .filter(|row| matches!(row.status, Status::Running | Status::Paused))
             .map(|row| Target::Found(Box::new(row)))
             .collect();
         Ok(self

@@ -166,9 +166,14 @@ impl Lifecycle {
         let timestamp = chrono::Utc::now().timestamp();
         let data = match &done {
             Ok(()) => {
+                // The engine stops and restarts a paused container as it does a running
+                // one (a restart comes back unpaused).
                 let (from, to) = match action {
-                    Action::Stop => (&[Status::Running][..], Status::Stopped),
-                    _ => (&[Status::Stopped, Status::Running][..], Status::Running),
+                    Action::Stop => (&[Status::Running, Status::Paused][..], Status::Stopped),
+                    _ => (
+                        &[Status::Stopped, Status::Running, Status::Paused][..],
+                        Status::Running,
+                    ),
                 };
                 if action != Action::Stop {
                     // A fresh start gets a whole idle period.
@@ -214,7 +219,11 @@ pub(super) fn check_state(row: &Environment, action: Action) -> Result<()> {
             "CONTAINER_ALREADY_STOPPED",
             "Container is already stopped",
         )),
-        ("running" | "stopped", _) => Ok(()),
+        ("paused", Action::Start) => Err(EnvironmentError::conflict(
+            "CONTAINER_ALREADY_STARTED",
+            "Container is paused; resume it instead",
+        )),
+        ("running" | "paused" | "stopped", _) => Ok(()),
         (status, _) => Err(EnvironmentError::conflict(
             "CONTAINER_NOT_READY",
             format!("the environment is {status}; it can be started or stopped once provisioned"),

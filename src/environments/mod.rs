@@ -1,5 +1,6 @@
 //! What the API asks of an environment: accept a create (`intake`), find and list it
 //! (`records`, `listing`), start, stop and restart it alone or in bulk (`lifecycle`, `bulk`),
+//! pause and resume it (`pause`),
 //! read its stats and logs, run commands in it (`exec`), export it, delete it. Each concern is
 //! a service type over one shared, private context; `Environments` hands them out.
 //! Provisioning itself is the workers' (`provisioning`): a create here only enqueues it.
@@ -34,6 +35,7 @@ mod listing;
 pub mod logs;
 mod offer;
 pub mod osapi;
+pub mod pause;
 mod pooled;
 mod records;
 pub mod request;
@@ -126,6 +128,11 @@ impl Environments {
     /// Start, stop and restart, one at a time or many.
     pub fn lifecycle(&self) -> Lifecycle {
         Lifecycle::new(self.shared.clone())
+    }
+
+    /// Pause and resume, and the resume that anything run in a paused environment needs.
+    pub fn pausing(&self) -> pause::Pausing {
+        pause::Pausing::new(self.shared.clone())
     }
 
     pub fn stats(&self) -> stats::Stats {

@@ -25,6 +25,7 @@ fn tier() -> Tier {
         allowed_images: None,
         egress: Default::default(),
         node_targets: vec!["_any".into()],
+        idle_action: Default::default(),
     }
 }
 

@@ -17,6 +17,9 @@ const CONCURRENT_READINGS: usize = 5;
 #[serde(rename_all = "camelCase")]
 pub struct ContainerStats {
     pub container_id: String,
+    /// `running` or `paused` (frozen: no CPU used, memory kept).
+    #[schema(value_type = String, example = "running")]
+    pub status: Status,
     pub cpu: CpuStats,
     pub memory: MemoryStats,
     pub network: NetworkStats,
@@ -62,11 +65,11 @@ service!(
 impl Stats {
     pub async fn of(&self, owner: &Principal, reference: &str) -> Result<ContainerStats> {
         let row = self.shared.records().find(owner, reference).await?;
-        if row.status != Status::Running {
+        if !has_stats(&row) {
             return Err(EnvironmentError::conflict(
                 "CONTAINER_NOT_RUNNING",
                 format!(
-                    "the environment is {}; stats exist only while it runs",
+                    "the environment is {}; stats exist only while it runs or is paused",
                     row.status
                 ),
             ));
@@ -81,11 +84,11 @@ impl Stats {
         })
     }
 
-    /// Every running environment of the caller's; stopped ones, and any whose reading fails
-    /// (it stopped meanwhile), are left out.
+    /// Every running or paused environment of the caller's; stopped ones, and any whose
+    /// reading fails (it stopped meanwhile), are left out.
     pub async fn all(&self, owner: &Principal) -> Result<BatchStats> {
         let rows = self.shared.records().list(owner).await?;
-        let running = rows.into_iter().filter(|row| row.status == Status::Running);
+        let running = rows.into_iter().filter(has_stats);
         let containers = stream::iter(running)
             .map(|row| async move { self.reading(&row).await.ok() })
             .buffered(CONCURRENT_READINGS)
@@ -106,9 +109,16 @@ impl Stats {
         let sample = runtime.stats(&container_name(row.id)).await?;
         let host_cores = runtime.cpu_count().await? as f64;
         let allowance = (f64::from(row.cpu_millicores) / 1000.0).min(host_cores);
+        let mut cpu = cpu(&sample, allowance);
+        if row.status == Status::Paused {
+            // Frozen processes use none; the engine's reading may span the pause itself.
+            cpu.usage = 0.0;
+            cpu.cores_used = 0.0;
+        }
         Ok(ContainerStats {
             container_id: row.id.to_string(),
-            cpu: cpu(&sample, allowance),
+            status: row.status,
+            cpu,
             memory: memory(&sample),
             network: NetworkStats {
                 rx: sample.rx_bytes,
@@ -117,6 +127,10 @@ impl Stats {
             timestamp: chrono::Utc::now().timestamp(),
         })
     }
+}
+
+fn has_stats(row: &Environment) -> bool {
+    matches!(row.status, Status::Running | Status::Paused)
 }
 
 fn cpu(sample: &StatsSample, allowance: f64) -> CpuStats {

@@ -21,8 +21,8 @@ pub struct ContainerView {
     pub name: String,
     pub image: String,
     pub role: Option<String>,
-    /// creating, running, stopped or error; `unavailable` while the node it lives on is
-    /// down.
+    /// creating, running, paused, stopped or error; `unavailable` while the node it lives
+    /// on is down.
     pub status: String,
     /// validating, pulling, creating, starting, configuring or ready.
     pub stage: String,

@@ -1,5 +1,6 @@
 //! Postgres and the engine compared: containers of ours with no record are removed, records
-//! whose container vanished become `error`, and states changed behind our back are recorded.
+//! whose container vanished become `error`, and states changed behind our back (stopped,
+//! started, paused, resumed) are recorded.
 //! Only this process's engine is compared, so only the records of its node: another node's
 //! environments are not in it, and would all look vanished.
 
@@ -29,11 +30,11 @@ impl Housekeeper {
         if let Err(err) = self.remove_orphans(&listed).await {
             tracing::warn!(error = %err, "reconcile: orphan check failed");
         }
-        let running: HashMap<Uuid, bool> = listed
+        let states: HashMap<Uuid, &str> = listed
             .iter()
-            .filter_map(|c| Some((c.environment.as_deref()?.parse().ok()?, c.running)))
+            .filter_map(|c| Some((c.environment.as_deref()?.parse().ok()?, engine_status(c))))
             .collect();
-        if let Err(err) = self.record_drift(&running).await {
+        if let Err(err) = self.record_drift(&states).await {
             tracing::warn!(error = %err, "reconcile: drift check failed");
         }
     }
@@ -62,32 +63,52 @@ impl Housekeeper {
         Ok(())
     }
 
-    async fn record_drift(&self, running: &HashMap<Uuid, bool>) -> Result<(), sqlx::Error> {
+    async fn record_drift(&self, states: &HashMap<Uuid, &str>) -> Result<(), sqlx::Error> {
         let pool = &self.pool;
         let (quiet, node) = (SETTLED_FOR.as_secs_f64(), &self.settings.node.name);
         for (id, status) in db::housekeeping::settled(pool, quiet, node).await? {
-            let (to, message, kind) = match (running.get(&id), status.as_str()) {
+            let engine = states.get(&id).copied();
+            let (to, message, kind) = match (engine, status.as_str()) {
                 (None, _) => (
                     "error",
                     "the container vanished from the engine",
                     "vanished",
                 ),
-                (Some(false), "running") => (
+                (Some(same), recorded) if same == recorded => continue,
+                (Some("stopped"), _) => (
                     "stopped",
                     "the container stopped outside sandboxd",
                     "stopped_outside",
                 ),
-                (Some(true), "stopped") => (
+                (Some("paused"), _) => (
+                    "paused",
+                    "the container was paused outside sandboxd",
+                    "paused_outside",
+                ),
+                (Some(_), "paused") => (
+                    "running",
+                    "the container was resumed outside sandboxd",
+                    "resumed_outside",
+                ),
+                (Some(_), _) => (
                     "running",
                     "the container was started outside sandboxd",
                     "started_outside",
                 ),
-                _ => continue,
             };
             if db::housekeeping::set_drift(pool, id, &status, to, message).await? {
                 self.repaired(kind, &id.to_string());
             }
         }
         Ok(())
+    }
+}
+
+/// The status the engine's state amounts to.
+fn engine_status(container: &crate::runtime::Listed) -> &'static str {
+    match (container.running, container.paused) {
+        (_, true) => "paused",
+        (true, false) => "running",
+        (false, false) => "stopped",
     }
 }

@@ -28,7 +28,7 @@ pub use pool::{Pool, PoolMember, PoolShape, ROLE_WHEN_NONE};
 pub use preview_share::PreviewShare;
 pub use progress::{ProgressEvent, Step, PROGRESS};
 pub use revocation::Revocation;
-pub use status::{Stage, Status, UnknownWord};
+pub use status::{IdleAction, Stage, Status, UnknownWord};
 pub use tier::{LimitOverrides, Tier};
 pub use token::ApiToken;
 pub use workload::{HostPort, HostVolume, Workload};

@@ -1,15 +1,16 @@
 //! Where an environment stands: its status (what the user can do with it) and, while it is
-//! being made, its provisioning stage. Both are stored and shown as lowercase words.
+//! being made, its provisioning stage; and where an idle one goes (its tier's idle action).
+//! All are stored and shown as lowercase words.
 
 use serde::{Deserialize, Serialize};
 
 /// A closed set of lowercase words, stored as `text` in Postgres and shown as strings.
 macro_rules! word_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "lowercase")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -74,6 +75,8 @@ word_enum!(
     Status {
         Creating = "creating",
         Running = "running",
+        /// Processes frozen in place: memory kept, no CPU used.
+        Paused = "paused",
         Stopped = "stopped",
         Error = "error",
         Deleting = "deleting",
@@ -89,6 +92,18 @@ word_enum!(
         Starting = "starting",
         Configuring = "configuring",
         Ready = "ready",
+    }
+);
+
+word_enum!(
+    /// What idle housekeeping does to a running environment idle past its tier's timeout: a
+    /// tier setting. A stop frees its memory; a pause keeps everything and resumes in
+    /// milliseconds.
+    #[derive(Default)]
+    IdleAction {
+        #[default]
+        Stop = "stop",
+        Pause = "pause",
     }
 );
 
@@ -131,7 +146,7 @@ mod tests {
         for stage in Stage::ALL {
             assert_eq!(stage.as_str().parse::<Stage>().unwrap(), *stage);
         }
-        assert!("paused".parse::<Status>().is_err());
+        assert!("unavailable".parse::<Status>().is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::egress::EgressPolicy;
+use super::IdleAction;
 
 /// A tier's limits. Resources are given as min/default/max; `None` means unlimited.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
@@ -34,6 +35,11 @@ pub struct Tier {
     #[serde(default = "any_node")]
     #[schema(example = json!(["_any", "pool:fast"]))]
     pub node_targets: Vec<String>,
+    /// What idle housekeeping does once `idle_timeout_seconds` pass without activity:
+    /// `stop` (the default) or `pause`.
+    #[serde(default)]
+    #[schema(value_type = String, example = "pause")]
+    pub idle_action: IdleAction,
 }
 
 fn any_node() -> Vec<String> {
@@ -80,6 +86,7 @@ impl Tier {
             allowed_images: o.allowed_images.clone().or(self.allowed_images),
             egress: self.egress,
             node_targets: self.node_targets,
+            idle_action: self.idle_action,
             name: self.name,
         }
     }

@@ -223,7 +223,9 @@ pub struct Listed {
     pub id: String,
     /// The `sandboxd.environment` label.
     pub environment: Option<String>,
+    /// Its processes exist: running, or frozen by a pause.
     pub running: bool,
+    pub paused: bool,
 }
 
 impl Runtime {
@@ -247,10 +249,12 @@ impl Runtime {
         Ok(found
             .into_iter()
             .filter_map(|c| {
+                let state = c.state.map(|s| s.to_string()).unwrap_or_default();
                 Some(Listed {
                     id: c.id?,
                     environment: c.labels.and_then(|mut l| l.remove(environment_label)),
-                    running: c.state.map(|s| s.to_string()) == Some("running".into()),
+                    running: state == "running" || state == "paused",
+                    paused: state == "paused",
                 })
             })
             .collect())

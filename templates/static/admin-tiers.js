@@ -19,6 +19,8 @@ function tierRow(tier) {
     LIMITS.map(triple),
     el("td", {}, input("session_limit_seconds", tier.session_limit_seconds, { placeholder: "none" })),
     el("td", {}, input("idle_timeout_seconds", tier.idle_timeout_seconds, { placeholder: "none" })),
+    el("td", {}, el("select", { name: "idle_action", class: "cell", title: "What an environment idle past the timeout gets" },
+      ["stop", "pause"].map((action) => el("option", { value: action, selected: (tier.idle_action || "stop") === action }, action)))),
     el("td", {}, el("input", {
       name: "allowed_images", class: "cell wide-cell", placeholder: "all",
       value: (tier.allowed_images || []).join(", "),
@@ -42,6 +44,7 @@ function tierFromRow(row) {
   }
   tier.session_limit_seconds = number(value("session_limit_seconds"));
   tier.idle_timeout_seconds = number(value("idle_timeout_seconds"));
+  tier.idle_action = value("idle_action");
   const images = value("allowed_images").split(",").map((image) => image.trim()).filter(Boolean);
   tier.allowed_images = images.length ? images : null;
   tier.egress = egressValue(value("egress"));

@@ -18,6 +18,7 @@ async function loadStats() {
   const byStatus = stats.environments_by_status;
   const cards = [
     ["Running", byStatus.running || 0],
+    ["Paused", byStatus.paused || 0],
     ["Provisioning", byStatus.creating || 0],
     ["Stopped", byStatus.stopped || 0],
     ["Failed", byStatus.error || 0],
@@ -72,7 +73,7 @@ async function loadUsers() {
 }
 
 function environmentRow(environment) {
-  const stop = environment.status === "running"
+  const stop = environment.status === "running" || environment.status === "paused"
     ? el("button", {
       class: "secondary small", type: "button",
       onclick: (event) => act(event.target, async () => {

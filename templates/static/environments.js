@@ -88,7 +88,13 @@ function progressBar(environment) {
 function lifecycle(environment, action) {
   return async (event) => {
     await act(event.target, async () => {
-      await api("POST", `/api/containers/${environment.id}/${action}`);
+      const updated = await api("POST", `/api/containers/${environment.id}/${action}`);
+      if (action === "pause" || action === "resume") {
+        // Answered once done: the reply is the environment as it now is.
+        environments.set(environment.id, updated);
+        render();
+        return;
+      }
       flash(`${action === "stop" ? "Stopping" : "Starting"} ${environment.name}…`, "info");
     });
   };
@@ -106,12 +112,15 @@ async function remove(environment, button) {
 
 function card(environment) {
   const running = environment.status === "running";
+  const paused = environment.status === "paused";
   const stopped = environment.status === "stopped";
+  // A terminal resumes a paused environment by itself.
+  const usable = running || paused;
   const { memory_mb, cpu_shares, disk_mb } = environment.resources;
   return el("article", { class: "env", dataset: { id: environment.id, status: environment.status } },
     el("div", { class: "env-main" },
       el("div", { class: "env-title" },
-        running ? el("a", { href: `/environments/${environment.id}`, class: "env-name" }, environment.name)
+        usable ? el("a", { href: `/environments/${environment.id}`, class: "env-name" }, environment.name)
           : el("span", { class: "env-name" }, environment.name),
         statusBadge(environment)),
       el("div", { class: "env-meta muted" },
@@ -122,9 +131,11 @@ function card(environment) {
         ? el("div", { class: "env-error" }, environment.message) : null,
       progressBar(environment)),
     el("div", { class: "env-actions" },
-      running ? el("a", { class: "button primary", href: `/environments/${environment.id}` }, "Open terminal") : null,
+      usable ? el("a", { class: "button primary", href: `/environments/${environment.id}` }, "Open terminal") : null,
       stopped ? el("button", { class: "secondary", type: "button", onclick: lifecycle(environment, "start") }, "Start") : null,
-      running ? el("button", { class: "secondary", type: "button", onclick: lifecycle(environment, "stop") }, "Stop") : null,
+      running ? el("button", { class: "secondary", type: "button", onclick: lifecycle(environment, "pause") }, "Pause") : null,
+      paused ? el("button", { class: "secondary", type: "button", onclick: lifecycle(environment, "resume") }, "Resume") : null,
+      usable ? el("button", { class: "secondary", type: "button", onclick: lifecycle(environment, "stop") }, "Stop") : null,
       el("button", { class: "danger", type: "button", onclick: (event) => remove(environment, event.target) }, "Delete")));
 }
 

@@ -93,7 +93,7 @@ async function onClosed(event) {
   if (exited) return;
   // The shell may still be there: the server keeps it for a grace period, so try again.
   const environment = await loadEnvironment().catch(() => null);
-  if (!environment || environment.status !== "running") {
+  if (!environment || !connectable(environment)) {
     setConnection("disconnected", "down");
     return;
   }
@@ -103,6 +103,11 @@ async function onClosed(event) {
     if (!socket && !exited) connect();
   }, retryDelay);
   retryDelay = Math.min(retryDelay * 2, 10000);
+}
+
+// A paused environment is resumed by the terminal's own connection.
+function connectable(environment) {
+  return environment.status === "running" || environment.status === "paused";
 }
 
 async function loadEnvironment() {
@@ -132,7 +137,7 @@ function connectWhenRunning() {
       return;
     }
     loadEnvironment().then((environment) => {
-      if (environment.status === "running" && !socket) connect();
+      if (connectable(environment) && !socket) connect();
     }).catch(() => {});
   });
 }
@@ -171,7 +176,7 @@ document.getElementById("start").addEventListener("click", (event) => act(event.
     fitToWindow();
     const environment = await loadEnvironment();
     connectWhenRunning();
-    if (environment.status === "running") connect();
+    if (connectable(environment)) connect();
   } catch (err) {
     showOverlay(err.status === 404 ? "No such environment." : describe(err));
   }

@@ -72,6 +72,13 @@ pub async fn terminal(
         .find(&principal, &id)
         .await
         .map_err(ApiError::from)?;
+    // Nothing runs in a paused environment: a terminal resumes it first.
+    let environment = state
+        .environments
+        .pausing()
+        .wake(environment)
+        .await
+        .map_err(ApiError::from)?;
     if environment.status != Status::Running {
         return Err(ApiError::conflict(
             "CONTAINER_NOT_RUNNING",

@@ -55,6 +55,9 @@ impl Exec {
         request: ExecRequest,
     ) -> Result<ExecJob> {
         let timeout = validate(&request)?;
+        let row = super::pause::Pausing::new(self.shared.clone())
+            .wake(row)
+            .await?;
         if row.status != Status::Running {
             return Err(EnvironmentError::conflict(
                 "CONTAINER_NOT_RUNNING",

@@ -52,6 +52,12 @@ impl Files {
                 ),
             ));
         }
+        // The engine's archive endpoints work on a frozen container, but delete, move,
+        // listing and an upload's clean-up run a process in it: a file operation is use,
+        // and wakes the environment as a terminal or exec does.
+        let row = super::pause::Pausing::new(self.shared.clone())
+            .wake(row)
+            .await?;
         let runtime = self.shared.fleet.runtime_for(&row).await?;
         self.shared.records().touch(row.id).await;
         Ok(Handle {

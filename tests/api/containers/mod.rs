@@ -1,4 +1,5 @@
-//! Environments: creating them, their lifecycle, exec, logs, stats, export and failures.
+//! Environments: creating them, their lifecycle (pause and resume too), exec, logs, stats,
+//! export and failures.
 
 mod bulk;
 mod events;
@@ -10,6 +11,7 @@ mod labels;
 mod lifecycle;
 mod limits;
 mod logs;
+mod pause;
 mod pipeline;
 mod records;
 mod repairs;

@@ -48,4 +48,5 @@ async fn frame_of(socket: &mut ws::Socket, kind: &str, within: Duration) -> Valu
 
 mod expiry;
 mod networks;
+mod paused;
 mod reconciler;

@@ -12,6 +12,8 @@ pub fn destructive(route: &Route) -> bool {
             "/stop",
             "/start",
             "/restart",
+            "/pause",
+            "/resume",
             "-all",
             "/batch",
             "/logout",

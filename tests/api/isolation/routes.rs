@@ -168,6 +168,19 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/api/admin/containers", Admin(200), Nothing),
     route("GET", "/api/admin/stats", Admin(200), Nothing),
     route("GET", "/api/admin/audit", Admin(200), Nothing),
+    // Pause before resume: the spare runs, and is left running for what follows.
+    route(
+        "POST",
+        "/api/containers/{id}/pause",
+        Owned(Write, 200),
+        Spare,
+    ),
+    route(
+        "POST",
+        "/api/containers/{id}/resume",
+        Owned(Write, 200),
+        Spare,
+    ),
     route(
         "POST",
         "/api/containers/{id}/restart",

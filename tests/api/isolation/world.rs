@@ -254,7 +254,7 @@ impl World {
                 all_agree &= status == 404
                     || matches!(
                         (body["status"].as_str(), engine.as_str()),
-                        (Some("running"), "true") | (Some("stopped"), "false")
+                        (Some("running" | "paused"), "true") | (Some("stopped"), "false")
                     );
             }
             agreeing = if all_agree { agreeing + 1 } else { 0 };
