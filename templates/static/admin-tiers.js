@@ -48,6 +48,9 @@ function tierFromRow(row) {
   const images = value("allowed_images").split(",").map((image) => image.trim()).filter(Boolean);
   tier.allowed_images = images.length ? images : null;
   tier.egress = egressValue(value("egress"));
+  // A save is a whole PUT: nodes a tier may name would otherwise fall back to `_any`.
+  const loaded = loadedTiers.get(tier.name);
+  if (loaded && loaded.node_targets) tier.node_targets = loaded.node_targets;
   return tier;
 }
 
@@ -86,8 +89,12 @@ async function deleteTier(name, button) {
   });
 }
 
+// The tiers as last loaded: a save sends back what the table has no cell for.
+let loadedTiers = new Map();
+
 async function loadTiers() {
   const tiers = await api("GET", "/api/admin/tiers");
+  loadedTiers = new Map(tiers.map((tier) => [tier.name, tier]));
   tierNames = tiers.map((tier) => tier.name);
   document.getElementById("tiers").replaceChildren(...tiers.map(tierRow), tierRow(null));
   const filter = document.getElementById("filter-tier");

@@ -50,6 +50,12 @@ async fn a_visitor_signs_up_creates_an_environment_and_types_in_its_terminal() {
 #[tokio::test]
 async fn an_admin_edits_a_tier_in_the_tiers_table() {
     let app = spawn_app().await;
+    // What the table has no cell for survives a save from it.
+    let token = app.admin_token().await;
+    let mut free = app.tier(&token, "free").await;
+    free["node_targets"] = serde_json::json!(["_any", "pool:fast"]);
+    let put = app.put("/api/admin/tiers/free", Some(&token), &free).await;
+    assert!(put.status().is_success(), "{}", put.status());
     let (stdout, _) = run_script(
         "admin.mjs",
         &app.address,
@@ -58,10 +64,13 @@ async fn an_admin_edits_a_tier_in_the_tiers_table() {
     .await;
     assert!(stdout.contains("read back"), "{stdout}");
     // The page's edit reached the API, not just the form.
-    let token = app.admin_token().await;
     let free = app.tier(&token, "free").await;
     let shown = format!("set to {} ", free["max_containers"]);
     assert!(stdout.contains(&shown), "{stdout} vs {free}");
+    assert_eq!(
+        free["node_targets"],
+        serde_json::json!(["_any", "pool:fast"])
+    );
 }
 
 #[tokio::test]

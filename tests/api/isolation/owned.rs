@@ -1,5 +1,5 @@
 //! Records the owner has besides environments, for the routes that name them: an exec job
-//! and a share link of the main environment.
+//! and a share link of the main environment; and the admin's empty warm pool.
 
 use serde_json::{json, Value};
 
@@ -30,4 +30,16 @@ pub async fn owned_records(app: &TestApp, owner: &str, environment: &str) -> (St
         job["job_id"].as_str().unwrap().to_string(),
         share["id"].as_str().unwrap().to_string(),
     )
+}
+
+/// An empty warm pool on the app's node (size 0: nothing is made), for the admin's routes.
+pub async fn empty_pool(app: &TestApp, admin: &str) -> String {
+    let body = json!({"node": app.settings.node.name, "size": 0});
+    let made: Value = app
+        .post("/api/admin/pools", Some(admin), &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    made["id"].as_str().expect("the pool is made").to_string()
 }

@@ -66,6 +66,11 @@ pub fn body_for(world: &World, route: &Route, caller: Caller) -> Value {
         }),
         ("POST" | "PUT", "/api/admin/tiers" | "/api/admin/tiers/{name}") => world.tier.clone(),
         ("PUT", "/api/admin/users/{id}/tier") => json!({"tier": "pro"}),
+        // Another role than the world's pool: a second pool of one shape is refused.
+        ("POST", "/api/admin/pools") => {
+            json!({"node": world.app.settings.node.name, "role": "python", "size": 0})
+        }
+        ("PATCH", "/api/admin/pools/{id}") => json!({"size": 0}),
         ("PUT", "/api/admin/users/{id}/limits") => json!({"max_containers": 2}),
         _ => json!({}),
     }

@@ -144,6 +144,10 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/api/admin/nodes", Admin(200), Nothing),
     route("GET", "/api/admin/nodes/{name}", Admin(200), Node),
     route("PATCH", "/api/admin/nodes/{name}", Admin(200), Node),
+    route("GET", "/api/admin/pools", Admin(200), Nothing),
+    route("POST", "/api/admin/pools", Admin(201), Nothing),
+    route("GET", "/api/admin/pools/{id}", Admin(200), Pool),
+    route("PATCH", "/api/admin/pools/{id}", Admin(200), Pool),
     route("GET", "/api/admin/users/{id}", Admin(200), Bystander),
     route("PUT", "/api/admin/users/{id}/tier", Admin(200), Bystander),
     route("PUT", "/api/admin/users/{id}/limits", Admin(200), Bystander),
@@ -228,6 +232,7 @@ pub const ROUTES: &[Route] = &[
     route("POST", "/api/admin/nodes/{name}/drain", Admin(200), Node),
     route("POST", "/api/admin/nodes/{name}/undrain", Admin(200), Node),
     route("DELETE", "/api/admin/tiers/{name}", Admin(204), Tier),
+    route("DELETE", "/api/admin/pools/{id}", Admin(204), Pool),
     // The node holds the owner's environments: the admin passes the access check and is
     // refused by the node's state; removal itself is tested in admin/nodes.
     route("DELETE", "/api/admin/nodes/{name}", Admin(409), Node),

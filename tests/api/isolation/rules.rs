@@ -62,6 +62,8 @@ pub enum Target {
     Bystander,
     /// The app's own node, for the admin's node routes.
     Node,
+    /// An empty warm pool on the app's node.
+    Pool,
     /// Nothing in the path.
     Nothing,
 }

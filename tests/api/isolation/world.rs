@@ -62,6 +62,8 @@ pub struct World {
     pub share_id: String,
     pub token_id: String,
     pub bystander_id: String,
+    /// A warm pool of size 0 on the app's node, for the admin's pool routes.
+    pub pool_id: String,
     pub tier: Value,
     /// Strings (ids, names, emails, token secrets) that belong to each tenant.
     pub secrets: HashMap<Tenant, Vec<String>>,
@@ -154,6 +156,7 @@ impl World {
             share_id.clone(),
         ]);
 
+        let pool_id = super::owned::empty_pool(&app, &admin).await;
         let mut tier = app.tier(&admin, "free").await;
         tier["name"] = json!("matrix-tier");
 
@@ -178,6 +181,7 @@ impl World {
             share_id,
             token_id: token["id"].as_str().unwrap().to_string(),
             bystander_id,
+            pool_id,
             tier,
             secrets,
         }
@@ -206,6 +210,7 @@ impl World {
             Target::Token => vec![self.token_id.clone()],
             Target::Tier => vec![self.tier["name"].as_str().unwrap().to_string()],
             Target::Bystander => vec![self.bystander_id.clone()],
+            Target::Pool => vec![self.pool_id.clone()],
             Target::Node => vec![self.app.settings.node.name.clone()],
             Target::Nothing => vec![String::new()],
         }
