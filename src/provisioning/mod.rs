@@ -3,6 +3,7 @@
 //! Postgres and announcing it to the owner. The API only enqueues (see `environments`).
 
 pub mod catalogue;
+pub mod committed;
 mod configure;
 mod creating;
 mod halted;
