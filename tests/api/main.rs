@@ -20,5 +20,6 @@ mod nodes;
 mod osapi;
 mod previews;
 mod retention;
+mod snapshots;
 mod surface;
 mod terminal;
