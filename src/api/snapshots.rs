@@ -111,7 +111,7 @@ pub async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// A new environment from the current filesystem of a running one: its shape (image, role,
+/// A new environment from the current filesystem of a running (or stopped) one: its shape (image, role,
 /// shell options, resources, variables, labels), its owner and node, a name of its own.
 /// Provisioned like a create; it counts towards the same quota.
 #[utoipa::path(post, path = "/api/containers/{id}/fork", tag = "snapshots", security(("bearer" = [])),
@@ -122,7 +122,7 @@ pub async fn delete(
         (status = 400, description = "INVALID_NAME, INVALID_JSON", body = ErrorBody),
         (status = 403, description = "CONTAINER_LIMIT_REACHED (with current, limit, tier, message), INSUFFICIENT_SCOPE", body = ErrorBody),
         (status = 404, description = "CONTAINER_NOT_FOUND, also for another user's", body = ErrorBody),
-        (status = 409, description = "CONTAINER_NAME_TAKEN, CONTAINER_NOT_RUNNING", body = ErrorBody),
+        (status = 409, description = "CONTAINER_NAME_TAKEN, CONTAINER_NOT_READY (still provisioning, or failed)", body = ErrorBody),
         (status = 500, description = "FORK_FAILED: nothing was made", body = ErrorBody),
         (status = 503, description = "DOCKER_UNAVAILABLE, NODE_UNAVAILABLE", body = ErrorBody),
     ))]

@@ -1,9 +1,9 @@
-//! Forks: a new environment from the current filesystem of a running one, in one call. The
-//! parent is committed on its own node (no registry: the fork starts there), and the fork is
-//! accepted like any create, with its parent's shape, through the same quota check and
-//! transaction. The committed image is the fork's alone: it goes when the fork is deleted,
-//! or with housekeeping's image pass if that delete could not remove it; a fork that is
-//! refused removes it at once.
+//! Forks: a new environment from the current filesystem of a running (or stopped) one, in
+//! one call. The parent is committed on its own node (no registry: the fork starts there),
+//! and the fork is accepted like any create, with its parent's shape, through the same quota
+//! check and transaction. The committed image is the fork's alone: it goes when the fork is
+//! deleted, or with housekeeping's image pass if that delete could not remove it; a fork that
+//! is refused removes it at once.
 
 use std::collections::BTreeMap;
 
@@ -35,8 +35,9 @@ impl Forks {
             check_name(name)?;
         }
         let parent = self.shared.records().find(owner, reference).await?;
-        if parent.status != Status::Running {
-            return Err(not_running(&parent));
+        // A stopped one is copied as it was left; it stays stopped, its fork starts.
+        if !matches!(parent.status, Status::Running | Status::Stopped) {
+            return Err(not_ready(&parent));
         }
         let intake = Intake::new(self.shared.clone());
         let tier = intake.tier_of(owner).await?;
@@ -119,11 +120,11 @@ fn shaped_like(
     }
 }
 
-fn not_running(env: &Environment) -> EnvironmentError {
+fn not_ready(env: &Environment) -> EnvironmentError {
     EnvironmentError::conflict(
-        "CONTAINER_NOT_RUNNING",
+        "CONTAINER_NOT_READY",
         format!(
-            "the environment is {}; only a running one can be forked",
+            "the environment is {}; only a running or stopped one can be forked",
             env.status
         ),
     )
@@ -132,7 +133,7 @@ fn not_running(env: &Environment) -> EnvironmentError {
 fn commit_error(env: &Environment, err: RuntimeError) -> EnvironmentError {
     tracing::warn!(error = %err, container_id = %env.id, "fork commit failed");
     match err {
-        RuntimeError::NotFound(_) => not_running(env),
+        RuntimeError::NotFound(_) => not_ready(env),
         err => EnvironmentError::from_engine(
             &err,
             "FORK_FAILED",

@@ -1,5 +1,5 @@
-//! Records the owner has besides environments, for the routes that name them: an exec job
-//! and a share link of the main environment.
+//! Records the owner has besides environments, for the routes that name them: an exec job,
+//! a share link and a snapshot of the main environment.
 
 use serde_json::{json, Value};
 
@@ -30,4 +30,21 @@ pub async fn owned_records(app: &TestApp, owner: &str, environment: &str) -> (St
         job["job_id"].as_str().unwrap().to_string(),
         share["id"].as_str().unwrap().to_string(),
     )
+}
+
+/// A snapshot of the environment: its id, name and image, all the owner's alone.
+pub async fn owned_snapshot(app: &TestApp, owner: &str, environment: &str) -> Vec<String> {
+    let response = app
+        .post(
+            &format!("/api/containers/{environment}/snapshots"),
+            Some(owner),
+            &json!({"name": "owner-saved"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let taken: Value = response.json().await.unwrap();
+    ["id", "name", "image"]
+        .iter()
+        .map(|key| taken[key].as_str().unwrap().to_string())
+        .collect()
 }

@@ -44,7 +44,7 @@ async fn an_environment_still_being_made_cannot_be_saved_or_forked() {
     let (status, refused) = super::fork(&app, &token, &id, json!({})).await;
     assert_eq!(
         (status, refused["code"].as_str()),
-        (409, Some("CONTAINER_NOT_RUNNING")),
+        (409, Some("CONTAINER_NOT_READY")),
         "{refused}"
     );
     assert_eq!(list(&app, &token).await["total"], 0);
