@@ -95,7 +95,7 @@ fuzz: cargo ## schemathesis against the whole API: 150 examples per operation, >
 # BENCHMARKS.md and docs/benchmarks.png. A failed benchmark is reported as such, and fails
 # the target after the report is written.
 # Those that hardly touch the engine first: a slow engine then delays only the rest.
-BENCHES := footprint fanout fleet placement provision pause pool terminal preview
+BENCHES := footprint fanout fleet placement provision pause pool terminal preview fork
 
 bench: cargo ## every benchmark against its baseline, then BENCHMARKS.md and its chart
 	@SANDBOXD_ROLES="barebone python" scripts/stack.sh up

@@ -14,10 +14,11 @@ use anyhow::Context;
 use common::results::{self, Results};
 
 /// The benchmarks `make bench` runs, in the order the report lists them.
-const BENCHES: [(&str, &str); 9] = [
+const BENCHES: [(&str, &str); 10] = [
     ("provision", "make bench-provision"),
     ("pool", "cargo bench --bench pool"),
     ("pause", "cargo bench --bench pause"),
+    ("fork", "cargo bench --bench fork"),
     ("terminal", "make bench-terminal"),
     ("fleet", "cargo bench --bench fleet"),
     ("placement", "cargo bench --bench placement"),

@@ -15,7 +15,9 @@ SELECT t.name,
        COALESCE(o.allowed_images, t.allowed_images) AS allowed_images,
        t.egress,
        t.node_targets,
-       t.idle_action
+       t.idle_action,
+       t.snapshots_max,
+       t.snapshot_storage_mb_max
 FROM users u
 JOIN tiers t ON t.name = u.tier
 LEFT JOIN user_limits o ON o.user_id = u.id

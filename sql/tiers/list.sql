@@ -3,6 +3,7 @@ SELECT name, max_containers,
        cpu_millicores_min, cpu_millicores_default, cpu_millicores_max,
        disk_mb_min, disk_mb_default, disk_mb_max,
        session_limit_seconds, idle_timeout_seconds, allowed_images, egress, node_targets,
-       idle_action
+       idle_action,
+       snapshots_max, snapshot_storage_mb_max
 FROM tiers
 ORDER BY max_containers, name

@@ -68,8 +68,14 @@ impl Admin {
                 "name must be 1-32 lowercase letters, digits or '-'".into(),
             ));
         }
-        if tier.max_containers < 0 {
-            return Err(invalid("max_containers must not be negative".into()));
+        for (name, value) in [
+            ("max_containers", tier.max_containers),
+            ("snapshots_max", tier.snapshots_max),
+            ("snapshot_storage_mb_max", tier.snapshot_storage_mb_max),
+        ] {
+            if value < 0 {
+                return Err(invalid(format!("{name} must not be negative")));
+            }
         }
         let ranges = [
             (

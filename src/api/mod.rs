@@ -26,6 +26,7 @@ pub mod osapi;
 pub mod pages;
 pub mod pause;
 pub mod previews;
+pub mod snapshots;
 pub mod stats;
 pub mod stream;
 pub mod terminal;
@@ -130,11 +131,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/api/containers/{id}/pause", web::post().to(pause::pause))
         .route("/api/containers/{id}/resume", web::post().to(pause::resume))
+        .configure(snapshots_routes)
         .route("/ws/events", web::get().to(events::events))
         .route("/ws/terminal/{id}", web::get().to(terminal::terminal))
         .configure(previews_routes)
         .configure(admin::routes)
         .configure(pages::routes);
+}
+
+fn snapshots_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/api/containers/{id}/snapshots",
+        web::post().to(snapshots::create),
+    )
+    .route("/api/containers/{id}/fork", web::post().to(snapshots::fork))
+    .route("/api/snapshots", web::get().to(snapshots::list))
+    .service(
+        web::resource("/api/snapshots/{id}")
+            .route(web::get().to(snapshots::get))
+            .route(web::delete().to(snapshots::delete)),
+    );
 }
 
 fn previews_routes(cfg: &mut web::ServiceConfig) {

@@ -11,7 +11,7 @@ use super::error::ErrorBody;
 use super::openapi_common::CommonResponses;
 use super::{
     admin, audit, auth, bulk, containers, events, exec, export, files, health, lifecycle, me,
-    metrics, osapi, pause, previews, stats, stream, terminal, tokens,
+    metrics, osapi, pause, previews, snapshots, stats, stream, terminal, tokens,
 };
 
 #[derive(OpenApi)]
@@ -42,6 +42,7 @@ use super::{
         stream::create_streaming, events::events, terminal::terminal,
         previews::ports, previews::link, previews::visibility, previews::share, previews::shares,
         previews::revoke_share, osapi::create, osapi::exec,
+        snapshots::create, snapshots::list, snapshots::get, snapshots::delete, snapshots::fork,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth, &CommonResponses),
@@ -51,6 +52,7 @@ use super::{
         (name = "containers", description = "Environments and their provisioning"),
         (name = "events", description = "WebSocket event stream"),
         (name = "admin", description = "Tiers, users, nodes, warm pools and every environment; admin role or admin scope"),
+        (name = "snapshots", description = "Snapshots: an environment's filesystem saved as an image in the registry, listed, deleted, and created from with {\"image\": \"snapshot\", \"snapshot\": id or name} on any node; forks: a new environment from a running one's filesystem, on its node, in one call"),
         (name = "export", description = "Docker Compose export (Nekzus)"),
         (name = "files", description = "Files in an environment: list, stat, download, upload, mkdir, delete, move; streamed both ways"),
         (name = "osapi", description = "OSAPI's node-targeted routes: `{hostname}` is _any, a node's name, a node label key:value, or _all; fan-outs (_all, labels) are for admins and answer one result per node"),

@@ -51,3 +51,11 @@ pub async fn forget(pool: &PgPool, reference: &str, node: &str) -> Result<(), sq
         .await
         .map(|_| ())
 }
+
+/// The nodes that keep a copy of `reference`.
+pub async fn holders(pool: &PgPool, reference: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(include_str!("../../sql/images/holders.sql"))
+        .bind(reference)
+        .fetch_all(pool)
+        .await
+}

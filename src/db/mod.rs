@@ -15,6 +15,7 @@ pub mod previews;
 pub mod retention;
 pub mod secrets;
 pub mod sessions;
+pub mod snapshots;
 pub mod subnets;
 pub mod tiers;
 pub mod tokens;

@@ -79,6 +79,8 @@ fn bind_all<'q>(query: TierQuery<'q>, tier: &'q Tier) -> TierQuery<'q> {
         .bind(sqlx::types::Json(&tier.egress))
         .bind(&tier.node_targets)
         .bind(tier.idle_action)
+        .bind(tier.snapshots_max)
+        .bind(tier.snapshot_storage_mb_max)
 }
 
 /// The egress policy of each of `users`' tiers; a user not found has none.

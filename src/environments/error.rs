@@ -36,6 +36,15 @@ pub enum EnvironmentError {
         limit: i32,
         tier: String,
     },
+    /// The owner's tier allows no more snapshots, or no more snapshot storage (in MB).
+    #[error("{message}")]
+    SnapshotQuota {
+        code: &'static str,
+        message: String,
+        current: i64,
+        limit: i64,
+        tier: String,
+    },
     /// A request body over the configured limit, in bytes.
     #[error("the upload is larger than the limit of {limit} bytes")]
     TooLarge { limit: u64 },
@@ -81,7 +90,8 @@ impl EnvironmentError {
             | Self::Invalid { code, .. }
             | Self::Conflict { code, .. }
             | Self::Forbidden { code, .. }
-            | Self::EngineFailed { code, .. } => code,
+            | Self::EngineFailed { code, .. }
+            | Self::SnapshotQuota { code, .. } => code,
             Self::LimitReached { .. } => "CONTAINER_LIMIT_REACHED",
             Self::TooLarge { .. } => "PAYLOAD_TOO_LARGE",
             Self::QuotaExceeded => "DISK_QUOTA_EXCEEDED",

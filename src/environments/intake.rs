@@ -5,6 +5,7 @@ use chrono::{Duration, Utc};
 use rand::Rng;
 
 use super::error::{EnvironmentError, Result};
+use super::image_choice::SNAPSHOT;
 use super::pooled;
 use super::request::{plan, CreateContainerRequest, Plan};
 use crate::auth::{Principal, Scope};
@@ -30,11 +31,23 @@ impl Intake {
     pub async fn create(
         &self,
         owner: &Principal,
-        request: CreateContainerRequest,
+        mut request: CreateContainerRequest,
     ) -> Result<Environment> {
         let tier = self.tier_of(owner).await?;
+        self.resolve_snapshot(owner, &mut request).await?;
         let plan = plan(request, &tier, &self.shared.catalogue)?;
         self.check_target(owner, &tier, &plan.node).await?;
+        self.accept(owner, &tier, plan).await
+    }
+
+    /// Makes the row and its job for a plan whose target was checked (or, for a fork, is
+    /// its parent's node), and queues it.
+    pub(super) async fn accept(
+        &self,
+        owner: &Principal,
+        tier: &Tier,
+        plan: Plan,
+    ) -> Result<Environment> {
         let attempts = if plan.name.is_some() {
             1
         } else {
@@ -42,7 +55,7 @@ impl Intake {
         };
         for _ in 0..attempts {
             let name = plan.name.clone().unwrap_or_else(generated_name);
-            match self.insert(owner, &tier, &plan, &name).await {
+            match self.insert(owner, tier, &plan, &name).await {
                 Err(InsertError::NameTaken) if plan.name.is_none() => continue,
                 Err(InsertError::NameTaken) => {
                     return Err(EnvironmentError::conflict(
@@ -75,13 +88,18 @@ impl Intake {
 
     /// A create's checks (tier, request, target) without making anything: a request that
     /// many creates share is refused once, before any of them is made.
-    pub async fn check(&self, owner: &Principal, request: CreateContainerRequest) -> Result<()> {
+    pub async fn check(
+        &self,
+        owner: &Principal,
+        mut request: CreateContainerRequest,
+    ) -> Result<()> {
         let tier = self.tier_of(owner).await?;
+        self.resolve_snapshot(owner, &mut request).await?;
         let plan = plan(request, &tier, &self.shared.catalogue)?;
         self.check_target(owner, &tier, &plan.node).await
     }
 
-    async fn tier_of(&self, owner: &Principal) -> Result<Tier> {
+    pub(super) async fn tier_of(&self, owner: &Principal) -> Result<Tier> {
         db::tiers::for_user(&self.shared.pool, owner.id().uuid())
             .await?
             .ok_or_else(|| EnvironmentError::internal("a user's tier is missing"))
@@ -117,6 +135,13 @@ impl Intake {
     ) -> Result<(Environment, JobId), InsertError> {
         let mut tx = self.shared.pool.begin().await?;
         db::containers::lock_owner(&mut tx, owner.id()).await?;
+        // A snapshot deleted since it was resolved is not made from: its delete takes the
+        // same lock, and refuses while an environment is being made from it.
+        if plan.image == SNAPSHOT
+            && !db::snapshots::still_there(&mut tx, owner.id(), &plan.image_ref).await?
+        {
+            return Err(InsertError::Refused(super::snapshots::not_found()));
+        }
         let current = db::users::count_containers(&mut *tx, owner.id().uuid()).await?;
         if current >= i64::from(tier.max_containers) {
             return Err(InsertError::Refused(EnvironmentError::LimitReached {
@@ -204,8 +229,8 @@ impl From<sqlx::Error> for InsertError {
     }
 }
 
-/// "swift-lion-742", as Rexec names environments.
-fn generated_name() -> String {
+/// "swift-lion-742", as Rexec names environments (and snapshots).
+pub(super) fn generated_name() -> String {
     let words = petname::petname(2, "-").unwrap_or_else(|| "quiet-harbor".into());
     format!("{words}-{}", rand::thread_rng().gen_range(100..1000))
 }

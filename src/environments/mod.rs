@@ -28,6 +28,8 @@ pub mod error;
 pub mod exec;
 pub mod export;
 pub mod files;
+mod fork;
+pub mod image_choice;
 mod intake;
 pub mod labels;
 pub mod lifecycle;
@@ -41,6 +43,7 @@ mod records;
 pub mod request;
 #[cfg(test)]
 mod request_props;
+pub mod snapshots;
 pub mod stats;
 pub mod view;
 
@@ -57,10 +60,12 @@ use crate::provisioning::catalogue::Catalogue;
 
 pub use bulk::{BulkOutcome, BulkResult};
 pub use error::EnvironmentError;
+pub use fork::Forks;
 pub use intake::Intake;
 pub use lifecycle::{Action, Lifecycle};
 pub use offer::Offer;
 pub use records::{Deletion, Records};
+pub use snapshots::Snapshots;
 
 pub struct Census {
     pub by_status: Option<Vec<(Status, i64)>>,
@@ -158,6 +163,14 @@ impl Environments {
 
     pub fn files(&self) -> files::Files {
         files::Files::new(self.shared.clone())
+    }
+
+    pub fn snapshots(&self) -> Snapshots {
+        Snapshots::new(self.shared.clone())
+    }
+
+    pub fn forks(&self) -> Forks {
+        Forks::new(self.shared.clone())
     }
 
     /// How many environments there are in each status, and how many creates wait for a

@@ -6,8 +6,9 @@ use super::error::{EnvironmentError, Result};
 use crate::auth::Principal;
 use crate::db;
 use crate::model::{Environment, EnvironmentId, ProgressEvent, Step, UserId};
+use crate::provisioning::committed::is_fork;
 use crate::provisioning::{announce, finish_removal};
-use crate::runtime::RuntimeError;
+use crate::runtime::{Runtime, RuntimeError};
 
 /// How long a delete waits for the engine before answering that removal goes on in the
 /// background (a busy host can take minutes to release a container's storage).
@@ -83,7 +84,30 @@ impl Records {
 
     async fn finish_delete(&self, row: &Environment) -> Result<(), RuntimeError> {
         let runtime = self.shared.fleet.runtime_for(row).await?;
-        finish_removal(&runtime, &self.shared.pool, row.id).await
+        finish_removal(&runtime, &self.shared.pool, row.id).await?;
+        if is_fork(&row.image_ref) {
+            self.remove_fork_image(&runtime, row).await;
+        }
+        Ok(())
+    }
+
+    /// A fork's image runs nowhere else: it goes with its fork. One that cannot be removed
+    /// now stays recorded, for housekeeping's image pass.
+    async fn remove_fork_image(&self, runtime: &Runtime, row: &Environment) {
+        let node = row
+            .node
+            .as_deref()
+            .unwrap_or(&self.shared.settings.node.name);
+        match runtime.remove_image(&row.image_ref).await {
+            Ok(true) => {
+                if let Err(err) = db::images::forget(&self.shared.pool, &row.image_ref, node).await
+                {
+                    tracing::warn!(error = %err, "removed fork image still recorded");
+                }
+            }
+            Ok(false) => {}
+            Err(err) => tracing::warn!(error = %err, container_id = %row.id, "fork image left"),
+        }
     }
 
     /// Where an environment stands, as its progress event; `None` once it is gone.

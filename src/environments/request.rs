@@ -9,9 +9,7 @@ use utoipa::ToSchema;
 use super::error::{EnvironmentError, Result};
 use crate::model::{Tier, Workload};
 use crate::placement::Target;
-use crate::provisioning::catalogue::{self, Catalogue, CUSTOM};
-use crate::provisioning::registries;
-use crate::provisioning::shell;
+use crate::provisioning::catalogue::{self, Catalogue};
 use crate::provisioning::shell_options::{ShellOptions, THEMES};
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
@@ -24,6 +22,12 @@ pub struct CreateContainerRequest {
     pub name: Option<String>,
     /// A Docker image reference, required when `image` is `custom`.
     pub custom_image: Option<String>,
+    /// One of your snapshots, by id or name, required when `image` is `snapshot`.
+    #[schema(example = "before-upgrade")]
+    pub snapshot: Option<String>,
+    /// The image a snapshot or a fork resolved to, set by the server, never by the request.
+    #[serde(skip)]
+    pub resolved_image: Option<String>,
     /// node, python, go, rust, devops or barebone.
     #[schema(example = "python")]
     pub role: Option<String>,
@@ -86,7 +90,7 @@ pub fn plan(request: CreateContainerRequest, tier: &Tier, catalogue: &Catalogue)
     if let Some(name) = &request.name {
         check_name(name)?;
     }
-    let image_ref = image_reference(&request, tier, catalogue)?;
+    let image_ref = super::image_choice::image_reference(&request, tier, catalogue)?;
     let role = request.role.filter(|role| !role.is_empty());
     if let Some(role) = &role {
         if !catalogue::is_role(role) {
@@ -172,62 +176,6 @@ pub fn check_name(name: &str) -> Result<()> {
             "name must be 1-64 characters: letters, digits and hyphens only",
         ))
     }
-}
-
-fn image_reference(
-    request: &CreateContainerRequest,
-    tier: &Tier,
-    catalogue: &Catalogue,
-) -> Result<String> {
-    let unsupported = || {
-        EnvironmentError::invalid("UNSUPPORTED_IMAGE", "unsupported image type")
-            .with_field("supported_images", catalogue.offered(tier))
-    };
-    if !catalogue::tier_allows(tier, &request.image) {
-        return Err(unsupported());
-    }
-    if request.image == CUSTOM {
-        let reference = request.custom_image.as_deref().unwrap_or_default().trim();
-        if reference.is_empty() {
-            return Err(EnvironmentError::invalid(
-                "INVALID_CUSTOM_IMAGE",
-                "custom_image is required when image is \"custom\"",
-            ));
-        }
-        if !catalogue::is_valid_reference(reference) {
-            return Err(EnvironmentError::invalid(
-                "INVALID_CUSTOM_IMAGE",
-                format!("{reference:?} is not a valid image reference"),
-            ));
-        }
-        if crate::runtime::split_reference(reference).0 == shell::SCRIPTS_REPOSITORY {
-            return Err(EnvironmentError::invalid(
-                "INVALID_CUSTOM_IMAGE",
-                format!("{reference:?} holds sandboxd's own scripts, not an environment"),
-            ));
-        }
-        if registries::names_an_image_id(reference) {
-            return Err(EnvironmentError::invalid(
-                "IMAGE_ID_NOT_ALLOWED",
-                format!(
-                    "{reference:?} names an image by id or digest; give a repository and tag from an allowed registry"
-                ),
-            ));
-        }
-        if !catalogue.registries().allows(reference) {
-            let registry = registries::registry_of(reference);
-            return Err(EnvironmentError::invalid(
-                "REGISTRY_NOT_ALLOWED",
-                format!("images from {registry} are not allowed on this server"),
-            )
-            .with_field("allowed_registries", catalogue.registries().listed()));
-        }
-        return Ok(reference.to_string());
-    }
-    catalogue
-        .reference(&request.image)
-        .map(str::to_string)
-        .ok_or_else(unsupported)
 }
 
 /// The tier's default when absent; clamped to its max; below its min is an error.

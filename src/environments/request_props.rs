@@ -26,6 +26,8 @@ fn tier() -> Tier {
         egress: Default::default(),
         node_targets: vec!["_any".into()],
         idle_action: Default::default(),
+        snapshots_max: 5,
+        snapshot_storage_mb_max: 5120,
     }
 }
 
@@ -48,6 +50,8 @@ prop_compose! {
         node in proptest::option::of(prop_oneof![Just("_any".to_string()), "[a-z]{1,5}:[a-z]{1,5}", ".{0,12}"]),
     ) -> CreateContainerRequest {
         CreateContainerRequest {
+            snapshot: None,
+            resolved_image: None,
             image, name, custom_image, role, shell: None, memory_mb, cpu_shares, disk_mb, env,
             environment, labels, node, stop_when_ready: false, workload: Default::default(),
         }

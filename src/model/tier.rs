@@ -40,10 +40,25 @@ pub struct Tier {
     #[serde(default)]
     #[schema(value_type = String, example = "pause")]
     pub idle_action: IdleAction,
+    /// How many snapshots each user of the tier may keep.
+    #[serde(default = "snapshots_max")]
+    pub snapshots_max: i32,
+    /// How much image, in MB, a user's snapshots may hold together.
+    #[serde(default = "snapshot_storage_mb_max")]
+    pub snapshot_storage_mb_max: i32,
 }
 
 fn any_node() -> Vec<String> {
     vec!["_any".to_string()]
+}
+
+/// A tier made or edited without the snapshot quotas gets the migration's column defaults.
+fn snapshots_max() -> i32 {
+    5
+}
+
+fn snapshot_storage_mb_max() -> i32 {
+    5120
 }
 
 /// A user's own limits; each absent one is the tier's.
@@ -87,6 +102,8 @@ impl Tier {
             egress: self.egress,
             node_targets: self.node_targets,
             idle_action: self.idle_action,
+            snapshots_max: self.snapshots_max,
+            snapshot_storage_mb_max: self.snapshot_storage_mb_max,
             name: self.name,
         }
     }

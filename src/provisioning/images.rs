@@ -1,8 +1,10 @@
 //! What provisioning checks and records about the image an environment runs: images whose
 //! `VOLUME`s would be stored outside the disk quota are refused, and images pulled for custom
-//! environments are recorded, so that housekeeping removes them once nothing uses them.
+//! environments, and snapshots' and forks' images, are recorded per node, so that
+//! housekeeping removes them once nothing uses them.
 
 use super::catalogue::CUSTOM;
+use super::committed::is_committed;
 use super::stage_error::StageError;
 use super::Provisioner;
 use crate::db;
@@ -34,7 +36,7 @@ impl Provisioner {
             });
         }
         // Made from again: housekeeping keeps it for another while.
-        if env.image == CUSTOM {
+        if env.image == CUSTOM || is_committed(image) {
             db::images::used(&self.pool, image, &self.settings.node.name).await?;
         }
         Ok(())
@@ -46,7 +48,9 @@ impl Provisioner {
         env: &Environment,
         reference: &str,
     ) -> Result<(), StageError> {
-        if env.image == CUSTOM && !self.catalogue.is_own(reference) {
+        let custom = env.image == CUSTOM && !self.catalogue.is_own(reference);
+        // A snapshot pulled onto another node than the one it was taken on.
+        if custom || is_committed(reference) {
             db::images::pulled(&self.pool, reference, &self.settings.node.name).await?;
         }
         Ok(())

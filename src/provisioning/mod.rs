@@ -4,6 +4,7 @@
 
 pub mod catalogue;
 mod claimed;
+pub mod committed;
 mod configure;
 mod creating;
 mod halted;

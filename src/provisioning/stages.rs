@@ -80,10 +80,16 @@ impl Provisioner {
         Ok(true)
     }
 
-    /// The prebuilt role image when there is one, the plain image otherwise.
+    /// The prebuilt role image when there is one, the plain image otherwise. A fork or a
+    /// snapshot keeps its catalogue name but runs its own image, never the role image.
     pub(super) fn candidates(&self, env: &Environment) -> Vec<String> {
         let mut candidates = Vec::new();
-        if let Some(role_image) = self.catalogue.role_image(&env.image, env.role.as_deref()) {
+        let catalogue_image = self.catalogue.reference(&env.image) == Some(env.image_ref.as_str());
+        if let Some(role_image) = self
+            .catalogue
+            .role_image(&env.image, env.role.as_deref())
+            .filter(|_| catalogue_image)
+        {
             candidates.push(role_image);
         }
         candidates.push(env.image_ref.clone());

@@ -4,6 +4,7 @@
 mod address;
 mod archive;
 mod bridges;
+mod commit;
 mod containers;
 mod disk;
 mod engine;
@@ -15,12 +16,14 @@ mod joining;
 mod logs;
 mod network;
 mod power;
+pub mod registry;
 mod shared_files;
 mod stats;
 mod tty;
 
 pub use archive::{is_out_of_space, is_unpack_refusal, TarStream};
 pub use bridges::Bridge;
+pub use commit::ImageFacts;
 pub use containers::{ContainerSpec, Listed, Published};
 pub use engine::EngineUsage;
 pub use error::RuntimeError;

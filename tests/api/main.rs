@@ -21,5 +21,6 @@ mod osapi;
 mod pools;
 mod previews;
 mod retention;
+mod snapshots;
 mod surface;
 mod terminal;

@@ -71,6 +71,30 @@ pub fn remove_everything_of(settings: &Settings) {
     for network in networks.lines() {
         docker(settings, &["network", "rm", network]);
     }
+    // Snapshots' and forks' images carry the labels of the container they were made from.
+    let images = images_with(settings, &label);
+    if !images.is_empty() {
+        let mut args = vec!["rmi", "-f"];
+        args.extend(images.iter().map(String::as_str));
+        docker(settings, &args);
+    }
+}
+
+/// `repository:tag` of every image carrying `label`.
+pub fn images_with(settings: &Settings, label: &str) -> Vec<String> {
+    docker_text(
+        settings,
+        &[
+            "images",
+            "--filter",
+            &format!("label={label}"),
+            "--format",
+            "{{.Repository}}:{{.Tag}}",
+        ],
+    )
+    .lines()
+    .map(str::to_string)
+    .collect()
 }
 
 /// A `sandboxd worker` process over the test app's database and Redis, killed on drop.

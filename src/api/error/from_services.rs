@@ -41,6 +41,16 @@ impl From<EnvironmentError> for ApiError {
                 .with_field("limit", limit)
                 .with_field("tier", tier)
                 .with_field("message", "Upgrade your plan to create more containers"),
+            EnvironmentError::SnapshotQuota {
+                code,
+                message,
+                current,
+                limit,
+                tier,
+            } => ApiError::forbidden(code, message)
+                .with_field("current", current)
+                .with_field("limit", limit)
+                .with_field("tier", tier),
             EnvironmentError::TooLarge { limit } => ApiError::new(
                 status::PAYLOAD_TOO_LARGE,
                 "PAYLOAD_TOO_LARGE",

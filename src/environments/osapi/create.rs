@@ -101,6 +101,8 @@ impl Osapi {
             image,
             name: request.name,
             custom_image,
+            snapshot: None,
+            resolved_image: None,
             role: None,
             shell: Some(ShellOptions {
                 enhanced: false,

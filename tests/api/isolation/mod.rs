@@ -11,4 +11,5 @@ mod probe;
 mod refs;
 mod routes;
 mod rules;
+mod settle;
 mod world;

@@ -1,5 +1,5 @@
-//! Records the owner has besides environments, for the routes that name them: an exec job
-//! and a share link of the main environment; and the admin's empty warm pool.
+//! Records the owner has besides environments, for the routes that name them: an exec job,
+//! a share link and a snapshot of the main environment; and the admin's empty warm pool.
 
 use serde_json::{json, Value};
 
@@ -42,4 +42,21 @@ pub async fn empty_pool(app: &TestApp, admin: &str) -> String {
         .await
         .unwrap();
     made["id"].as_str().expect("the pool is made").to_string()
+}
+
+/// A snapshot of the environment: its id, name and image, all the owner's alone.
+pub async fn owned_snapshot(app: &TestApp, owner: &str, environment: &str) -> Vec<String> {
+    let response = app
+        .post(
+            &format!("/api/containers/{environment}/snapshots"),
+            Some(owner),
+            &json!({"name": "owner-saved"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let taken: Value = response.json().await.unwrap();
+    ["id", "name", "image"]
+        .iter()
+        .map(|key| taken[key].as_str().unwrap().to_string())
+        .collect()
 }

@@ -18,6 +18,8 @@ pub fn destructive(route: &Route) -> bool {
             "/batch",
             "/logout",
             "/files/move",
+            "/fork",
+            "/snapshots",
         ]
         .iter()
         .any(|end| route.path.ends_with(end))

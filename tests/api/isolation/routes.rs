@@ -24,6 +24,14 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/api/containers/stats", Own(Read, 200), Nothing),
     route("GET", "/ws/events", Own(Read, 101), Nothing),
     route("GET", "/api/containers/{id}", Owned(Read, 200), Main),
+    route("GET", "/api/snapshots", Own(Read, 200), Nothing),
+    route("GET", "/api/snapshots/{id}", Owned(Read, 200), Snapshot),
+    route(
+        "POST",
+        "/api/containers/{id}/snapshots",
+        Owned(Write, 201),
+        Main,
+    ),
     route("GET", "/api/containers/{id}/stats", Owned(Read, 200), Main),
     route("POST", "/api/containers/{id}/exec", Owned(Exec, 202), Main),
     // The create is sent with host volumes, which everyone allowed to create is refused
@@ -238,5 +246,8 @@ pub const ROUTES: &[Route] = &[
     route("DELETE", "/api/admin/nodes/{name}", Admin(409), Node),
     route("DELETE", "/api/admin/containers/{id}", Admin(204), Spare),
     route("DELETE", "/api/containers/{id}", Owned(Write, 200), Doomed),
+    // After the deletions, which leave the owner room for one more environment.
+    route("POST", "/api/containers/{id}/fork", Owned(Write, 202), Main),
+    route("DELETE", "/api/snapshots/{id}", Owned(Write, 204), Snapshot),
     route("POST", "/api/auth/logout", Own(Credential, 204), Nothing),
 ];

@@ -56,6 +56,8 @@ pub enum Target {
     Job,
     /// An API token of the owner's (not the reader's).
     Token,
+    /// The owner's snapshot of the main environment, by id and by name.
+    Snapshot,
     /// A tier the admin creates in the matrix.
     Tier,
     /// A user who takes no part, for the admin's user routes.

@@ -1,12 +1,10 @@
 //! The tenants of the isolation matrix, their environments, and everything of theirs that no
 //! other tenant may ever read.
 
-use std::collections::HashMap;
-use std::time::{Duration, Instant};
-
 use serde_json::{json, Value};
+use std::collections::HashMap;
 
-use super::owned::owned_records;
+use super::owned::{owned_records, owned_snapshot};
 use super::rules::{Caller, Target};
 use crate::support::app::{spawn_app_with, TestApp};
 use crate::support::provisioning::READY_WITHIN;
@@ -65,6 +63,8 @@ pub struct World {
     /// A warm pool of size 0 on the app's node, for the admin's pool routes.
     pub pool_id: String,
     pub tier: Value,
+    /// A snapshot of the owner's main environment: its id and its name.
+    pub snapshot: [String; 2],
     /// Strings (ids, names, emails, token secrets) that belong to each tenant.
     pub secrets: HashMap<Tenant, Vec<String>>,
 }
@@ -157,6 +157,12 @@ impl World {
         ]);
 
         let pool_id = super::owned::empty_pool(&app, &admin).await;
+        let snapshot = owned_snapshot(&app, &owner, &envs[0].id).await;
+        secrets
+            .get_mut(&Tenant::Owner)
+            .unwrap()
+            .extend(snapshot.iter().cloned());
+
         let mut tier = app.tier(&admin, "free").await;
         tier["name"] = json!("matrix-tier");
 
@@ -183,6 +189,7 @@ impl World {
             bystander_id,
             pool_id,
             tier,
+            snapshot: [snapshot[0].clone(), snapshot[1].clone()],
             secrets,
         }
     }
@@ -208,6 +215,7 @@ impl World {
             }
             Target::Job => vec![self.job_id.clone()],
             Target::Token => vec![self.token_id.clone()],
+            Target::Snapshot => self.snapshot.to_vec(),
             Target::Tier => vec![self.tier["name"].as_str().unwrap().to_string()],
             Target::Bystander => vec![self.bystander_id.clone()],
             Target::Pool => vec![self.pool_id.clone()],
@@ -224,50 +232,5 @@ impl World {
             .flat_map(|(_, values)| values.iter().map(String::as_str))
             .filter(|value| !value.is_empty())
             .collect()
-    }
-
-    /// The statuses of the owner's environments, to show a stranger's call changed nothing.
-    pub async fn owner_snapshot(&self) -> Vec<(String, u16, Value)> {
-        let owner = self.credential(Caller::Owner).unwrap();
-        let mut snapshot = Vec::new();
-        for env in [&self.main, &self.spare, &self.doomed] {
-            let (status, body) = self.app.container(owner, &env.id).await;
-            snapshot.push((env.name.clone(), status, body["status"].clone()));
-        }
-        snapshot
-    }
-
-    /// Waits until the owner's environments are no longer between states after a lifecycle
-    /// call: the record and the engine agree on several polls in a row.
-    pub async fn settle(&self) {
-        let owner = self.credential(Caller::Owner).unwrap();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let mut agreeing = 0;
-        while agreeing < 3 {
-            let mut all_agree = true;
-            for env in [&self.main, &self.spare, &self.doomed] {
-                let (status, body) = self.app.container(owner, &env.id).await;
-                let engine = crate::support::engine::docker_text(
-                    &self.app.settings,
-                    &[
-                        "inspect",
-                        "-f",
-                        "{{.State.Running}}",
-                        &format!("sbx-{}", env.id),
-                    ],
-                );
-                all_agree &= status == 404
-                    || matches!(
-                        (body["status"].as_str(), engine.as_str()),
-                        (Some("running" | "paused"), "true") | (Some("stopped"), "false")
-                    );
-            }
-            agreeing = if all_agree { agreeing + 1 } else { 0 };
-            assert!(
-                Instant::now() < deadline,
-                "the owner's environments never settled"
-            );
-            tokio::time::sleep(Duration::from_millis(300)).await;
-        }
     }
 }

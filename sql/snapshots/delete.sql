@@ -1,0 +1,1 @@
+DELETE FROM snapshots WHERE id = $1
