@@ -1,13 +1,24 @@
 //! HS256 access tokens. Each names a session row, which is what logout revokes.
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-const ISSUER: &str = "sandboxd";
+use crate::expiring_map::ExpiringMap;
 
-#[derive(Debug, Serialize, Deserialize)]
+const ISSUER: &str = "sandboxd";
+/// A token's signature is checked once in this long: a client sends the same token with
+/// every request (a preview's page, hundreds a second), and checking it cost more than the
+/// rest of a small preview request's own work. What a signature says cannot change; the
+/// expiry is checked on every use, and whether the session is live is not kept here.
+const VERIFIED_FOR: Duration = Duration::from_secs(30);
+/// Past this many tokens, stale ones are swept before another is kept (or it is not kept).
+const VERIFIED_KEPT: usize = 10_000;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: Uuid,
     pub sid: Uuid,
@@ -20,6 +31,7 @@ pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    verified: ExpiringMap<String, Option<Claims>>,
 }
 
 impl JwtKeys {
@@ -33,6 +45,7 @@ impl JwtKeys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
+            verified: ExpiringMap::new(VERIFIED_FOR, VERIFIED_KEPT),
         }
     }
 
@@ -49,9 +62,19 @@ impl JwtKeys {
     }
 
     pub fn verify(&self, token: &str) -> Option<Claims> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .ok()
-            .map(|data| data.claims)
+        let claims = match self.verified.get(token) {
+            Some(known) => known,
+            None => {
+                let claims =
+                    jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+                        .ok()
+                        .map(|data| data.claims);
+                self.verified.insert(token.to_string(), claims.clone());
+                claims
+            }
+        };
+        // As the decoder has it (no leeway): good through the second it names.
+        claims.filter(|claims| claims.exp >= Utc::now().timestamp())
     }
 }
 

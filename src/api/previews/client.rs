@@ -12,7 +12,7 @@ use bytes::Bytes;
 use futures_util::{StreamExt, TryStreamExt};
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Empty, StreamBody};
-use hyper::body::{Frame, Incoming};
+use hyper::body::{Body as _, Frame, Incoming};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
@@ -87,4 +87,46 @@ pub fn body_stream(
     body: Incoming,
 ) -> impl futures_util::Stream<Item = Result<Bytes, io::Error>> + 'static {
     body.into_data_stream().map_err(io::Error::other)
+}
+
+/// A small answer's body: whole, or, when it is slow to come, what came and the rest.
+pub enum Gathered<S> {
+    Whole(Bytes),
+    Coming(S),
+}
+
+/// Reads a body of a known small length whole, if it all arrives within `patience`. The
+/// app's head and body often arrive apart; passed on as they come, they leave in two writes
+/// and wake the browser's side twice, where one would do. A body still incomplete by then
+/// streams on, so a slow one is never held back longer than that.
+pub async fn gather(
+    mut body: Incoming,
+    patience: Duration,
+) -> Gathered<impl futures_util::Stream<Item = Result<Bytes, io::Error>> + 'static> {
+    let deadline = tokio::time::Instant::now() + patience;
+    let mut chunks: Vec<Bytes> = Vec::with_capacity(1);
+    let failed = loop {
+        // The length is known, so its end is too: no need to wait for the app's connection
+        // to say so.
+        if body.is_end_stream() {
+            break None;
+        }
+        match tokio::time::timeout_at(deadline, body.frame()).await {
+            Ok(Some(Ok(frame))) => chunks.extend(frame.into_data().ok()),
+            Ok(Some(Err(err))) => break Some(io::Error::other(err)),
+            Ok(None) => break None,
+            Err(_) => {
+                let came = futures_util::stream::iter(chunks.into_iter().map(Ok));
+                return Gathered::Coming(came.chain(body_stream(body)).left_stream());
+            }
+        }
+    };
+    match failed {
+        None if chunks.len() <= 1 => Gathered::Whole(chunks.pop().unwrap_or_default()),
+        None => Gathered::Whole(chunks.concat().into()),
+        Some(err) => {
+            let came = chunks.into_iter().map(Ok).chain(std::iter::once(Err(err)));
+            Gathered::Coming(futures_util::stream::iter(came).right_stream())
+        }
+    }
 }

@@ -9,10 +9,15 @@ use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpResponse};
 
-use super::client::{self, RequestBody};
+use super::client::{self, Gathered, RequestBody};
 
 /// A slow dev server gets this long to start answering; the body then takes what it takes.
 pub const ANSWER_WITHIN: Duration = Duration::from_secs(60);
+
+/// Answers up to this long are passed on in one piece (see [`client::gather`]).
+const GATHERED_UP_TO: u64 = 64 * 1024;
+/// How long such an answer's body may take before it is streamed instead.
+const GATHER_PATIENCE: Duration = Duration::from_millis(100);
 
 /// What the app is sent: its own path and query, and the headers it should see.
 pub struct Outbound {
@@ -81,10 +86,19 @@ pub async fn send(
     if outbound.sandboxed {
         response.insert_header(sandbox_policy());
     }
-    let answer = client::body_stream(answer);
     Ok(match length {
-        Some(length) => response.body(SizedStream::new(length, Box::pin(answer))),
-        None => response.streaming(answer),
+        // A HEAD's answer has no body, but says how long the GET's would be.
+        Some(length) if length <= GATHERED_UP_TO && method != Method::HEAD => {
+            match client::gather(answer, GATHER_PATIENCE).await {
+                Gathered::Whole(body) => response.body(body),
+                Gathered::Coming(rest) => response.body(SizedStream::new(length, Box::pin(rest))),
+            }
+        }
+        Some(length) => {
+            let answer = client::body_stream(answer);
+            response.body(SizedStream::new(length, Box::pin(answer)))
+        }
+        None => response.streaming(client::body_stream(answer)),
     })
 }
 
