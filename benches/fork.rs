@@ -10,13 +10,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::ensure;
 use common::api::{login, Api};
-use common::database::Database;
+use common::in_process::InProcess;
 use common::results::{Figure, Results};
-use common::server::{remove_labelled, ADMIN_EMAIL, ADMIN_PASSWORD};
+use common::server::{ADMIN_EMAIL, ADMIN_PASSWORD};
 use common::stage::only_listing;
 use common::stats::{ms, percentile};
 use sandboxd::config::Settings;
-use sandboxd::startup::Application;
 use serde_json::{json, Value};
 
 const RUNS: usize = 5;
@@ -29,33 +28,17 @@ async fn main() -> anyhow::Result<()> {
     if only_listing() {
         return Ok(());
     }
-    let mut settings = Settings::from_env()?;
-    let database = Database::fresh(&settings.database_url).await?;
-    settings.bind = "127.0.0.1:0".into();
-    settings.database_url = database.url.clone();
-    settings.redis_prefix = format!("sandboxd-bench:{}", uuid::Uuid::new_v4().simple());
-    settings.admin_password = Some(ADMIN_PASSWORD.into());
-    settings.log_format = sandboxd::config::LogFormat::Json;
-    settings.creates_per_minute = u32::MAX;
-    settings.creates_burst = 1_000;
-    settings.container_ops_per_minute = u32::MAX;
-    settings.container_ops_burst = 1_000;
-    std::env::set_var("SANDBOXD_LOG", "warn");
-    sandboxd::telemetry::init(settings.log_format);
-    let app = Application::build(settings.clone()).await?;
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped(std::future::pending()));
-    let outcome = measure(&settings, &base).await;
-    remove_labelled(&settings.docker_host, "label=sandboxd.bench=1");
-    let instance = format!("label=sandboxd.instance={}", settings.redis_prefix);
-    remove_labelled(&settings.docker_host, &instance);
+    let server = InProcess::start(|_| {}).await?;
+    let outcome = measure(&server.settings, &server.base).await;
     // Forks' images carry their parent's labels; the baseline's are named.
-    let images = docker(&settings, &["images", "-q", "--filter", &instance])?;
+    let images = docker(
+        &server.settings,
+        &["images", "-q", "--filter", &server.instance_filter()],
+    )?;
     for image in String::from_utf8_lossy(&images.stdout).split_whitespace() {
-        docker(&settings, &["rmi", "-f", image])?;
+        docker(&server.settings, &["rmi", "-f", image])?;
     }
-    database.drop().await;
-    outcome
+    server.finish(outcome).await
 }
 
 fn docker(settings: &Settings, args: &[&str]) -> std::io::Result<Output> {

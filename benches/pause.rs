@@ -9,13 +9,12 @@ use std::time::{Duration, Instant};
 use anyhow::ensure;
 use bollard::Docker;
 use common::api::{login, Api};
-use common::database::Database;
+use common::in_process::InProcess;
 use common::results::{Figure, Results};
-use common::server::{remove_labelled, ADMIN_EMAIL, ADMIN_PASSWORD};
+use common::server::{ADMIN_EMAIL, ADMIN_PASSWORD};
 use common::stage::only_listing;
 use common::stats::{ms, percentile};
 use sandboxd::config::Settings;
-use sandboxd::startup::Application;
 use serde_json::{json, Value};
 
 const ROUNDS: usize = 30;
@@ -26,27 +25,9 @@ async fn main() -> anyhow::Result<()> {
     if only_listing() {
         return Ok(());
     }
-    let mut settings = Settings::from_env()?;
-    let database = Database::fresh(&settings.database_url).await?;
-    settings.bind = "127.0.0.1:0".into();
-    settings.database_url = database.url.clone();
-    settings.redis_prefix = format!("sandboxd-bench:{}", uuid::Uuid::new_v4().simple());
-    settings.admin_password = Some(ADMIN_PASSWORD.into());
-    settings.log_format = sandboxd::config::LogFormat::Json;
-    // Sixty calls in a row are more than a person's rate limit allows.
-    settings.container_ops_per_minute = u32::MAX;
-    settings.container_ops_burst = 1_000;
-    std::env::set_var("SANDBOXD_LOG", "warn");
-    sandboxd::telemetry::init(settings.log_format);
-    let app = Application::build(settings.clone()).await?;
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped(std::future::pending()));
-    let outcome = measure(&settings, &base).await;
-    remove_labelled(&settings.docker_host, "label=sandboxd.bench=1");
-    let instance = format!("label=sandboxd.instance={}", settings.redis_prefix);
-    remove_labelled(&settings.docker_host, &instance);
-    database.drop().await;
-    outcome
+    let server = InProcess::start(|_| {}).await?;
+    let outcome = measure(&server.settings, &server.base).await;
+    server.finish(outcome).await
 }
 
 /// The engine's client on its socket, as bare as the API's own path to it.

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod database;
+pub mod in_process;
 pub mod load;
 pub mod results;
 pub mod server;

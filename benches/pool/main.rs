@@ -20,13 +20,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure};
 use common::api::{login, sign_up, Api};
-use common::database::Database;
+use common::in_process::InProcess;
 use common::results::Results;
-use common::server::{remove_labelled, ADMIN_EMAIL, ADMIN_PASSWORD};
+use common::server::{ADMIN_EMAIL, ADMIN_PASSWORD};
 use common::stage::only_listing;
 use reqwest::Method;
 use sandboxd::config::Settings;
-use sandboxd::startup::Application;
 use serde_json::{json, Value};
 
 /// Readiness is polled this often, so the poll adds little to the time measured.
@@ -37,36 +36,19 @@ async fn main() -> anyhow::Result<()> {
     if only_listing() {
         return Ok(());
     }
-    let mut settings = Settings::from_env()?;
-    let database = Database::fresh(&settings.database_url).await?;
-    settings.bind = "127.0.0.1:0".into();
-    settings.database_url = database.url.clone();
-    settings.redis_prefix = format!("sandboxd-bench:{}", uuid::Uuid::new_v4().simple());
-    settings.admin_password = Some(ADMIN_PASSWORD.into());
-    settings.log_format = sandboxd::config::LogFormat::Json;
-    settings.creates_per_minute = u32::MAX;
-    settings.creates_burst = 1_000;
-    settings.container_ops_per_minute = u32::MAX;
-    settings.container_ops_burst = 1_000;
-    settings.node.cpu_overcommit = 1000.0;
-    settings.node.memory_overcommit = 1000.0;
-    settings.node.default_pool_size = 0;
-    settings.node.pool_refill_every = Duration::from_millis(100);
-    std::env::set_var("SANDBOXD_LOG", "warn");
-    sandboxd::telemetry::init(settings.log_format);
-    let app = Application::build(settings.clone()).await?;
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    let server = InProcess::start(|settings| {
+        settings.node.cpu_overcommit = 1000.0;
+        settings.node.memory_overcommit = 1000.0;
+        settings.node.pool_refill_every = Duration::from_millis(100);
+    })
+    .await?;
     // The burst needs room for 50 environments of one user.
-    database
+    server
+        .database
         .execute("UPDATE tiers SET max_containers = 200 WHERE name = 'free'")
         .await?;
-    let outcome = measure(&settings, &base).await;
-    remove_labelled(&settings.docker_host, "label=sandboxd.bench=1");
-    let instance = format!("label=sandboxd.instance={}", settings.redis_prefix);
-    remove_labelled(&settings.docker_host, &instance);
-    database.drop().await;
-    outcome
+    let outcome = measure(&server.settings, &server.base).await;
+    server.finish(outcome).await
 }
 
 async fn measure(settings: &Settings, base: &str) -> anyhow::Result<()> {

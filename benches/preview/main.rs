@@ -20,7 +20,7 @@ mod setup;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use common::api::Api;
+use common::api::{sign_up, Api};
 use common::load::{Endpoint, Target};
 use common::stage::{only_listing, Stage};
 use serde_json::json;
@@ -57,7 +57,13 @@ async fn main() -> anyhow::Result<()> {
 
 async fn run(stage: &Stage) -> anyhow::Result<()> {
     stage.server.wait_ready(Duration::from_millis(100)).await?;
-    let api = setup::sign_up(&stage.server.base).await?;
+    // A user who signs up, as anyone would, rather than the seeded admin: previews are theirs.
+    let api = sign_up(
+        &stage.server.base,
+        "preview-bench",
+        "preview-bench-password",
+    )
+    .await?;
     eprintln!("==> creating a python environment ...");
     let id = api
         .create_running(

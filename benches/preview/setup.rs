@@ -7,37 +7,14 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, ensure, Context};
 use serde_json::{json, Value};
 
-use crate::common::api::{login, Api};
+use crate::common::api::Api;
 use crate::common::load::{self, Endpoint, Target};
 use crate::common::server::{docker, Server};
 use crate::{BIG_BYTES, PRIVATE_PORT, PUBLIC_PORT, SMALL_BYTES};
 
 const SERVE: &str = include_str!("serve.py");
-const PASSWORD: &str = "preview-bench-password";
 /// Inside the environment: what is served, and the server's script and log.
 const DIR: &str = "/tmp/preview-bench";
-
-/// A user who signs up, as anyone would, rather than the seeded admin: previews are theirs.
-pub async fn sign_up(base: &str) -> anyhow::Result<Api> {
-    let client = reqwest::Client::new();
-    let email = "preview-bench@example.com";
-    let registered = client
-        .post(format!("{base}/api/auth/register"))
-        .json(&json!({"email": email, "username": "preview-bench", "password": PASSWORD}))
-        .send()
-        .await?;
-    ensure!(
-        registered.status() == 201,
-        "register: {}",
-        registered.status()
-    );
-    let token = login(&client, base, email, PASSWORD).await?;
-    Ok(Api {
-        client,
-        base: base.to_string(),
-        token,
-    })
-}
 
 /// Writes the files, then starts the server detached from the exec, which would otherwise
 /// wait for it.

@@ -1,6 +1,6 @@
-//! A node whose worker stops: it turns down, its environments show `unavailable` and refuse
-//! work with `NODE_UNAVAILABLE`, what it had not started making goes to another node, and
-//! when it is back its records agree with its engine again.
+//! A node whose worker and engine stop: it turns down, its environments show `unavailable`
+//! and refuse work with `NODE_UNAVAILABLE`, what it had not started making goes to another
+//! node, and when it is back its records agree with its engine again.
 
 use std::time::{Duration, Instant};
 
@@ -29,10 +29,15 @@ fn quick_to_call_down(settings: &mut sandboxd::config::Settings) {
 }
 
 #[tokio::test]
-async fn a_node_that_stops_beating_is_down_until_it_is_back_and_its_queue_goes_elsewhere() {
+async fn a_node_whose_worker_and_engine_stop_is_down_until_it_is_back_and_its_queue_goes_elsewhere()
+{
     let app = spawn_app_with(quick_to_call_down).await;
     let db = database(&app).await;
-    let mut node_c = NodeWorker::start(&app, "node-c", "pool=slow").await;
+    // The worker and the API reach node-c's engine through a relay: cutting it stops the
+    // engine as far as sandboxd can tell, without stopping one other tests share.
+    let mut relay = EngineRelay::start("node-c", &engine_of("node-c"));
+    let reach = Reach::Relay(relay.address());
+    let mut node_c = NodeWorker::start_reaching(&app, "node-c", "pool=slow", reach).await;
     let admin = app.admin_token().await;
     let (status, on_c) = app
         .create(&admin, small_busybox(&app, Some("node-c")))
@@ -42,6 +47,7 @@ async fn a_node_that_stops_beating_is_down_until_it_is_back_and_its_queue_goes_e
     app.wait_running(&admin, &on_c, READY_WITHIN).await;
 
     node_c.kill();
+    relay.cut();
     // Still counted as up for a moment: a create that prefers it (the app's own node has
     // less room) is queued there, where no worker will take it.
     sqlx::query("UPDATE nodes SET memory_overcommit = 1 WHERE name = $1")
@@ -78,6 +84,7 @@ async fn a_node_that_stops_beating_is_down_until_it_is_back_and_its_queue_goes_e
     // Changed while nobody watched: once back, the node's own housekeeping sees it.
     let stopped = node_c.docker(&["stop", "-t", "1", &format!("sbx-{on_c}")]);
     assert!(stopped.status.success(), "{stopped:?}");
+    relay.resume();
     node_c.restart();
     let back = wait_for(&app, &admin, &on_c, "stopped").await;
     assert_eq!(back["node"], "node-c");
