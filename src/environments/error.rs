@@ -107,6 +107,11 @@ impl EnvironmentError {
         Self::not_found_as("CONTAINER_NOT_FOUND", "Container not found")
     }
 
+    /// Also for another user's: a snapshot is found only among the caller's own.
+    pub fn snapshot_not_found() -> Self {
+        Self::not_found_as("SNAPSHOT_NOT_FOUND", "Snapshot not found")
+    }
+
     pub fn not_found_as(code: &'static str, message: impl Into<String>) -> Self {
         Self::NotFound {
             code,

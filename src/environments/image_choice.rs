@@ -2,7 +2,6 @@
 //! or what a snapshot or a fork resolved to on the server.
 
 use super::error::{EnvironmentError, Result};
-use super::request::CreateContainerRequest;
 use crate::model::Tier;
 use crate::provisioning::catalogue::{self, Catalogue, CUSTOM};
 use crate::provisioning::registries;
@@ -12,8 +11,16 @@ use crate::provisioning::shell;
 pub const SNAPSHOT: &str = "snapshot";
 pub use crate::provisioning::committed::{is_committed, FORK_REPOSITORY, SNAPSHOT_REPOSITORY};
 
+/// What a create asks to run: its `image`, `custom_image`, and the image the server resolved
+/// a snapshot or fork to.
+pub(super) struct AskedImage<'a> {
+    pub image: &'a str,
+    pub custom_image: Option<&'a str>,
+    pub resolved_image: Option<&'a str>,
+}
+
 pub(super) fn image_reference(
-    request: &CreateContainerRequest,
+    request: &AskedImage<'_>,
     tier: &Tier,
     catalogue: &Catalogue,
 ) -> Result<String> {
@@ -21,8 +28,8 @@ pub(super) fn image_reference(
         EnvironmentError::invalid("UNSUPPORTED_IMAGE", "unsupported image type")
             .with_field("supported_images", catalogue.offered(tier))
     };
-    if let Some(resolved) = &request.resolved_image {
-        return Ok(resolved.clone());
+    if let Some(resolved) = request.resolved_image {
+        return Ok(resolved.to_string());
     }
     if request.image == SNAPSHOT {
         // Resolved by the intake from the caller's own snapshots before planning.
@@ -31,11 +38,11 @@ pub(super) fn image_reference(
             "snapshot is required when image is \"snapshot\"",
         ));
     }
-    if !catalogue::tier_allows(tier, &request.image) {
+    if !catalogue::tier_allows(tier, request.image) {
         return Err(unsupported());
     }
     if request.image == CUSTOM {
-        let reference = request.custom_image.as_deref().unwrap_or_default().trim();
+        let reference = request.custom_image.unwrap_or_default().trim();
         if reference.is_empty() {
             return Err(EnvironmentError::invalid(
                 "INVALID_CUSTOM_IMAGE",
@@ -81,7 +88,7 @@ pub(super) fn image_reference(
         return Ok(reference.to_string());
     }
     catalogue
-        .reference(&request.image)
+        .reference(request.image)
         .map(str::to_string)
         .ok_or_else(unsupported)
 }

@@ -140,7 +140,7 @@ impl Intake {
         if plan.image == SNAPSHOT
             && !db::snapshots::still_there(&mut tx, owner.id(), &plan.image_ref).await?
         {
-            return Err(InsertError::Refused(super::snapshots::not_found()));
+            return Err(InsertError::Refused(EnvironmentError::snapshot_not_found()));
         }
         let current = db::users::count_containers(&mut *tx, owner.id().uuid()).await?;
         if current >= i64::from(tier.max_containers) {

@@ -90,7 +90,12 @@ pub fn plan(request: CreateContainerRequest, tier: &Tier, catalogue: &Catalogue)
     if let Some(name) = &request.name {
         check_name(name)?;
     }
-    let image_ref = super::image_choice::image_reference(&request, tier, catalogue)?;
+    let asked = super::image_choice::AskedImage {
+        image: &request.image,
+        custom_image: request.custom_image.as_deref(),
+        resolved_image: request.resolved_image.as_deref(),
+    };
+    let image_ref = super::image_choice::image_reference(&asked, tier, catalogue)?;
     let role = request.role.filter(|role| !role.is_empty());
     if let Some(role) = &role {
         if !catalogue::is_role(role) {

@@ -21,10 +21,6 @@ use crate::db;
 use crate::model::Snapshot;
 use crate::runtime::registry;
 
-pub fn not_found() -> EnvironmentError {
-    EnvironmentError::not_found_as("SNAPSHOT_NOT_FOUND", "Snapshot not found")
-}
-
 service!(
     /// One's snapshots: taken, listed, read, deleted.
     Snapshots
@@ -39,7 +35,7 @@ impl Snapshots {
     pub async fn find(&self, owner: &Principal, reference: &str) -> Result<Snapshot> {
         db::snapshots::by_ref(&self.shared.pool, owner.id(), reference)
             .await?
-            .ok_or_else(not_found)
+            .ok_or_else(EnvironmentError::snapshot_not_found)
     }
 
     /// Deletes the snapshot from the registry, then its record, then the copies nodes keep.
@@ -50,7 +46,7 @@ impl Snapshots {
         db::containers::lock_owner(&mut tx, owner.id()).await?;
         let snapshot = db::snapshots::by_ref(&mut *tx, owner.id(), reference)
             .await?
-            .ok_or_else(not_found)?;
+            .ok_or_else(EnvironmentError::snapshot_not_found)?;
         if db::snapshots::in_use(&mut tx, &snapshot.image_ref).await? {
             return Err(EnvironmentError::conflict(
                 "SNAPSHOT_IN_USE",
@@ -120,7 +116,7 @@ impl Intake {
         }
         let snapshot = db::snapshots::by_ref(&self.shared.pool, owner.id(), reference)
             .await?
-            .ok_or_else(not_found)?;
+            .ok_or_else(EnvironmentError::snapshot_not_found)?;
         request.resolved_image = Some(snapshot.image_ref);
         Ok(())
     }
