@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::{make_pool, member_ids, pooled_app, wait_filled};
+use super::{filled_pool, member_ids, pooled_app, wait_filled};
 use crate::support::app::TestApp;
 use crate::support::engine;
 use crate::support::provisioning::READY_WITHIN;
@@ -38,9 +38,7 @@ async fn a_taken_member_had_no_network_and_carries_nothing_of_the_previous_taker
     let app = pooled_app(|_| {}).await;
     let admin = app.admin_token().await;
     let node = app.settings.node.name.clone();
-    let pool = make_pool(&app, &admin, &node, 1).await;
-    let pool = pool["id"].as_str().unwrap().to_string();
-    wait_filled(&app, &admin, &pool, 1).await;
+    let pool = filled_pool(&app, &admin, &node, 1).await;
     let first_member = member_ids(&app).await.remove(0);
 
     let alice = app.user_token("pool-alice").await;
@@ -119,9 +117,7 @@ async fn a_create_that_asks_for_anything_a_member_lacks_is_made_the_usual_way() 
     let app = pooled_app(|_| {}).await;
     let admin = app.admin_token().await;
     let node = app.settings.node.name.clone();
-    let pool = make_pool(&app, &admin, &node, 1).await;
-    let pool = pool["id"].as_str().unwrap().to_string();
-    wait_filled(&app, &admin, &pool, 1).await;
+    filled_pool(&app, &admin, &node, 1).await;
     let member = member_ids(&app).await.remove(0);
     let user = app.user_token("pool-other-shape").await;
     let different = [

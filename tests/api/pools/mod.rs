@@ -38,6 +38,14 @@ pub async fn make_pool(app: &TestApp, admin: &str, node: &str, size: i32) -> Val
     response.json().await.unwrap()
 }
 
+/// A pool of `size` of the default shape on `node`, waited for until full: its id.
+pub async fn filled_pool(app: &TestApp, admin: &str, node: &str, size: i32) -> String {
+    let made = make_pool(app, admin, node, size).await;
+    let id = made["id"].as_str().unwrap().to_string();
+    wait_filled(app, admin, &id, size.into()).await;
+    id
+}
+
 pub async fn pool(app: &TestApp, admin: &str, id: &str) -> Value {
     let response = app
         .get(&format!("/api/admin/pools/{id}"), Some(admin))

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{make_pool, member_ids, pooled_app, wait_filled};
+use super::{filled_pool, member_ids, pooled_app, wait_filled};
 use crate::nodes::NodeWorker;
 use crate::support::provisioning::READY_WITHIN;
 
@@ -12,9 +12,7 @@ async fn each_node_fills_its_own_pool_and_creates_placed_there_take_from_it() {
     let app = pooled_app(|_| {}).await;
     let node_b = NodeWorker::start(&app, "node-b", "pool=fast").await;
     let admin = app.admin_token().await;
-    let pool = make_pool(&app, &admin, "node-b", 1).await;
-    let pool = pool["id"].as_str().unwrap().to_string();
-    wait_filled(&app, &admin, &pool, 1).await;
+    let pool = filled_pool(&app, &admin, "node-b", 1).await;
     let member = member_ids(&app).await.remove(0);
     assert!(
         node_b.holds(&member),

@@ -6,7 +6,7 @@ use std::time::Duration;
 use futures_util::future::join_all;
 use serde_json::json;
 
-use super::{make_pool, member_ids, pooled_app, wait_filled};
+use super::{filled_pool, member_ids, pooled_app, wait_filled};
 use crate::support::engine;
 use crate::support::provisioning::READY_WITHIN;
 
@@ -15,9 +15,7 @@ async fn a_burst_that_empties_the_pool_falls_back_without_error_and_the_pool_ref
     let app = pooled_app(|_| {}).await;
     let admin = app.admin_token().await;
     let node = app.settings.node.name.clone();
-    let pool = make_pool(&app, &admin, &node, 2).await;
-    let pool = pool["id"].as_str().unwrap().to_string();
-    wait_filled(&app, &admin, &pool, 2).await;
+    let pool = filled_pool(&app, &admin, &node, 2).await;
     let members = member_ids(&app).await;
     let user = app.user_token("pool-burst").await;
     let made =
@@ -39,9 +37,7 @@ async fn a_member_that_died_is_replaced_and_a_create_still_gets_a_running_enviro
     let app = pooled_app(|_| {}).await;
     let admin = app.admin_token().await;
     let node = app.settings.node.name.clone();
-    let pool = make_pool(&app, &admin, &node, 1).await;
-    let pool = pool["id"].as_str().unwrap().to_string();
-    wait_filled(&app, &admin, &pool, 1).await;
+    let pool = filled_pool(&app, &admin, &node, 1).await;
     let dead = member_ids(&app).await.remove(0);
     let killed = engine::docker(&app.settings, &["kill", &format!("sbx-{dead}")]);
     assert!(killed.status.success(), "{killed:?}");
