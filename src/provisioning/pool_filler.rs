@@ -22,6 +22,9 @@ use crate::model::{PoolMember, PoolShape};
 const AT_ONCE: usize = 2;
 /// A member still being made after this was left by a process that died.
 const ABANDONED_AFTER: Duration = Duration::from_secs(600);
+/// How long a round may hold the node's pool lock: enough to make a few members; a process
+/// that dies holding it delays its node's refills by no more than this.
+const ROUND_LOCK: Duration = Duration::from_secs(120);
 
 pub struct PoolFiller {
     pub provisioner: Provisioner,
@@ -162,7 +165,7 @@ impl PoolFiller {
             .arg(&token)
             .arg("NX")
             .arg("PX")
-            .arg(ABANDONED_AFTER.as_millis() as u64)
+            .arg(ROUND_LOCK.as_millis() as u64)
             .query_async(&mut connection)
             .await
             .ok()?;
