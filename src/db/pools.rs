@@ -25,7 +25,12 @@ pub async fn list(pool: &PgPool, id: Option<Uuid>) -> Result<Vec<Pool>, sqlx::Er
 }
 
 pub async fn insert(pool: &PgPool, new: NewPool<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(include_str!("../../sql/pools/insert.sql"))
+    write_pool(pool, include_str!("../../sql/pools/insert.sql"), new).await
+}
+
+/// Runs `sql` with a new pool's six fields as $1-$6.
+async fn write_pool(pool: &PgPool, sql: &str, new: NewPool<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(sql)
         .bind(new.id)
         .bind(new.node)
         .bind(new.image)
@@ -58,16 +63,7 @@ pub async fn delete(pool: &PgPool, id: Uuid) -> Result<bool, sqlx::Error> {
 
 /// The default pool of a node, at its first registration only.
 pub async fn seed(pool: &PgPool, new: NewPool<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(include_str!("../../sql/pools/seed.sql"))
-        .bind(new.id)
-        .bind(new.node)
-        .bind(new.image)
-        .bind(new.role)
-        .bind(new.tier)
-        .bind(new.size)
-        .execute(pool)
-        .await
-        .map(|_| ())
+    write_pool(pool, include_str!("../../sql/pools/seed.sql"), new).await
 }
 
 pub async fn of_node(pool: &PgPool, node: &str) -> Result<Vec<PoolShape>, sqlx::Error> {

@@ -61,6 +61,10 @@ impl PoolFiller {
             Ok(found) => found,
             Err(err) => return tracing::warn!(error = %err, "pools: not read"),
         };
+        // Most nodes have no pool: their rounds ask the engine nothing.
+        if pools.is_empty() && members.is_empty() {
+            return;
+        }
         let alive = match self.running_members().await {
             Some(alive) => alive,
             None => return,
@@ -68,11 +72,6 @@ impl PoolFiller {
         let (keep, drop) = self.sort(&pools, members, &alive);
         for member in drop {
             provisioner.discard_member(member).await;
-        }
-        match db::pools::node_busy(pool, node).await {
-            Ok(false) => {}
-            Ok(true) => return,
-            Err(err) => return tracing::warn!(error = %err, "pools: not refilled"),
         }
         let wanted: Vec<&PoolShape> = pools
             .iter()
@@ -85,6 +84,14 @@ impl PoolFiller {
             })
             .take(AT_ONCE)
             .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        match db::pools::node_busy(pool, node).await {
+            Ok(false) => {}
+            Ok(true) => return,
+            Err(err) => return tracing::warn!(error = %err, "pools: not refilled"),
+        }
         for made in join_all(wanted.iter().map(|shape| provisioner.make_member(shape))).await {
             if let Err(err) = made {
                 tracing::warn!(error = %err, "pools: a member could not be made");

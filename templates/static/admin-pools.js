@@ -4,6 +4,9 @@
 "use strict";
 
 let poolRefresh = null;
+// Each load is numbered: a slower, older one (the timed refresh racing an edit) must not
+// draw over a newer one.
+let poolLoads = 0;
 
 function options(select, values, chosen) {
   select.replaceChildren(...values.map((value) => el("option", { value, selected: value === chosen }, value)));
@@ -34,8 +37,8 @@ function poolRow(pool) {
         onclick: (event) => act(event.target, async () => {
           if (!confirm(`Remove the ${pool.image} pool on ${pool.node}? Its ready environments are removed.`)) return;
           await api("DELETE", path);
-          flash(`Pool on ${pool.node} removed`, "info");
           await loadPools();
+          flash(`Pool on ${pool.node} removed`, "info");
         }),
       }, "Remove")));
 }
@@ -49,7 +52,9 @@ async function loadPools() {
     options(form.role, offer.roles, "barebone");
     options(form.tier, tierNames, "free");
   }
+  const load = ++poolLoads;
   const pools = await api("GET", "/api/admin/pools");
+  if (load !== poolLoads) return;
   document.getElementById("pools").replaceChildren(...pools.map(poolRow));
   // While members are being made, the counts change by the second.
   clearTimeout(poolRefresh);

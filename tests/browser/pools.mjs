@@ -34,6 +34,9 @@ try {
   page.once("dialog", (dialog) => dialog.accept());
   await row.getByRole("button", { name: "Remove" }).click();
   await page.locator(".flash-info", { hasText: "removed" }).waitFor();
+  // The table may still be redrawing from its own refresh: the row must be gone for good.
+  await page.waitForFunction(() => document.querySelectorAll("#pools tr").length === 0);
+  await page.waitForTimeout(2500);
   const left = await rows().count();
   if (left !== 0) throw new Error(`${left} pools left after the removal`);
   console.log(`pool ${id} added, resized to 1, its member ready, then removed; screenshot at ${screenshot}`);

@@ -73,3 +73,17 @@ pub async fn stages_until(
         }
     }
 }
+
+/// The next frame of type `kind`, skipping others; panics after 30 s.
+pub async fn notification(events: &mut Socket, kind: &str) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let frame = next_json(events, left)
+            .await
+            .unwrap_or_else(|| panic!("no {kind}"));
+        if frame["type"] == kind {
+            return frame;
+        }
+    }
+}

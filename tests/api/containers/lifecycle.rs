@@ -1,25 +1,10 @@
 //! Start, stop and restart: 202 at once, the outcome on /ws/events, the state in the API.
 
-use std::time::Duration;
-
 use serde_json::Value;
 
 use crate::support::app::{assert_error, spawn_app, TestApp};
 use crate::support::provisioning::user_with_environment;
-use crate::support::ws::{self, Socket};
-
-async fn notification(events: &mut Socket, kind: &str) -> Value {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        let frame = ws::next_json(events, left)
-            .await
-            .unwrap_or_else(|| panic!("no {kind}"));
-        if frame["type"] == kind {
-            return frame;
-        }
-    }
-}
+use crate::support::ws::{self, notification};
 
 async fn status_of(app: &TestApp, token: &str, id: &str) -> String {
     let (_, body) = app.container(token, id).await;

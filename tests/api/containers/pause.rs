@@ -10,20 +10,7 @@ use crate::support::app::{assert_error, spawn_app, TestApp};
 use crate::support::engine;
 use crate::support::provisioning::user_with_environment;
 use crate::support::terminal::Terminal;
-use crate::support::ws::{self, Socket};
-
-async fn notification(events: &mut Socket, kind: &str) -> Value {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        let frame = ws::next_json(events, left)
-            .await
-            .unwrap_or_else(|| panic!("no {kind}"));
-        if frame["type"] == kind {
-            return frame;
-        }
-    }
-}
+use crate::support::ws::{self, notification};
 
 async fn act(app: &TestApp, token: &str, id: &str, action: &str) -> reqwest::Response {
     let path = format!("/api/containers/{id}/{action}");
