@@ -6,8 +6,9 @@
 
 // The edge.
 pub mod api; // HTTP and WebSocket handlers, the OpenAPI document, the one error body
+pub mod cli;
 pub mod startup; // builds the services, binds the server, spawns workers and housekeeping
-pub mod state; // what every handler may reach: the services
+pub mod state; // what every handler may reach: the services // the command-line client and the MCP server: they call the API through `client`
 
 // Services.
 pub mod admin; // tiers, users, every environment, the audit log, admin statistics
@@ -27,6 +28,7 @@ pub mod model; // Environment, Status, Stage, typed ids, progress event, engine 
 
 // Adapters.
 pub mod broker; // Redis: connection, work queue (Streams), event fan-out and revocations (pub/sub)
+pub mod client; // the public API as a client calls it, over HTTP(S) and WebSockets
 pub mod db; // Postgres: one module per table family, SQL in sql/
 pub mod firewall; // the host's iptables: the egress chains, made idempotently
 pub mod runtime; // the Docker engine: containers, exec, TTYs, images, networks, stats

@@ -1,6 +1,8 @@
 use std::process::ExitCode;
 
+use clap::Parser;
 use sandboxd::admin::seed::AdminSeed;
+use sandboxd::cli::{Cli, Command};
 use sandboxd::config::Settings;
 use sandboxd::startup::Application;
 use sandboxd::{db, telemetry};
@@ -12,29 +14,14 @@ use sandboxd::{db, telemetry};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: sandboxd <command>
-
-commands:
-  serve     run the API with embedded workers (the default)
-  worker    run provisioning workers only, beside one Docker engine (a node):
-              --node NAME              the node's name (SANDBOXD_NODE; the host's name)
-              --labels key=value,...   its labels (SANDBOXD_NODE_LABELS)
-  migrate   apply database migrations and exit
-
-Configuration comes from SANDBOXD_* environment variables; see the README.";
-
 #[tokio::main]
 async fn main() -> ExitCode {
-    let command = std::env::args().nth(1);
-    let outcome = match command.as_deref() {
-        None | Some("serve") => serve().await,
-        Some("migrate") => migrate().await,
-        Some("worker") => worker().await,
-        Some("help" | "-h" | "--help") => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        Some(other) => Err(anyhow::anyhow!("unknown command {other:?}\n\n{USAGE}")),
+    let Cli { command, globals } = Cli::parse();
+    let outcome = match command {
+        None | Some(Command::Serve) => serve().await,
+        Some(Command::Migrate) => migrate().await,
+        Some(Command::Worker { flags }) => worker(flags).await,
+        Some(client_command) => return sandboxd::cli::run(client_command, globals).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -67,13 +54,8 @@ async fn serve() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn worker() -> anyhow::Result<()> {
+async fn worker(flags: Vec<String>) -> anyhow::Result<()> {
     let mut settings = Settings::from_env()?;
-    let flags: Vec<String> = std::env::args().skip(2).collect();
-    if flags.iter().any(|flag| flag == "--help" || flag == "-h") {
-        println!("{USAGE}");
-        return Ok(());
-    }
     settings.node.apply_flags(&flags)?;
     telemetry::init(settings.log_format);
     sandboxd::startup::run_workers(settings, shutdown_signal()).await

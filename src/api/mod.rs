@@ -11,6 +11,7 @@ pub mod error;
 pub mod errors;
 pub mod events;
 pub mod exec;
+pub mod exec_stream;
 pub mod export;
 pub mod extract;
 pub mod files;
@@ -25,6 +26,7 @@ mod openapi_common;
 pub mod osapi;
 pub mod pages;
 pub mod pause;
+pub mod port_forward;
 pub mod previews;
 pub mod snapshots;
 pub mod stats;
@@ -84,6 +86,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/api/containers/{id}/stats", web::get().to(stats::one))
         .route("/api/containers/{id}/exec", web::post().to(exec::exec))
+        .route(
+            "/api/containers/{id}/exec/stream",
+            web::post().to(exec_stream::exec_stream),
+        )
         .route("/api/containers/{id}/export", web::post().to(export::one))
         .route(
             "/api/containers/{id}/export/preview",
@@ -134,6 +140,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(snapshots_routes)
         .route("/ws/events", web::get().to(events::events))
         .route("/ws/terminal/{id}", web::get().to(terminal::terminal))
+        .route(
+            "/ws/port-forward/{id}/{port}",
+            web::get().to(port_forward::port_forward),
+        )
         .configure(previews_routes)
         .configure(admin::routes)
         .configure(pages::routes);

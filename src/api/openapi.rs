@@ -10,8 +10,9 @@ use utoipa::{Modify, OpenApi};
 use super::error::ErrorBody;
 use super::openapi_common::CommonResponses;
 use super::{
-    admin, audit, auth, bulk, containers, events, exec, export, files, health, lifecycle, me,
-    metrics, osapi, pause, previews, snapshots, stats, stream, terminal, tokens,
+    admin, audit, auth, bulk, containers, events, exec, exec_stream, export, files, health,
+    lifecycle, me, metrics, osapi, pause, port_forward, previews, snapshots, stats, stream,
+    terminal, tokens,
 };
 
 #[derive(OpenApi)]
@@ -27,7 +28,7 @@ use super::{
         containers::create, containers::list, containers::get, containers::delete,
         lifecycle::start, lifecycle::stop, lifecycle::restart, pause::pause, pause::resume,
         stats::one, stats::all,
-        bulk::start_all, bulk::stop_all, bulk::restart_all, bulk::batch, exec::exec, exec::job,
+        bulk::start_all, bulk::stop_all, bulk::restart_all, bulk::batch, exec::exec, exec::job, exec_stream::exec_stream, port_forward::port_forward,
         export::one, export::one_preview, export::batch, export::batch_preview,
         files::list, files::stat, files::download::download, files::upload::upload, files::mkdir, files::delete,
         files::rename,

@@ -9,6 +9,7 @@ mod listing;
 mod ports;
 mod shares;
 mod site;
+mod tunnels;
 pub mod urls;
 
 use std::sync::Arc;

@@ -55,7 +55,7 @@ impl Previews {
         self.sites.remove(&environment);
     }
 
-    async fn look_up(&self, id: EnvironmentId) -> Result<Option<Site>, PreviewError> {
+    pub(super) async fn look_up(&self, id: EnvironmentId) -> Result<Option<Site>, PreviewError> {
         let Some(environment) = self.environments.records().by_id(id).await? else {
             return Ok(None);
         };

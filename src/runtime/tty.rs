@@ -101,7 +101,7 @@ impl Runtime {
 
     /// The exit code of a finished process; the engine may take a moment to record it after
     /// the output ends.
-    pub async fn tty_exit_code(&self, exec_id: &str) -> Result<Option<i64>, RuntimeError> {
+    pub async fn exec_exit_code(&self, exec_id: &str) -> Result<Option<i64>, RuntimeError> {
         let docker = self.client().await?;
         for _ in 0..20 {
             let inspected = docker.inspect_exec(exec_id).await?;

@@ -181,7 +181,7 @@ impl Shell {
         }
         let ending = match failure {
             Some(err) if err.is_transient() => ShellEvent::Lost(err.to_string()),
-            _ => match self.runtime.tty_exit_code(&self.exec_id).await {
+            _ => match self.runtime.exec_exit_code(&self.exec_id).await {
                 Ok(code) => ShellEvent::Exit(code),
                 Err(err) if err.is_transient() => ShellEvent::Lost(err.to_string()),
                 // The exec is gone with its container: the shell ended with it.

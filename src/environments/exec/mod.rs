@@ -2,6 +2,7 @@
 //! owner can read back.
 
 mod shapes;
+mod stream;
 
 use std::time::Duration;
 
@@ -26,6 +27,7 @@ pub const OUTPUT_CAP: usize = 1024 * 1024;
 const AFTER_KILL: Duration = Duration::from_secs(5);
 
 pub use shapes::{ExecJob, ExecRequest, ExecResult, JobView};
+pub use stream::{CommandEvent, RunningCommand};
 
 service!(
     /// Commands run in an environment, and their jobs.
@@ -55,18 +57,8 @@ impl Exec {
         request: ExecRequest,
     ) -> Result<ExecJob> {
         let timeout = validate(&request)?;
-        let row = super::pause::Pausing::new(self.shared.clone())
-            .wake(row)
-            .await?;
-        if row.status != Status::Running {
-            return Err(EnvironmentError::conflict(
-                "CONTAINER_NOT_RUNNING",
-                format!("the environment is {}, not running", row.status),
-            ));
-        }
         // Before the job is recorded: a node out of reach runs nothing, and leaves no job.
-        let runtime = self.shared.fleet.runtime_for(&row).await?;
-        self.shared.records().touch(row.id).await;
+        let (row, runtime) = self.ready_to_run(row).await?;
         let job_id = Uuid::new_v4();
         self.record_job(owner, &row, job_id, &request).await?;
         // The command runs to its end or its timeout in a task of its own: a caller who hangs
@@ -110,6 +102,23 @@ impl Exec {
         }
         tracing::info!(%job_id, container_id = %row.id, status, "exec job done");
         Ok(ExecJob { job_id, results })
+    }
+
+    /// Wakes a paused environment; a command needs it running and its node in reach. Running
+    /// one counts as activity.
+    async fn ready_to_run(&self, row: Environment) -> Result<(Environment, Runtime)> {
+        let row = super::pause::Pausing::new(self.shared.clone())
+            .wake(row)
+            .await?;
+        if row.status != Status::Running {
+            return Err(EnvironmentError::conflict(
+                "CONTAINER_NOT_RUNNING",
+                format!("the environment is {}, not running", row.status),
+            ));
+        }
+        let runtime = self.shared.fleet.runtime_for(&row).await?;
+        self.shared.records().touch(row.id).await;
+        Ok((row, runtime))
     }
 
     pub async fn job(&self, owner: &Principal, id: &str) -> Result<JobView> {
@@ -221,6 +230,18 @@ fn failed_output() -> ExecOutput {
 }
 
 fn validate(request: &ExecRequest) -> Result<Duration> {
+    validate_command(request)?;
+    match request.timeout.unwrap_or(DEFAULT_TIMEOUT_SECONDS) {
+        seconds @ 1..=MAX_TIMEOUT_SECONDS => Ok(Duration::from_secs(seconds)),
+        _ => Err(EnvironmentError::invalid(
+            "INVALID_TIMEOUT",
+            format!("Timeout must be between 1 and {MAX_TIMEOUT_SECONDS} seconds"),
+        )),
+    }
+}
+
+/// What any command must be, however it is run.
+fn validate_command(request: &ExecRequest) -> Result<()> {
     if request.command.is_empty() || request.command[0].is_empty() {
         return Err(EnvironmentError::invalid(
             "INVALID_COMMAND",
@@ -236,11 +257,5 @@ fn validate(request: &ExecRequest) -> Result<Duration> {
             ));
         }
     }
-    match request.timeout.unwrap_or(DEFAULT_TIMEOUT_SECONDS) {
-        seconds @ 1..=MAX_TIMEOUT_SECONDS => Ok(Duration::from_secs(seconds)),
-        _ => Err(EnvironmentError::invalid(
-            "INVALID_TIMEOUT",
-            format!("Timeout must be between 1 and {MAX_TIMEOUT_SECONDS} seconds"),
-        )),
-    }
+    Ok(())
 }
