@@ -1,6 +1,8 @@
 //! `POST /api/containers/{id}/exec/stream`: a command whose output arrives as it is printed,
 //! one JSON object per line, ending with its exit code.
 
+use std::time::Duration;
+
 use actix_web::{web, HttpResponse};
 use bytes::Bytes;
 use futures_util::stream;
@@ -15,7 +17,8 @@ use crate::state::AppState;
 use crate::terminal::protocol::Utf8Stream;
 
 /// Runs a command and streams `application/x-ndjson`: `{"type":"stdout"|"stderr","data"}`
-/// lines as it prints, then `{"type":"exit","exit_code"}` or `{"type":"error","error"}`.
+/// lines as it prints, then `{"type":"exit","exit_code"}` or `{"type":"error","error"}`;
+/// `{"type":"heartbeat"}` after 5 s without output.
 /// Its input is empty. Without `timeout` it runs until it ends or the caller hangs up, which
 /// kills it; with one (1-86400 s) it is killed then. Nothing is recorded as a job.
 #[utoipa::path(post, path = "/api/containers/{id}/exec/stream", tag = "exec", security(("bearer" = [])),
@@ -52,6 +55,9 @@ pub async fn exec_stream(
         .streaming(lines))
 }
 
+/// How long a command may be silent before a `heartbeat` line is sent.
+const HEARTBEAT: Duration = Duration::from_secs(5);
+
 /// Turns a command's events into lines, keeping characters whole across chunks.
 struct Lines {
     running: RunningCommand,
@@ -74,7 +80,13 @@ impl Lines {
         if self.ended {
             return None;
         }
-        let line = match self.running.next().await {
+        // A quiet command still writes now and then: only a failed write tells the server
+        // that its caller has gone, and a command nobody reads is killed.
+        let event = tokio::select! {
+            event = self.running.next() => event,
+            _ = tokio::time::sleep(HEARTBEAT) => return Some(line(&json!({ "type": "heartbeat" }))),
+        };
+        let value = match event {
             Some(CommandEvent::Stdout(bytes)) => {
                 json!({ "type": "stdout", "data": self.stdout.decode(&bytes) })
             }
@@ -94,8 +106,12 @@ impl Lines {
                 json!({ "type": "error", "error": "the command's output ended without an exit code" })
             }
         };
-        let mut line = serde_json::to_vec(&line).expect("a JSON value serialises");
-        line.push(b'\n');
-        Some(Bytes::from(line))
+        Some(line(&value))
     }
+}
+
+fn line(value: &serde_json::Value) -> Bytes {
+    let mut line = serde_json::to_vec(value).expect("a JSON value serialises");
+    line.push(b'\n');
+    Bytes::from(line)
 }

@@ -11,7 +11,8 @@ use crate::client::{ApiClient, ClientError};
 
 #[derive(Debug, clap::Args)]
 pub struct CreateArgs {
-    /// The image (see the server's /api/images)
+    /// A catalogue image (see the server's /api/images), or a registry reference such as
+    /// registry.example/team/image:tag where the tier allows custom images
     #[arg(long, default_value = "debian:bookworm")]
     pub image: String,
     /// The role: barebone, python, node, ...
@@ -38,6 +39,12 @@ pub struct CreateArgs {
     /// Variables for every shell and command, KEY=VALUE (repeatable)
     #[arg(long = "env", short = 'e', value_name = "KEY=VALUE")]
     pub env: Vec<String>,
+    /// Keep shells in a tmux session that outlives the terminal
+    #[arg(long)]
+    pub tmux: bool,
+    /// A plain shell: no prompt theme, plugins or stats line
+    #[arg(long)]
+    pub plain_shell: bool,
     /// Wait until it is ready, showing each stage
     #[arg(long)]
     pub wait: bool,
@@ -59,7 +66,18 @@ impl CreateArgs {
                 put("image", json!("snapshot"));
                 put("snapshot", json!(snapshot));
             }
+            // A reference with a registry or a path is not a catalogue name.
+            None if self.image.contains('/') => {
+                put("image", json!("custom"));
+                put("custom_image", json!(self.image));
+            }
             None => put("image", json!(self.image)),
+        }
+        if self.tmux || self.plain_shell {
+            put(
+                "shell",
+                json!({ "use_tmux": self.tmux, "enhanced": !self.plain_shell }),
+            );
         }
         put("role", json!(self.role));
         put("name", json!(self.name));

@@ -1,6 +1,7 @@
 //! `ls`, `inspect`, `start|stop|restart|pause|resume`, `rm`, `stats`.
 
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -8,6 +9,9 @@ use serde_json::{json, Value};
 use super::environment_path;
 use super::output::{self, field, Format};
 use crate::client::{segment, ApiClient, ClientError};
+
+/// How long a start, stop or restart may take before the command gives up waiting.
+const SETTLE_WITHIN: Duration = Duration::from_secs(120);
 
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
@@ -101,9 +105,34 @@ pub async fn act(
 ) -> Result<ExitCode, ClientError> {
     each(names, format, |name| async move {
         let path = format!("{}/{action}", environment_path(&name));
-        client.call(Method::POST, &path).await
+        client.call(Method::POST, &path).await?;
+        settled(client, &name, action).await
     })
     .await
+}
+
+/// Starts, stops and restarts finish after the API's answer: like `docker stop`, the command
+/// returns once the environment is there (or has failed), not when the request is accepted.
+async fn settled(client: &ApiClient, name: &str, action: &str) -> Result<Value, ClientError> {
+    let wanted = match action {
+        "stop" => "stopped",
+        "pause" => "paused",
+        _ => "running",
+    };
+    let deadline = Instant::now() + SETTLE_WITHIN;
+    loop {
+        let environment: Value = client.get(&environment_path(name)).await?;
+        let status = environment["status"].as_str().unwrap_or_default();
+        let busy = environment["stage"] != "ready" && environment["stage"] != "error";
+        if status == wanted && !(wanted == "running" && busy) {
+            return Ok(environment);
+        }
+        if status == "error" || Instant::now() > deadline {
+            let message = format!("{name} is {status}, not {wanted}");
+            return Err(ClientError::refused("NOT_SETTLED", &message));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 pub async fn remove(

@@ -9,6 +9,7 @@ mod admin;
 mod auth;
 mod browser;
 mod capacity;
+mod cli;
 mod containers;
 mod egress;
 mod escape;

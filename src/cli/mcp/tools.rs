@@ -129,7 +129,12 @@ async fn delete(client: &ApiClient, arguments: &Value) -> Result<Value, ClientEr
 }
 
 async fn create(client: &ApiClient, arguments: &Value) -> Result<Value, ClientError> {
-    let mut body = json!({ "image": arguments["image"].as_str().unwrap_or("debian:bookworm") });
+    let image = arguments["image"].as_str().unwrap_or("debian:bookworm");
+    // A reference with a registry or a path is not a catalogue name.
+    let mut body = match image.contains('/') {
+        true => json!({ "image": "custom", "custom_image": image }),
+        false => json!({ "image": image }),
+    };
     for key in ["role", "name", "memory_mb"] {
         if !arguments[key].is_null() {
             body[key] = arguments[key].clone();

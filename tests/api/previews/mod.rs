@@ -3,6 +3,7 @@
 
 mod boundaries;
 mod links;
+mod port_forward;
 mod proxying;
 mod sharing;
 mod site;
