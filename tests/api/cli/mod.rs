@@ -6,6 +6,7 @@ mod commands;
 mod copy;
 mod forward;
 mod mcp;
+mod relay;
 mod shell;
 
 use std::path::{Path, PathBuf};

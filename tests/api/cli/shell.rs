@@ -5,6 +5,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use super::commands::created;
+use super::relay::Relay;
 use super::{Client, BINARY};
 use crate::support::app::spawn_app;
 use crate::support::provisioning::busybox;
@@ -126,4 +127,28 @@ async fn a_shell_answers_follows_the_window_and_gives_the_terminal_back() {
         settings.contains(" echo ") && !settings.contains("-echo "),
         "{settings}"
     );
+}
+
+#[tokio::test]
+async fn a_dropped_connection_reconnects_to_the_same_shell() {
+    let app = spawn_app().await;
+    let token = app.user_token("bob").await;
+    let client = Client::with_token(&app, &token);
+    created(&client, &busybox(&app), "dev").await;
+    let relay = Relay::start(&app.address).await;
+    let command = format!(
+        "env SANDBOXD_URL={} SANDBOXD_TOKEN={token} {BINARY} shell dev; echo shell-exit=$?; sleep 120",
+        relay.address
+    );
+    let tmux = Tmux::start(&command);
+    tmux.send("KEPT=still-$((2*3)); echo set-$KEPT");
+    tmux.wait_for("set-still-6").await;
+
+    relay.drop_connections();
+    tmux.wait_for("connection lost; reconnecting").await;
+    // The same session comes back: its variable is still set, and the replay redraws it.
+    tmux.send("echo after-$KEPT");
+    tmux.wait_for("after-still-6").await;
+    tmux.send("exit");
+    tmux.wait_for("shell-exit=0").await;
 }
