@@ -22,6 +22,7 @@ pub enum Outcome {
 pub struct StageDisplay {
     bar: Option<ProgressBar>,
     last_stage: String,
+    shown: u64,
     quiet: bool,
 }
 
@@ -42,11 +43,18 @@ impl StageDisplay {
         Self {
             bar,
             last_stage: String::new(),
+            shown: 0,
             quiet,
         }
     }
 
     pub fn show(&mut self, stage: &str, message: &str, progress: u64) {
+        // Events of one create may arrive out of order (the API's and the worker's): the
+        // display never goes back.
+        if progress < self.shown && stage != "error" {
+            return;
+        }
+        self.shown = progress;
         match &self.bar {
             Some(bar) => {
                 bar.set_position(progress.min(100));
