@@ -50,11 +50,13 @@ pub async fn login(
     if format.is_json() {
         output::print_json(&json!({ "url": login.url, "username": user, "config": path }));
     } else {
-        println!(
-            "Logged in to {} as {user} (saved in {})",
-            login.url,
-            path.display()
-        );
+        let home = std::env::var("HOME").unwrap_or_default();
+        let shown = path.display().to_string();
+        let shown = match shown.strip_prefix(&home) {
+            Some(rest) if !home.is_empty() => format!("~{rest}"),
+            _ => shown,
+        };
+        println!("Logged in to {} as {user} (saved in {shown})", login.url);
     }
     super::done()
 }
