@@ -65,8 +65,9 @@ pub async fn snapshot(
                 &format!("/api/snapshots/{}", segment(&snapshot)),
             )
             .await?;
-        if !format.is_json() {
-            println!("{snapshot}");
+        match format {
+            Format::Json => output::print_json(&json!({ "deleted": snapshot })),
+            Format::Text => println!("{snapshot}"),
         }
         return super::done();
     }

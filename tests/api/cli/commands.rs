@@ -180,3 +180,106 @@ async fn a_failed_create_prints_the_code_and_leaves_nothing_behind() {
         describe(&output)
     );
 }
+
+#[tokio::test]
+async fn inspect_stats_pause_resume_and_logs_read_what_the_api_says() {
+    let app = spawn_app().await;
+    let token = app.user_token("dee").await;
+    let client = Client::with_token(&app, &token);
+    created(&client, &busybox(&app), "box").await;
+
+    let inspected = client.json(&["inspect", "box"]).await;
+    assert_eq!(inspected["name"], "box");
+    let output = client.run(&["inspect", "box"]).await;
+    assert!(
+        stdout(&output).contains("status      running"),
+        "{}",
+        describe(&output)
+    );
+    let stats = client.json(&["stats", "box"]).await;
+    assert_eq!(stats["containerId"], inspected["id"]);
+    let output = client.run(&["stats"]).await;
+    assert!(
+        stdout(&output)
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .starts_with("box "),
+        "{}",
+        describe(&output)
+    );
+
+    let paused = client.json(&["pause", "box"]).await;
+    assert_eq!(paused[0]["result"]["status"], "paused", "{paused}");
+    let resumed = client.json(&["resume", "box"]).await;
+    assert_eq!(resumed[0]["result"]["status"], "running", "{resumed}");
+
+    let output = client.run(&["logs", "box", "--tail", "5"]).await;
+    assert!(output.status.success(), "{}", describe(&output));
+    assert!(
+        stdout(&output).contains("sandboxd-configured 0"),
+        "{}",
+        describe(&output)
+    );
+    // Following ends when the environment stops.
+    let follow = client
+        .command(&["logs", "box", "-f"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    client.json(&["stop", "box"]).await;
+    let followed = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        follow.wait_with_output(),
+    )
+    .await
+    .expect("logs -f ends when the environment stops")
+    .unwrap();
+    assert!(followed.status.success());
+}
+
+#[tokio::test]
+async fn a_snapshot_starts_a_new_environment_and_a_fork_copies_a_running_one() {
+    let app = spawn_app().await;
+    let token = app.user_token("eve").await;
+    let client = Client::with_token(&app, &token);
+    created(&client, &busybox(&app), "origin").await;
+    let output = client
+        .run(&["exec", "origin", "--", "sh", "-c", "echo kept > /root/mark"])
+        .await;
+    assert!(output.status.success(), "{}", describe(&output));
+
+    let saved = client.json(&["snapshot", "origin", "--as", "saved"]).await;
+    assert_eq!(saved["name"], "saved");
+    let listed = client.json(&["snapshot", "--list"]).await;
+    assert_eq!(listed["total"], 1);
+    client
+        .json(&[
+            "create",
+            "--from-snapshot",
+            "saved",
+            "--role",
+            "barebone",
+            "--plain-shell",
+            "--name",
+            "restored",
+            "--wait",
+        ])
+        .await;
+    let forked = client.json(&["fork", "origin", "--as", "copy"]).await;
+    assert_eq!(forked["name"], "copy");
+    app.wait_status(
+        &token,
+        "copy",
+        "running",
+        crate::support::provisioning::READY_WITHIN,
+    )
+    .await;
+    for name in ["restored", "copy"] {
+        let output = client.run(&["exec", name, "--", "cat", "/root/mark"]).await;
+        assert_eq!(stdout(&output), "kept\n", "{name}: {}", describe(&output));
+    }
+    client.json(&["snapshot", "--delete", "saved"]).await;
+    assert_eq!(client.json(&["snapshot", "--list"]).await["total"], 0);
+}
