@@ -33,10 +33,13 @@ impl Drop for RawTerminal {
     }
 }
 
-/// The local terminal's size, or the server's default when there is none.
+/// The local terminal's size, or the customary one when there is none.
 pub fn size() -> (u16, u16) {
     crossterm::terminal::size()
         .ok()
         .filter(|&(cols, rows)| cols > 0 && rows > 0)
-        .unwrap_or(crate::terminal::DEFAULT_SIZE)
+        .unwrap_or(FALLBACK_SIZE)
 }
+
+/// A terminal's customary size, for input from a pipe.
+const FALLBACK_SIZE: (u16, u16) = (80, 24);
