@@ -21,6 +21,8 @@ pub struct Site {
     public_ports: Vec<u16>,
     /// The node it lives on is down: nothing of it can be reached until it is back.
     node_down: bool,
+    /// Frozen: it keeps its address, but answers nothing until it is resumed.
+    pub paused: bool,
 }
 
 impl Site {
@@ -51,6 +53,15 @@ impl Previews {
         found.ok_or(PreviewError::NotFound)
     }
 
+    /// Resumes a paused environment a visitor was let in to, as a terminal or exec would.
+    pub async fn wake(&self, environment: EnvironmentId) -> Result<(), PreviewError> {
+        if let Some(row) = self.environments.records().by_id(environment).await? {
+            self.environments.pausing().wake(row).await?;
+        }
+        self.forget_site(environment);
+        Ok(())
+    }
+
     pub(super) fn forget_site(&self, environment: EnvironmentId) {
         self.sites.remove(&environment);
     }
@@ -60,7 +71,8 @@ impl Previews {
             return Ok(None);
         };
         let mut node_down = false;
-        let address = if environment.status == Status::Running {
+        let paused = environment.status == Status::Paused;
+        let address = if environment.status == Status::Running || paused {
             let container = container_name(environment.id);
             let network = network_name(environment.user_id);
             match self.fleet.runtime_for(&environment).await {
@@ -90,6 +102,7 @@ impl Previews {
             address,
             public_ports,
             node_down,
+            paused,
         }))
     }
 }

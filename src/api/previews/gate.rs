@@ -143,6 +143,12 @@ async fn serve(
     if !admitted {
         return page::not_found();
     }
+    // Only once the visitor is let in: a stranger's request must not wake anything.
+    if site.paused {
+        if let Err(err) = state.previews.wake(site.environment).await {
+            return failed(err);
+        }
+    }
     let target = match site.target(preview.port) {
         Ok(target) => target,
         Err(PreviewError::NodeDown) => return page::node_unavailable(),

@@ -8,3 +8,4 @@ mod proxying;
 mod sharing;
 mod site;
 mod unreachable;
+mod waking;

@@ -1,0 +1,45 @@
+//! A paused environment's preview: the owner's request resumes it and is answered; nobody
+//! else's request wakes anything.
+
+use reqwest::Method;
+use serde_json::json;
+
+use super::site::{assert_no_preview, at_host, python_site, seen};
+use crate::support::app::spawn_app;
+
+#[tokio::test]
+async fn the_owners_request_resumes_a_paused_environment_and_a_strangers_does_not() {
+    let app = spawn_app().await;
+    let site = python_site(&app, "ada").await;
+    let paused = app
+        .post(
+            &format!("/api/containers/{}/pause", site.id),
+            Some(&site.token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(paused.status(), 200);
+
+    let stranger = app.user_token("mallory").await;
+    let response = at_host(&app, &site.id, 8000, Method::GET, "/hello")
+        .header("X-Sandboxd-Preview-Token", &stranger)
+        .send()
+        .await
+        .unwrap();
+    assert_no_preview(response).await;
+    assert_eq!(
+        app.container(&site.token, &site.id).await.1["status"],
+        "paused"
+    );
+
+    let response = at_host(&app, &site.id, 8000, Method::GET, "/hello")
+        .header("X-Sandboxd-Preview-Token", &site.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(seen(response).await["path"], "/hello");
+    assert_eq!(
+        app.container(&site.token, &site.id).await.1["status"],
+        "running"
+    );
+}
