@@ -23,4 +23,4 @@ if [ -n "${SANDBOXD_DISK_MB:-}" ]; then
 else
     disk=$(df -h / 2>/dev/null | awk 'NR == 2 { print $3 " used of " $2 }')
 fi
-echo "  $(hostname) | cpu: ${cpus:-unlimited} cores | memory: $memory | disk: ${disk:-unknown}"
+echo "  ${SANDBOXD_NAME:-$(hostname)} | cpu: ${cpus:-unlimited} cores | memory: $memory | disk: ${disk:-unknown}"

@@ -44,6 +44,15 @@ impl Environment {
         serde_json::from_value(self.env.clone()).unwrap_or_default()
     }
 
+    /// What every shell and command in it gets: its name (a warm pool's member was made, and
+    /// named on the engine, before anyone asked for it, so prompts read the name from here
+    /// rather than the host name), then the owner's variables, which may override it.
+    pub fn session_vars(&self) -> Vec<String> {
+        let mut vars = vec![format!("SANDBOXD_NAME={}", self.name)];
+        vars.extend(self.env_vars());
+        vars
+    }
+
     /// Whether its tier's session limit has passed.
     pub fn is_expired(&self) -> bool {
         self.expires_at.is_some_and(|at| at <= Utc::now())

@@ -184,7 +184,7 @@ impl Terminals {
         // The owner's variables reach every shell, also in an environment taken from a warm
         // pool (made before they were known); the terminal's own come last and win.
         let env = [
-            environment.env_vars(),
+            environment.session_vars(),
             ["TERM=xterm-256color", "COLORTERM=truecolor", "LANG=C.UTF-8"]
                 .map(String::from)
                 .to_vec(),

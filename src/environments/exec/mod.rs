@@ -160,7 +160,7 @@ impl Exec {
     async fn run_job(&self, job: &Job, request: &ExecRequest, timeout: Duration) -> ExecResult {
         let (runtime, job_id, hostname) = (&job.runtime, job.id, job.hostname.clone());
         let container = container_name(job.row.id);
-        let owners = job.row.env_vars();
+        let owners = job.row.session_vars();
         let job = job_id.simple().to_string();
         let mut command = vec![
             "sh".into(),

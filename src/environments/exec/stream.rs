@@ -69,7 +69,7 @@ impl Exec {
         command.extend(request.command);
         let spec = ExecSpec {
             command,
-            env: [row.env_vars(), request.env].concat(),
+            env: [row.session_vars(), request.env].concat(),
             working_dir: request.working_dir,
             output_cap: 0,
         };

@@ -60,14 +60,14 @@ async fn a_taken_member_had_no_network_and_carries_nothing_of_the_previous_taker
         &app,
         &alice,
         &first_member,
-        "echo $SECRET; echo mine > /root/alice-file; echo 'cat alice-file' > /root/.bash_history; \
-         nohup sleep 4242 >/dev/null 2>&1 &",
+        "echo $SECRET $SANDBOXD_NAME; echo mine > /root/alice-file; \
+         echo 'cat alice-file' > /root/.bash_history; nohup sleep 4242 >/dev/null 2>&1 &",
     )
     .await;
     assert_eq!(
         alices.trim(),
-        "alpha",
-        "the owner's variables reach an exec"
+        format!("alpha {}", view["name"].as_str().unwrap()),
+        "the owner's variables and the environment's own name (for prompts) reach an exec"
     );
 
     // The pool makes a new member; Alice's is never handed out again.
