@@ -22,5 +22,6 @@ mod pools;
 mod previews;
 mod retention;
 mod snapshots;
+mod ssh;
 mod surface;
 mod terminal;
