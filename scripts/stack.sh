@@ -47,6 +47,10 @@ up() {
     fi
   done
 
+  # The SSH tests drive the OpenSSH client (ssh, scp, sftp, ssh-keygen), its shell under tmux.
+  STEP=clients
+  need_pkg openssh-client tmux
+
   STEP=images
   "$HERE/images.sh"
 
