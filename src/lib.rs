@@ -1,14 +1,15 @@
 //! sandboxd: a self-hostable backend for sandboxed Linux dev environments.
 //!
-//! Data flows downward: the edge (`api`, HTTP and WebSocket) calls the services, which call
-//! the adapters. Only the edge knows actix. The API says "container" where the code says
-//! "environment".
+//! Data flows downward: the edges (`api`, HTTP and WebSocket; `ssh`) call the services,
+//! which call the adapters. Only the HTTP edge knows actix, only the SSH edge russh's
+//! server. The API says "container" where the code says "environment".
 
-// The edge.
+// The edges.
 pub mod api; // HTTP and WebSocket handlers, the OpenAPI document, the one error body
-pub mod cli;
+pub mod cli; // the command-line client and the MCP server: they call the API through `client`
+pub mod ssh; // the SSH edge: shells, commands, SFTP and port forwards in environments
 pub mod startup; // builds the services, binds the server, spawns workers and housekeeping
-pub mod state; // what every handler may reach: the services // the command-line client and the MCP server: they call the API through `client`
+pub mod state; // what every handler may reach: the services
 
 // Services.
 pub mod admin; // tiers, users, every environment, the audit log, admin statistics

@@ -32,6 +32,7 @@ impl InProcess {
         settings.container_ops_per_minute = u32::MAX;
         settings.container_ops_burst = 1_000;
         settings.node.default_pool_size = 0;
+        settings.ssh.listen = Some("127.0.0.1:0".into());
         customize(&mut settings);
         // Warnings only, so logging weighs nothing in the figures.
         std::env::set_var("SANDBOXD_LOG", "warn");

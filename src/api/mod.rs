@@ -29,6 +29,7 @@ pub mod pause;
 pub mod port_forward;
 pub mod previews;
 pub mod snapshots;
+pub mod ssh_keys;
 pub mod stats;
 pub mod stream;
 pub mod terminal;
@@ -54,6 +55,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(tokens::create)),
         )
         .route("/api/tokens/{id}", web::delete().to(tokens::revoke))
+        .service(
+            web::resource("/api/ssh-keys")
+                .route(web::get().to(ssh_keys::list))
+                .route(web::post().to(ssh_keys::add)),
+        )
+        .route("/api/ssh-keys/{id}", web::delete().to(ssh_keys::delete))
         .service(
             web::resource("/api/containers")
                 .route(web::get().to(containers::list))

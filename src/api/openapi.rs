@@ -11,8 +11,8 @@ use super::error::ErrorBody;
 use super::openapi_common::CommonResponses;
 use super::{
     admin, audit, auth, bulk, containers, events, exec, exec_stream, export, files, health,
-    lifecycle, me, metrics, osapi, pause, port_forward, previews, snapshots, stats, stream,
-    terminal, tokens,
+    lifecycle, me, metrics, osapi, pause, port_forward, previews, snapshots, ssh_keys, stats,
+    stream, terminal, tokens,
 };
 
 #[derive(OpenApi)]
@@ -25,6 +25,7 @@ use super::{
         health::healthz, health::readyz, metrics::metrics, document,
         auth::register, auth::login, auth::guest, auth::logout, me::me, me::images,
         tokens::create, tokens::list, tokens::revoke,
+        ssh_keys::add, ssh_keys::list, ssh_keys::delete,
         containers::create, containers::list, containers::get, containers::delete,
         lifecycle::start, lifecycle::stop, lifecycle::restart, pause::pause, pause::resume,
         stats::one, stats::all,
@@ -50,6 +51,7 @@ use super::{
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "tokens", description = "API tokens for scripts"),
+        (name = "ssh", description = "Public keys for the SSH edge: `ssh ENVIRONMENT@HOST -p PORT` opens a shell in that environment of the key's owner; commands, scp, sftp and -L forwarding too"),
         (name = "containers", description = "Environments and their provisioning"),
         (name = "events", description = "WebSocket event stream"),
         (name = "admin", description = "Tiers, users, nodes, warm pools and every environment; admin role or admin scope"),

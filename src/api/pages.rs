@@ -23,6 +23,7 @@ const PAGES: &[(&str, &str, &str)] = &[
     ("environments", "environments.html", "Environments"),
     ("terminal", "terminal.html", "Terminal"),
     ("tokens", "tokens.html", "API tokens"),
+    ("ssh-keys", "ssh-keys.html", "SSH keys"),
     ("admin", "admin.html", "Admin"),
 ];
 
@@ -58,6 +59,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         web::get().to(|s: State| page(s, "terminal")),
     )
     .route("/tokens", web::get().to(|s: State| page(s, "tokens")))
+    .route("/ssh-keys", web::get().to(|s: State| page(s, "ssh-keys")))
     // The page is public like the others; the data behind it is admin-only.
     .route("/admin", web::get().to(|s: State| page(s, "admin")))
     .route("/static/{file}", web::get().to(asset))

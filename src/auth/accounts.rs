@@ -195,6 +195,8 @@ impl Auth {
             Credential::ApiToken(id) => {
                 db::tokens::revoke(&self.pool, id, principal.id().uuid()).await?;
             }
+            // An SSH key signs in nothing but its own connections, closed below.
+            Credential::SshKey(_) => {}
         }
         self.connections.revoke(principal.revocation()).await;
         Ok(())

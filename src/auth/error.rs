@@ -20,6 +20,10 @@ pub enum AuthError {
     CannotGrant(Scope),
     #[error("no such token")]
     TokenNotFound,
+    #[error("no such ssh key")]
+    SshKeyNotFound,
+    #[error("at most {0} ssh keys per user; delete one first")]
+    TooManySshKeys(usize),
     /// The e-mail address or username belongs to another account.
     #[error("{message}")]
     Taken {

@@ -12,6 +12,8 @@ pub mod profile;
 pub mod rate_limit;
 pub mod scope;
 pub mod session_cache;
+pub mod ssh_host_key;
+pub mod ssh_keys;
 pub mod tokens;
 
 use std::sync::Arc;

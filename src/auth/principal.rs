@@ -17,6 +17,8 @@ pub struct Principal {
 pub enum Credential {
     Session(Uuid),
     ApiToken(Uuid),
+    /// A registered SSH key, on the SSH edge.
+    SshKey(Uuid),
 }
 
 impl Principal {
@@ -25,6 +27,7 @@ impl Principal {
         match self.credential {
             Credential::Session(id) => Revocation::Session(id),
             Credential::ApiToken(id) => Revocation::ApiToken(id),
+            Credential::SshKey(id) => Revocation::SshKey(id),
         }
     }
 

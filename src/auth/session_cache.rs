@@ -52,7 +52,7 @@ impl SessionCache {
         match revocation {
             Revocation::Session(id) => self.forget_session(id),
             Revocation::User(user) => self.forget_user(user.uuid()),
-            Revocation::ApiToken(_) => {}
+            Revocation::ApiToken(_) | Revocation::SshKey(_) => {}
         }
     }
 }

@@ -10,6 +10,7 @@ mod nodes;
 mod previews;
 mod proxies;
 mod retention;
+mod ssh;
 
 use std::time::Duration;
 
@@ -23,6 +24,7 @@ pub use nodes::NodeSettings;
 pub use previews::PreviewSettings;
 pub use proxies::ProxyList;
 pub use retention::Retention;
+pub use ssh::SshSettings;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -103,6 +105,8 @@ pub struct Settings {
     pub node: NodeSettings,
     /// Preview hosts (config/previews.rs).
     pub previews: PreviewSettings,
+    /// config/ssh.rs
+    pub ssh: SshSettings,
 }
 
 /// `{registry}` stands for `SANDBOXD_REGISTRY`.
@@ -193,6 +197,7 @@ impl Settings {
             files: FileTransfers::from_env(&env)?,
             previews: PreviewSettings::from_env(&env)?,
             node: NodeSettings::from_env(&env)?,
+            ssh: SshSettings::from_env(&env)?,
         })
     }
 }

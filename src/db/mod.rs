@@ -16,6 +16,7 @@ pub mod retention;
 pub mod secrets;
 pub mod sessions;
 pub mod snapshots;
+pub mod ssh_keys;
 pub mod subnets;
 pub mod tiers;
 pub mod tokens;

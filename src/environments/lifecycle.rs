@@ -121,7 +121,7 @@ impl Lifecycle {
     /// room there as a create would; without it the start is refused rather than crowding
     /// the node's other environments. The check takes no lock: two starts at once may both
     /// pass, by one environment's worth.
-    async fn check_room(&self, row: &Environment) -> Result<()> {
+    pub(super) async fn check_room(&self, row: &Environment) -> Result<()> {
         let Some(node) = &row.node else {
             return Ok(());
         };

@@ -39,6 +39,7 @@ mod offer;
 pub mod osapi;
 pub mod pause;
 mod pooled;
+mod readiness;
 mod records;
 pub mod request;
 #[cfg(test)]
@@ -64,6 +65,7 @@ pub use fork::Forks;
 pub use intake::Intake;
 pub use lifecycle::{Action, Lifecycle};
 pub use offer::Offer;
+pub use readiness::Readiness;
 pub use records::{Deletion, Records};
 pub use snapshots::Snapshots;
 
@@ -146,6 +148,11 @@ impl Environments {
 
     pub fn logs(&self) -> logs::Logs {
         logs::Logs::new(self.shared.clone())
+    }
+
+    /// Resume, start or wait for an environment someone connects to.
+    pub fn readiness(&self) -> Readiness {
+        Readiness::new(self.shared.clone())
     }
 
     pub fn exec(&self) -> exec::Exec {

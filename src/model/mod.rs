@@ -1,7 +1,7 @@
 //! The model the services, provisioning and housekeeping share: an environment's record,
 //! typed ids, status and stage, its progress event and engine names; the tiers that bound
 //! it and their egress policy; and the records the API shows as they are kept (API tokens,
-//! audit entries, preview share links).
+//! audit entries, preview share links, SSH keys).
 
 mod audit;
 pub mod egress;
@@ -15,6 +15,7 @@ mod preview_share;
 mod progress;
 mod revocation;
 mod snapshot;
+mod ssh_key;
 mod status;
 mod tier;
 mod token;
@@ -30,6 +31,7 @@ pub use preview_share::PreviewShare;
 pub use progress::{ProgressEvent, Step, PROGRESS};
 pub use revocation::Revocation;
 pub use snapshot::Snapshot;
+pub use ssh_key::SshKey;
 pub use status::{IdleAction, Stage, Status, UnknownWord};
 pub use tier::{LimitOverrides, Tier};
 pub use token::ApiToken;

@@ -13,6 +13,8 @@ pub enum Revocation {
     Session(Uuid),
     /// An API token revoked by its owner, or used to log out.
     ApiToken(Uuid),
+    /// An SSH key deleted by its owner: the SSH connections it signed in close.
+    SshKey(Uuid),
     /// A user disabled: every credential of theirs.
     User(UserId),
 }

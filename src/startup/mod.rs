@@ -13,6 +13,7 @@ use crate::admin::seed::{ensure_admin, AdminSeed};
 use crate::api::{self, errors};
 use crate::config::Settings;
 use crate::db;
+use crate::ssh::SshEdge;
 use crate::state::AppState;
 
 mod parts;
@@ -23,6 +24,7 @@ const MIGRATION_PATIENCE: Duration = Duration::from_secs(30);
 
 pub struct Application {
     port: u16,
+    ssh_port: Option<u16>,
     server: Server,
     state: AppState,
     admin_seed: AdminSeed,
@@ -69,8 +71,14 @@ impl Application {
             .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", state.settings.bind))?;
         let port = listener.local_addr()?.port();
         let server = http_server(state.clone(), listener)?;
+        let ssh = SshEdge::bind(&state).await?;
+        let ssh_port = ssh.as_ref().map(SshEdge::port);
+        if let Some(ssh) = ssh {
+            tokio::spawn(ssh.serve());
+        }
         Ok(Self {
             port,
+            ssh_port,
             server,
             state,
             admin_seed,
@@ -79,6 +87,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The SSH edge's port, unless it is switched off.
+    pub fn ssh_port(&self) -> Option<u16> {
+        self.ssh_port
     }
 
     pub fn state(&self) -> &AppState {

@@ -23,5 +23,6 @@ mod pools;
 mod previews;
 mod retention;
 mod snapshots;
+mod ssh;
 mod surface;
 mod terminal;

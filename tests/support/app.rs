@@ -16,6 +16,8 @@ pub const JWT_SECRET: &str = "jwt-secret-for-tests";
 
 pub struct TestApp {
     pub address: String,
+    /// The SSH edge's port on 127.0.0.1, unless the test switched it off.
+    pub ssh_port: Option<u16>,
     pub client: Client,
     pub generated_admin_password: Option<String>,
     pub settings: Settings,
@@ -43,6 +45,8 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     settings.node.memory_overcommit = 1000.0;
     // Warm pools fill engines shared by every test: only the pool tests ask for them.
     settings.node.default_pool_size = 0;
+    // Every test's SSH edge on a port of its own.
+    settings.ssh.listen = Some("127.0.0.1:0".into());
     customize(&mut settings);
 
     let app = Application::build(settings.clone())
@@ -55,9 +59,11 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         AdminSeed::AlreadyThere => None,
     };
     let address = format!("http://127.0.0.1:{}", app.port());
+    let ssh_port = app.ssh_port();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     TestApp {
         address,
+        ssh_port,
         client: client(),
         generated_admin_password,
         settings,
@@ -72,9 +78,11 @@ pub async fn spawn_app_beside(other: &TestApp, customize: impl FnOnce(&mut Setti
         .await
         .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let ssh_port = app.ssh_port();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     TestApp {
         address,
+        ssh_port,
         client: client(),
         generated_admin_password: None,
         settings,

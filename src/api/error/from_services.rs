@@ -97,6 +97,10 @@ impl From<AuthError> for ApiError {
                 .with_field("required_scope", scope.as_str()),
             AuthError::CannotGrant(_) => ApiError::forbidden("INSUFFICIENT_SCOPE", message),
             AuthError::TokenNotFound => ApiError::not_found("TOKEN_NOT_FOUND", message),
+            AuthError::SshKeyNotFound => ApiError::not_found("SSH_KEY_NOT_FOUND", message),
+            AuthError::TooManySshKeys(limit) => {
+                ApiError::forbidden("SSH_KEY_LIMIT_REACHED", message).with_field("limit", limit)
+            }
             AuthError::Taken { code, .. } => ApiError::conflict(code, message),
             AuthError::RateLimited(limited) => limited.into(),
             AuthError::Invalid(errors) => errors.into(),

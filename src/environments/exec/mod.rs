@@ -1,6 +1,7 @@
 //! Commands run to completion in an environment (OSAPI exec), recorded as jobs that the
 //! owner can read back.
 
+mod attached;
 mod shapes;
 mod stream;
 
@@ -26,6 +27,7 @@ pub const OUTPUT_CAP: usize = 1024 * 1024;
 /// How long a killed command gets to let its output drain.
 const AFTER_KILL: Duration = Duration::from_secs(5);
 
+pub use attached::{Attached, Control};
 pub use shapes::{ExecJob, ExecRequest, ExecResult, JobView};
 pub use stream::{CommandEvent, RunningCommand};
 

@@ -13,7 +13,7 @@ use super::{validate_command, Exec, ExecRequest, KILL, RUN};
 use crate::auth::Principal;
 use crate::environments::error::{EnvironmentError, Result};
 use crate::model::engine_names::container_name;
-use crate::runtime::{ExecSpec, OutputChunk, Runtime};
+use crate::runtime::{ProcessOutput, ProcessOutputs, ProcessSpec, Runtime};
 
 /// Longest a streamed command may be given (a day); without a timeout it runs until it ends
 /// or its caller leaves.
@@ -67,18 +67,20 @@ impl Exec {
             .map(String::from)
             .to_vec();
         command.extend(request.command);
-        let spec = ExecSpec {
+        let spec = ProcessSpec {
             command,
             env: [row.session_vars(), request.env].concat(),
+            tty: None,
             working_dir: request.working_dir,
-            output_cap: 0,
         };
         let started = runtime
-            .stream_exec(&container, &spec)
+            .open_process(&container, spec)
             .await
             .map_err(|err| {
                 EnvironmentError::from_engine(&err, "EXEC_FAILED", "the command could not start")
             })?;
+        // Its input is closed at once: the command reads end-of-file, as from /dev/null.
+        drop(started.input);
         let (sender, events) = mpsc::channel(BUFFERED_CHUNKS);
         let run = Run {
             runtime,
@@ -103,7 +105,7 @@ struct Run {
 impl Run {
     async fn pass_on(
         self,
-        mut output: crate::runtime::OutputStream,
+        mut output: ProcessOutputs,
         sender: mpsc::Sender<CommandEvent>,
         timeout: Option<Duration>,
     ) {
@@ -127,8 +129,8 @@ impl Run {
                 }
             };
             let event = match chunk {
-                Some(Ok(OutputChunk::Stdout(bytes))) => CommandEvent::Stdout(bytes),
-                Some(Ok(OutputChunk::Stderr(bytes))) => CommandEvent::Stderr(bytes),
+                Some(Ok(ProcessOutput::Stdout(bytes))) => CommandEvent::Stdout(bytes),
+                Some(Ok(ProcessOutput::Stderr(bytes))) => CommandEvent::Stderr(bytes),
                 Some(Err(err)) => {
                     tracing::warn!(error = %err, "a streamed command's output broke off");
                     CommandEvent::Failed(err.public_message().to_string())

@@ -39,6 +39,12 @@ pub struct Spooled {
 }
 
 impl Spooled {
+    /// A file the caller wrote itself (read and write, positioned anywhere): `size` bytes
+    /// of it, from its start, are what goes.
+    pub fn from_file(file: tokio::fs::File, size: u64) -> Self {
+        Self { file, size }
+    }
+
     pub fn into_upload(self, path: FilePath) -> Upload {
         let size = self.size;
         Upload {

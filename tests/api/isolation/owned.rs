@@ -1,5 +1,6 @@
 //! Records the owner has besides environments, for the routes that name them: an exec job,
-//! a share link and a snapshot of the main environment; and the admin's empty warm pool.
+//! a share link, an SSH key and a snapshot of the main environment; and the admin's empty
+//! warm pool.
 
 use serde_json::{json, Value};
 
@@ -59,4 +60,38 @@ pub async fn owned_snapshot(app: &TestApp, owner: &str, environment: &str) -> Ve
         .iter()
         .map(|key| taken[key].as_str().unwrap().to_string())
         .collect()
+}
+
+/// An ed25519 public key line nobody has registered: 32 random bytes are a valid key as far
+/// as the API can tell, and the private half is never needed here.
+pub fn fresh_public_key() -> String {
+    use base64::Engine;
+    let mut wire = Vec::new();
+    for field in [
+        &b"ssh-ed25519"[..],
+        &[
+            uuid::Uuid::new_v4().into_bytes(),
+            uuid::Uuid::new_v4().into_bytes(),
+        ]
+        .concat(),
+    ] {
+        wire.extend_from_slice(&(field.len() as u32).to_be_bytes());
+        wire.extend_from_slice(field);
+    }
+    format!(
+        "ssh-ed25519 {}",
+        base64::engine::general_purpose::STANDARD.encode(wire)
+    )
+}
+
+/// The id of an SSH key of the owner's.
+pub async fn ssh_key(app: &TestApp, owner: &str) -> String {
+    let body = json!({"name": "owner's", "public_key": fresh_public_key()});
+    let added: Value = app
+        .post("/api/ssh-keys", Some(owner), &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    added["id"].as_str().unwrap().to_string()
 }

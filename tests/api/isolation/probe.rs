@@ -40,6 +40,9 @@ pub fn body_for(world: &World, route: &Route, caller: Caller) -> Value {
         }),
         ("POST", "/api/auth/login") => json!({"login": "walk-in-visitor", "password": PASSWORD}),
         ("POST", "/api/tokens") => json!({"name": "matrix", "scopes": ["read"]}),
+        ("POST", "/api/ssh-keys") => {
+            json!({"name": "matrix", "public_key": super::owned::fresh_public_key()})
+        }
         ("POST", "/api/containers") => made("made-by"),
         ("POST", "/api/containers/stream") => made("streamed-by"),
         ("POST", "/api/containers/{id}/exec")

@@ -18,6 +18,8 @@ pub const ROUTES: &[Route] = &[
     route("GET", "/api/audit-logs", Own(Read, 200), Nothing),
     route("GET", "/api/tokens", Own(Read, 200), Nothing),
     route("POST", "/api/tokens", Own(Write, 201), Nothing),
+    route("GET", "/api/ssh-keys", Own(Read, 200), Nothing),
+    route("POST", "/api/ssh-keys", Own(Write, 201), Nothing),
     route("GET", "/api/containers", Own(Read, 200), Nothing),
     route("POST", "/api/containers", Own(Write, 202), Nothing),
     route("POST", "/api/containers/stream", Own(Write, 200), Nothing),
@@ -236,6 +238,7 @@ pub const ROUTES: &[Route] = &[
     ),
     route("POST", "/api/containers/stop-all", Own(Write, 200), Nothing),
     route("DELETE", "/api/tokens/{id}", Owned(Write, 204), Token),
+    route("DELETE", "/api/ssh-keys/{id}", Owned(Write, 204), SshKey),
     // Drained and undrained back to back, after the last create, which it would hold.
     route("POST", "/api/admin/nodes/{name}/drain", Admin(200), Node),
     route("POST", "/api/admin/nodes/{name}/undrain", Admin(200), Node),

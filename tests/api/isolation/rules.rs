@@ -56,6 +56,8 @@ pub enum Target {
     Job,
     /// An API token of the owner's (not the reader's).
     Token,
+    /// An SSH key of the owner's.
+    SshKey,
     /// The owner's snapshot of the main environment, by id and by name.
     Snapshot,
     /// A tier the admin creates in the matrix.

@@ -59,6 +59,7 @@ pub struct World {
     /// A share link of the owner's, on the main environment.
     pub share_id: String,
     pub token_id: String,
+    pub ssh_key_id: String,
     pub bystander_id: String,
     /// A warm pool of size 0 on the app's node, for the admin's pool routes.
     pub pool_id: String,
@@ -157,6 +158,7 @@ impl World {
         ]);
 
         let pool_id = super::owned::empty_pool(&app, &admin).await;
+        let ssh_key_id = super::owned::ssh_key(&app, &owner).await;
         let snapshot = owned_snapshot(&app, &owner, &envs[0].id).await;
         secrets
             .get_mut(&Tenant::Owner)
@@ -186,6 +188,7 @@ impl World {
             job_id,
             share_id,
             token_id: token["id"].as_str().unwrap().to_string(),
+            ssh_key_id,
             bystander_id,
             pool_id,
             tier,
@@ -215,6 +218,7 @@ impl World {
             }
             Target::Job => vec![self.job_id.clone()],
             Target::Token => vec![self.token_id.clone()],
+            Target::SshKey => vec![self.ssh_key_id.clone()],
             Target::Snapshot => self.snapshot.to_vec(),
             Target::Tier => vec![self.tier["name"].as_str().unwrap().to_string()],
             Target::Bystander => vec![self.bystander_id.clone()],

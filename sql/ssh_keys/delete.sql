@@ -1,0 +1,1 @@
+DELETE FROM ssh_keys WHERE id = $1 AND user_id = $2
