@@ -19,7 +19,8 @@ pub async fn owned_records(app: &TestApp, owner: &str, environment: &str) -> (St
     };
     let job = made(
         format!("/api/containers/{environment}/exec"),
-        json!({"command": ["sh", "-c", "echo owner-job-output"]}),
+        // And something listening on 8000, for the port-forward's upgrade.
+        json!({"command": ["sh", "-c", "echo owner-job-output; httpd -p 8000 -h /tmp"]}),
     )
     .await;
     let share = made(

@@ -46,6 +46,7 @@ pub fn body_for(world: &World, route: &Route, caller: Caller) -> Value {
         ("POST", "/api/containers") => made("made-by"),
         ("POST", "/api/containers/stream") => made("streamed-by"),
         ("POST", "/api/containers/{id}/exec")
+        | ("POST", "/api/containers/{id}/exec/stream")
         | ("POST", "/api/node/{hostname}/container/docker/{id}/exec") => {
             json!({"command": ["true"]})
         }

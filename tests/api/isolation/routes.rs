@@ -65,6 +65,18 @@ pub const ROUTES: &[Route] = &[
     ),
     route("GET", "/ws/terminal/{id}", Owned(Exec, 101), Main),
     route(
+        "GET",
+        "/ws/port-forward/{id}/{port}",
+        Owned(Exec, 101),
+        Main,
+    ),
+    route(
+        "POST",
+        "/api/containers/{id}/exec/stream",
+        Owned(Exec, 200),
+        Main,
+    ),
+    route(
         "POST",
         "/api/containers/{id}/ports/{port}/link",
         Owned(Write, 201),
