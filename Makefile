@@ -84,6 +84,12 @@ bench-terminal: cargo ## keystroke echo, cat throughput, idle memory: terminal a
 	@echo "==> bench-terminal: cargo bench --bench terminal ..."
 	@. $(STACK_ENV) && cargo bench --bench terminal
 
+bench-clients: cargo ## keystroke echo: sandboxd shell and ssh against raw exec
+	@SANDBOXD_ROLES="barebone" scripts/stack.sh up
+	@scripts/client-tools.sh
+	@echo "==> bench-clients: cargo bench --bench clients ..."
+	@. $(STACK_ENV) && cargo bench --bench clients
+
 fuzz: cargo ## schemathesis against the whole API: 150 examples per operation, >= 5000 requests
 	@SANDBOXD_ROLES="barebone" scripts/stack.sh up
 	@scripts/fuzz-tools.sh
@@ -95,10 +101,11 @@ fuzz: cargo ## schemathesis against the whole API: 150 examples per operation, >
 # BENCHMARKS.md and docs/benchmarks.png. A failed benchmark is reported as such, and fails
 # the target after the report is written.
 # Those that hardly touch the engine first: a slow engine then delays only the rest.
-BENCHES := footprint fanout fleet placement provision pause pool terminal preview fork
+BENCHES := footprint fanout fleet placement provision pause pool terminal clients preview fork
 
 bench: cargo ## every benchmark against its baseline, then BENCHMARKS.md and its chart
 	@SANDBOXD_ROLES="barebone python" scripts/stack.sh up
+	@scripts/client-tools.sh
 	@rm -rf "$${CARGO_TARGET_DIR:-target}/bench"
 	@echo "==> bench: cargo bench --no-run ..."
 	@cargo bench --no-run $(foreach name,$(BENCHES) report,--bench $(name))

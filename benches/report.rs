@@ -14,12 +14,13 @@ use anyhow::Context;
 use common::results::{self, Results};
 
 /// The benchmarks `make bench` runs, in the order the report lists them.
-const BENCHES: [(&str, &str); 10] = [
+const BENCHES: [(&str, &str); 11] = [
     ("provision", "make bench-provision"),
     ("pool", "cargo bench --bench pool"),
     ("pause", "cargo bench --bench pause"),
     ("fork", "cargo bench --bench fork"),
     ("terminal", "make bench-terminal"),
+    ("clients", "make bench-clients"),
     ("fleet", "cargo bench --bench fleet"),
     ("placement", "cargo bench --bench placement"),
     ("fanout", "cargo bench --bench fanout"),

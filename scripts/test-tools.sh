@@ -11,5 +11,5 @@ need_root
 ensure_dirs
 "$(dirname "$0")/web.sh" --browser
 command -v docker-compose >/dev/null || need_pkg docker-compose
-need_pkg tmux openssh-client
+"$(dirname "$0")/client-tools.sh"
 "$(dirname "$0")/fuzz-tools.sh"

@@ -59,7 +59,9 @@ impl Server {
             .env("SANDBOXD_NODE_CPU_OVERCOMMIT", "1000")
             .env("SANDBOXD_NODE_MEMORY_OVERCOMMIT", "1000")
             // Only the pool benchmark measures warm pools; the others measure the usual path.
-            .env("SANDBOXD_POOL_DEFAULT_SIZE", "0");
+            .env("SANDBOXD_POOL_DEFAULT_SIZE", "0")
+            // Beside `make run`'s server and each other: any free port, unless asked.
+            .env("SANDBOXD_SSH_PORT", "0");
         for (key, value) in extra {
             command.env(key, value);
         }
