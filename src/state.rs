@@ -30,6 +30,8 @@ pub struct AppState {
     pub connections: Connections,
     pub admin: Admin,
     pub health: Health,
+    /// Where the SSH edge listens, once bound; `None` while it is off.
+    pub ssh_port: Option<u16>,
     /// Cancelled on shutdown; every long-lived loop (WebSockets, workers) selects on it.
     pub shutdown: CancellationToken,
 }

@@ -77,7 +77,8 @@ async fn page(state: web::Data<AppState>, name: &'static str) -> Result<HttpResp
     let html = String::from_utf8_lossy(&layout)
         .replace("{{title}}", title)
         .replace("{{page}}", name)
-        .replace("{{content}}", &String::from_utf8_lossy(&content));
+        .replace("{{content}}", &String::from_utf8_lossy(&content))
+        .replace("{{ssh_port}}", &ssh_port(&state));
     Ok(HttpResponse::Ok()
         .content_type(ContentType::html())
         .insert_header((header::CACHE_CONTROL, "no-cache"))
@@ -136,6 +137,13 @@ async fn read(path: &Path) -> Result<Vec<u8>, ApiError> {
         }
         Err(err) => Err(ApiError::internal(format!("reading a web file: {err}"))),
     }
+}
+
+/// The port the SSH keys page tells people to `ssh` to.
+fn ssh_port(state: &AppState) -> String {
+    state
+        .ssh_port
+        .map_or_else(|| "off".to_string(), |port| port.to_string())
 }
 
 fn not_found() -> ApiError {

@@ -66,16 +66,18 @@ impl Application {
             .spawn_workers(parts.state.settings.workers, &parts.state.shutdown);
         tokio::spawn(parts.housekeeper.run(parts.state.shutdown.clone()));
         tokio::spawn(parts.placer.run(parts.state.shutdown.clone()));
-        let state = parts.state;
+        let mut state = parts.state;
         let listener = TcpListener::bind(&state.settings.bind)
             .map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", state.settings.bind))?;
         let port = listener.local_addr()?.port();
-        let server = http_server(state.clone(), listener)?;
+        // Bound before the HTTP edge starts, so its pages can name the port people ssh to.
         let ssh = SshEdge::bind(&state).await?;
         let ssh_port = ssh.as_ref().map(SshEdge::port);
+        state.ssh_port = ssh_port;
         if let Some(ssh) = ssh {
             tokio::spawn(ssh.serve());
         }
+        let server = http_server(state.clone(), listener)?;
         Ok(Self {
             port,
             ssh_port,

@@ -128,6 +128,7 @@ pub(super) fn build(
         ),
         limiter: RateLimiter::new(kv.clone()),
         metrics,
+        ssh_port: None,
         shutdown: CancellationToken::new(),
         terminals: Terminals::new(
             fleet,

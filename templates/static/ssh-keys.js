@@ -44,6 +44,10 @@ form.addEventListener("submit", async (event) => {
 document.querySelectorAll("#ssh-example .host").forEach((node) => {
   node.textContent = location.hostname;
 });
+if (document.getElementById("ssh-example").dataset.port === "off") {
+  document.getElementById("ssh-example").hidden = true;
+  document.getElementById("ssh-off").hidden = false;
+}
 
 (async () => {
   try {

@@ -15,7 +15,7 @@ const WITHIN: Duration = Duration::from_secs(180);
 
 /// Runs `tests/browser/<script>` with the app's address, a screenshot path and `args`; the
 /// script stops itself after WITHIN, and the app keeps serving on this runtime meanwhile.
-async fn run_script(script: &str, address: &str, args: &[&str]) -> (String, PathBuf) {
+pub(crate) async fn run_script(script: &str, address: &str, args: &[&str]) -> (String, PathBuf) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let screenshots = root.join("target/browser");
     std::fs::create_dir_all(&screenshots).unwrap();

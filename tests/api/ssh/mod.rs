@@ -8,6 +8,7 @@ mod commands;
 mod files;
 mod forward;
 mod keys;
+mod page;
 mod refusals;
 mod shell;
 
