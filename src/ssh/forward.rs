@@ -1,7 +1,8 @@
 //! `ssh -L LOCAL:HOST:PORT`: a direct-tcpip channel to one of the environment's ports. The
 //! environment is the only host a forward reaches, at the one address the preview proxy
-//! uses for it (its address on its owner's network); the host the client names only has
-//! to mean the environment: `localhost`, a loopback address, or its own name.
+//! uses for it (its address on its owner's network), woken first if it is paused; the host
+//! the client names only has to mean the environment: `localhost`, a loopback address, or
+//! its own name.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -54,15 +55,18 @@ async fn target(signed_in: &SignedIn, host: &str, port: u32) -> Result<SocketAdd
     if !names_the_environment(host, &signed_in.environment.name) {
         return Err("only the environment itself can be reached".into());
     }
-    let previews = &signed_in.state.previews;
-    let site = previews
-        .site(signed_in.environment.id)
+    // Found as the caller's (a stranger's forward finds nothing), woken if paused, and
+    // read afresh: the one address a preview of it may reach.
+    signed_in
+        .state
+        .previews
+        .tunnel_target(
+            &signed_in.principal,
+            &signed_in.environment.id.to_string(),
+            port,
+        )
         .await
-        .map_err(|err| err.to_string())?;
-    if site.owner != signed_in.principal.id() {
-        return Err("not the caller's environment".into());
-    }
-    site.target(port).map_err(|err| err.to_string())
+        .map_err(|err| err.to_string())
 }
 
 fn names_the_environment(host: &str, environment: &str) -> bool {

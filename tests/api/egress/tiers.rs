@@ -93,6 +93,8 @@ async fn a_worker_that_cannot_install_the_firewall_refuses_to_provision_and_says
     settings.database_url = fresh_database(&settings.database_url).await;
     settings.redis_prefix = format!("sandboxd-test:{}", uuid::Uuid::new_v4().simple());
     settings.iptables = "/nonexistent/iptables".into();
+    // Each build that succeeds keeps its SSH listener: any free port, not the default's.
+    settings.ssh.listen = Some("127.0.0.1:0".into());
 
     let refused = Application::build(settings.clone()).await;
     let message = format!("{:#}", refused.err().expect("the build is refused"));
