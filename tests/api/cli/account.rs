@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{describe, mode_of, stderr, stdout, Client};
+use super::{assert_refused, describe, mode_of, stderr, stdout, Client};
 use crate::support::accounts::PASSWORD;
 use crate::support::app::spawn_app;
 
@@ -57,12 +57,7 @@ async fn a_wrong_password_prints_the_apis_message_and_code_and_fails() {
             "not the password\n",
         )
         .await;
-    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
-    assert!(
-        stderr(&output).contains("INVALID_CREDENTIALS"),
-        "{}",
-        describe(&output)
-    );
+    assert_refused(&output, "INVALID_CREDENTIALS");
     assert!(!client.config().exists());
 
     let output = client
@@ -103,10 +98,5 @@ async fn a_token_in_the_environment_needs_no_login_and_an_existing_token_can_be_
     let output = Client::with_token(&app, "sbx_not_a_real_token")
         .run(&["ls"])
         .await;
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("HTTP 401"),
-        "{}",
-        describe(&output)
-    );
+    assert_refused(&output, "HTTP 401");
 }

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use super::{describe, stderr, stdout, Client};
+use super::{assert_refused, describe, stderr, stdout, Client};
 use crate::support::app::spawn_app;
 use crate::support::provisioning::busybox;
 
@@ -99,12 +99,7 @@ async fn lifecycle_commands_act_on_each_name_and_fail_if_any_fails() {
     let (_, environment) = app.container(&token, "one").await;
     assert_eq!(environment["status"], "stopped");
     let output = client.run(&["exec", "one", "--", "true"]).await;
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("CONTAINER_NOT_RUNNING"),
-        "{}",
-        describe(&output)
-    );
+    assert_refused(&output, "CONTAINER_NOT_RUNNING");
 
     let output = client.run(&["start", "one", "missing"]).await;
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
@@ -140,18 +135,7 @@ async fn another_users_environment_is_not_found_for_every_command() {
         vec!["shell", "mine"],
         vec!["port-forward", "mine", "0:80"],
     ] {
-        let output = stranger.run(&args).await;
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "{args:?}: {}",
-            describe(&output)
-        );
-        assert!(
-            stderr(&output).contains("CONTAINER_NOT_FOUND"),
-            "{args:?}: {}",
-            describe(&output)
-        );
+        assert_refused(&stranger.run(&args).await, "CONTAINER_NOT_FOUND");
     }
     let (_, environment) = app.container(&app.login_token("owner").await, "mine").await;
     assert_eq!(environment["status"], "running");
@@ -165,12 +149,7 @@ async fn a_failed_create_prints_the_code_and_leaves_nothing_behind() {
     let output = client
         .run(&["create", "--image", "nosuch:image", "--wait"])
         .await;
-    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
-    assert!(
-        stderr(&output).contains("UNSUPPORTED_IMAGE"),
-        "{}",
-        describe(&output)
-    );
+    assert_refused(&output, "UNSUPPORTED_IMAGE");
     assert_eq!(client.json(&["ls"]).await["count"], 0);
     let output = client.run(&["exec", "x"]).await;
     assert_eq!(

@@ -5,7 +5,7 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use super::commands::created;
-use super::{describe, Client};
+use super::{assert_refused, describe, Client};
 use crate::support::app::spawn_app;
 use crate::support::provisioning::busybox;
 
@@ -48,8 +48,7 @@ async fn a_local_port_reaches_the_environments_server_connection_after_connectio
 
     // A port nothing listens on is refused at once, not left to hang.
     let output = client.run(&["port-forward", "web", "0:9"]).await;
-    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("PORT_NOT_LISTENING"));
+    assert_refused(&output, "PORT_NOT_LISTENING");
 
     let link = client.json(&["preview", "web", "8000"]).await;
     let url = link["url"].as_str().unwrap();

@@ -149,3 +149,14 @@ pub fn mode_of(path: &Path) -> u32 {
         .mode()
         & 0o777
 }
+
+/// The command failed as it should: exit 1, and `reason` (the API's code, or the client's
+/// own message) on stderr.
+pub fn assert_refused(output: &Output, code: &str) {
+    assert_eq!(output.status.code(), Some(1), "{}", describe(output));
+    assert!(
+        stderr(output).contains(code),
+        "{code}: {}",
+        describe(output)
+    );
+}
