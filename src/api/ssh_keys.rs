@@ -17,7 +17,7 @@ use crate::state::AppState;
         (status = 201, body = SshKey),
         (status = 400, description = "VALIDATION_FAILED: no name, or not one OpenSSH public key line", body = ErrorBody),
         (status = 401, body = ErrorBody),
-        (status = 403, description = "Needs write; SSH_KEY_LIMIT_REACHED", body = ErrorBody),
+        (status = 403, description = "Needs write and exec; SSH_KEY_LIMIT_REACHED", body = ErrorBody),
         (status = 409, description = "SSH_KEY_EXISTS: the key is registered already", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(user_id = %principal.id()))]
@@ -26,7 +26,10 @@ pub async fn add(
     principal: Principal,
     body: web::Json<AddSshKeyRequest>,
 ) -> ApiResult<HttpResponse> {
+    // A key signs in to shells: adding one needs what opening a shell needs, or a token
+    // without the exec scope could give itself a shell that outlives it.
     principal.require(Scope::Write)?;
+    principal.require(Scope::Exec)?;
     let added = state
         .auth
         .add_ssh_key(&principal, body.into_inner())

@@ -10,20 +10,25 @@ use russh::{Channel, ChannelMsg, ChannelReadHalf};
 use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
 
+use super::activity::Activity;
 use super::channel::{finish, refuse, SERVER_FAILURE};
 use super::connection::SignedIn;
 use crate::environments::exec::{Attached, Control};
 use crate::model::Environment;
 use crate::runtime::{ProcessOutput, ProcessSpec, TtyInput};
+use crate::terminal::recorded;
 
 pub(super) async fn serve(
     signed_in: Arc<SignedIn>,
     channel: Channel<Msg>,
     environment: Environment,
-    spec: ProcessSpec,
+    mut spec: ProcessSpec,
 ) {
     let (reader, writer) = channel.split();
     let exec = signed_in.state.environments.exec();
+    // Recorded where hang-ups look, so a command whose client leaves can be ended.
+    let key = format!("ssh-{}", uuid::Uuid::new_v4().simple());
+    spec.command = recorded(&key, std::mem::take(&mut spec.command));
     let Attached {
         mut output,
         input,
@@ -33,11 +38,20 @@ pub(super) async fn serve(
         Err(err) => return refuse(&writer, &err.to_string()).await,
     };
     let client_gone = CancellationToken::new();
-    let feeding = tokio::spawn(feed(reader, input, control.clone(), client_gone.clone()));
+    let ended = signed_in.ended.clone();
+    let feeding = tokio::spawn(feed(
+        reader,
+        input,
+        control.clone(),
+        Activity::new(&signed_in),
+        [client_gone.clone(), ended.clone()],
+    ));
+    let mut finished = false;
     loop {
         let chunk = tokio::select! {
             chunk = output.next() => chunk,
             _ = client_gone.cancelled() => break,
+            _ = ended.cancelled() => break,
         };
         let sent = match chunk {
             Some(Ok(ProcessOutput::Stdout(bytes))) => writer.data_bytes(bytes).await,
@@ -46,13 +60,22 @@ pub(super) async fn serve(
                 tracing::warn!(error = %err, "an ssh command's output broke off");
                 break;
             }
-            None => break,
+            None => {
+                finished = true;
+                break;
+            }
         };
         if sent.is_err() {
             break;
         }
     }
     feeding.abort();
+    if !finished {
+        // Its client went away: the command goes too, as over a real connection.
+        let terminals = &signed_in.state.terminals;
+        terminals.hang_up_process(&environment, &key).await;
+        return finish(&writer, SERVER_FAILURE).await;
+    }
     let status = control
         .exit_code()
         .await
@@ -62,18 +85,24 @@ pub(super) async fn serve(
 }
 
 /// Moves the client's data to the command's stdin until the client closes the channel;
-/// the client's end of data closes stdin, as a pipe's would.
+/// the client's end of data closes stdin, as a pipe's would. A command that does not read
+/// its stdin holds the data back until the connection ends.
 async fn feed(
     mut reader: ChannelReadHalf,
     mut input: TtyInput,
     control: Control,
-    client_gone: CancellationToken,
+    mut activity: Activity,
+    [client_gone, ended]: [CancellationToken; 2],
 ) {
     while let Some(message) = reader.wait().await {
         match message {
             ChannelMsg::Data { data } => {
+                activity.note().await;
                 // A command that closed its stdin still prints: its output decides the end.
-                let _ = input.write_all(&data).await;
+                tokio::select! {
+                    _ = input.write_all(&data) => {}
+                    _ = ended.cancelled() => return,
+                }
             }
             ChannelMsg::Eof => {
                 let _ = input.shutdown().await;

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use russh::keys::PublicKey;
 use russh::server::{Auth, ChannelOpenHandle, Handler, Msg, Session, VerifiedPublicKey};
-use russh::{Channel, ChannelId, Disconnect};
+use russh::{Channel, ChannelId, ChannelOpenFailure, Disconnect};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 use super::{channel, forward};
@@ -15,11 +16,16 @@ use crate::connections::Registered;
 use crate::model::Environment;
 use crate::state::AppState;
 
+/// Channels one connection may have open at once, as OpenSSH's MaxSessions.
+const MAX_CHANNELS: usize = 10;
+
 /// Who signed in, and to which environment: what every channel of the connection acts as.
 pub(super) struct SignedIn {
     pub state: AppState,
     pub principal: Principal,
     pub environment: Environment,
+    /// Fires when the connection ends: every channel's task ends with it.
+    pub ended: CancellationToken,
 }
 
 impl SignedIn {
@@ -37,6 +43,8 @@ pub struct Connection {
     /// when the key is deleted or the user disabled.
     registered: Option<Registered>,
     ended: CancellationToken,
+    /// Channels open at once: each may hold an exec, a forward's connection or upload spools.
+    channels: Arc<Semaphore>,
 }
 
 impl Connection {
@@ -47,6 +55,7 @@ impl Connection {
             signed_in: None,
             registered: None,
             ended: CancellationToken::new(),
+            channels: Arc::new(Semaphore::new(MAX_CHANNELS)),
         }
     }
 
@@ -74,16 +83,24 @@ impl Connection {
             .register(principal.id(), principal.revocation())
             .map_err(|err| tracing::info!(error = %err, "ssh connection over the user's cap"))
             .ok()?;
+        // Asked again once registered: a key deleted (or a user disabled) in between was
+        // revoked before this connection could hear of it.
+        self.state.auth.authenticate_ssh_key(key).await.ok()??;
         let signed_in = SignedIn {
             state: self.state.clone(),
             principal,
             environment,
+            ended: self.ended.clone(),
         };
         Some((signed_in, registered))
     }
 
     fn signed_in(&self) -> Option<Arc<SignedIn>> {
         self.signed_in.clone()
+    }
+
+    fn channel_permit(&self) -> Option<OwnedSemaphorePermit> {
+        self.channels.clone().try_acquire_owned().ok()
     }
 }
 
@@ -146,10 +163,15 @@ impl Handler for Connection {
         reply: ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if let Some(signed_in) = self.signed_in() {
-            reply.accept().await;
-            tokio::spawn(channel::serve(signed_in, channel));
-        }
+        let (Some(signed_in), Some(permit)) = (self.signed_in(), self.channel_permit()) else {
+            reply.reject(ChannelOpenFailure::ResourceShortage).await;
+            return Ok(());
+        };
+        reply.accept().await;
+        tokio::spawn(async move {
+            channel::serve(signed_in, channel).await;
+            drop(permit);
+        });
         Ok(())
     }
 
@@ -163,16 +185,15 @@ impl Handler for Connection {
         reply: ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if let Some(signed_in) = self.signed_in() {
-            let host = host_to_connect.to_string();
-            tokio::spawn(forward::serve(
-                signed_in,
-                channel,
-                host,
-                port_to_connect,
-                reply,
-            ));
-        }
+        let (Some(signed_in), Some(permit)) = (self.signed_in(), self.channel_permit()) else {
+            reply.reject(ChannelOpenFailure::ResourceShortage).await;
+            return Ok(());
+        };
+        let host = host_to_connect.to_string();
+        tokio::spawn(async move {
+            forward::serve(signed_in, channel, host, port_to_connect, reply).await;
+            drop(permit);
+        });
         Ok(())
     }
 

@@ -39,10 +39,16 @@ pub(super) async fn serve(
     };
     let _ = app.set_nodelay(true);
     reply.accept().await;
+    super::activity::Activity::new(&signed_in).note().await;
     let mut app = app;
     let mut client = channel.into_stream();
-    if let Err(err) = tokio::io::copy_bidirectional(&mut client, &mut app).await {
-        tracing::debug!(error = %err, "an ssh forward ended with an error");
+    tokio::select! {
+        copied = tokio::io::copy_bidirectional(&mut client, &mut app) => {
+            if let Err(err) = copied {
+                tracing::debug!(error = %err, "an ssh forward ended with an error");
+            }
+        }
+        _ = signed_in.ended.cancelled() => {}
     }
 }
 

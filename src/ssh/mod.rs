@@ -8,6 +8,7 @@
 //! (`command`) or the SFTP subsystem (`sftp`); direct-tcpip channels reach the
 //! environment's ports (`forward`).
 
+mod activity;
 mod channel;
 mod command;
 mod connection;

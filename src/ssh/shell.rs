@@ -9,6 +9,7 @@ use russh::server::Msg;
 use russh::{Channel, ChannelMsg, ChannelReadHalf};
 use tokio_util::sync::CancellationToken;
 
+use super::activity::Activity;
 use super::channel::{finish, refuse, Pty, SERVER_FAILURE};
 use super::connection::SignedIn;
 use crate::model::Environment;
@@ -32,7 +33,14 @@ pub(super) async fn serve(
     };
     let shell = attachment.shell.clone();
     let client_gone = CancellationToken::new();
-    let typing = tokio::spawn(type_into(reader, shell.clone(), client_gone.clone()));
+    let activity = Activity::new(&signed_in);
+    let typing = tokio::spawn(type_into(
+        reader,
+        shell.clone(),
+        activity,
+        client_gone.clone(),
+    ));
+    let ended = signed_in.ended.clone();
     let mut status = SERVER_FAILURE;
     if !attachment.replay.is_empty() {
         let _ = writer
@@ -48,7 +56,9 @@ pub(super) async fn serve(
                     }
                 }
                 Some(ShellEvent::Exit(code)) => {
-                    status = code.and_then(|code| u32::try_from(code).ok()).unwrap_or(0);
+                    status = code
+                        .and_then(|code| u32::try_from(code).ok())
+                        .unwrap_or(SERVER_FAILURE);
                     break;
                 }
                 Some(ShellEvent::Lost(reason)) => {
@@ -59,6 +69,7 @@ pub(super) async fn serve(
                 None => break,
             },
             _ = client_gone.cancelled() => break,
+            _ = ended.cancelled() => break,
         }
     }
     typing.abort();
@@ -66,12 +77,19 @@ pub(super) async fn serve(
     finish(&writer, status).await;
 }
 
-/// Keystrokes and resizes from the client, until it closes the channel.
-async fn type_into(mut reader: ChannelReadHalf, shell: Arc<Shell>, client_gone: CancellationToken) {
+/// Keystrokes and resizes from the client, until it closes the channel. The end of its
+/// input is not the end of the shell: `printf 'make\nexit\n' | ssh -tt` runs to its exit.
+async fn type_into(
+    mut reader: ChannelReadHalf,
+    shell: Arc<Shell>,
+    mut activity: Activity,
+    client_gone: CancellationToken,
+) {
     let input = shell.input();
     while let Some(message) = reader.wait().await {
         match message {
             ChannelMsg::Data { data } => {
+                activity.note().await;
                 let typed = input.send(Bytes::copy_from_slice(&data)).await;
                 if typed.is_err() {
                     break;
@@ -87,7 +105,7 @@ async fn type_into(mut reader: ChannelReadHalf, shell: Arc<Shell>, client_gone: 
                     tracing::debug!(error = %err, "resizing an ssh shell failed");
                 }
             }
-            ChannelMsg::Eof | ChannelMsg::Close => break,
+            ChannelMsg::Close => break,
             _ => {}
         }
     }

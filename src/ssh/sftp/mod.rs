@@ -5,6 +5,7 @@
 mod attrs;
 mod reading;
 mod relay;
+mod session;
 mod writing;
 
 use std::collections::HashMap;
@@ -19,16 +20,17 @@ use russh_sftp::protocol::{
 use russh_sftp::server::StatusReply;
 
 use super::connection::SignedIn;
-use crate::environments::files::{FilePath, Handle};
 use crate::model::Environment;
 use attrs::{attributes, failure, status};
 use reading::Reading;
+use session::{ok, path, Open, Sftp};
 use writing::Writing;
 
-/// Where a client lands: root's home, as the browser terminal does.
-const HOME: &str = "/root";
-/// Open files and directories per session: a bound on what a client can make us hold.
-const MAX_OPEN: usize = 64;
+/// Bytes one read answers at most, whatever length the client asks for (OpenSSH's server
+/// answers as much): a read is held in memory whole.
+const MAX_READ: usize = 256 * 1024;
+/// Directory entries per readdir answer.
+const ENTRIES_PER_READDIR: usize = 100;
 
 pub(super) async fn serve(
     signed_in: Arc<SignedIn>,
@@ -55,53 +57,7 @@ pub(super) async fn serve(
     };
     let (ours, theirs) = tokio::io::duplex(relay::PIPE_BYTES);
     russh_sftp::server::run(theirs, session).await;
-    relay::relay(channel, ours).await;
-}
-
-enum Open {
-    Reading(Reading),
-    Writing(Writing),
-    /// A directory's entries, handed out by the first readdir; the next one says EOF.
-    Listing(Option<Vec<File>>),
-}
-
-struct Sftp {
-    files: Arc<Handle>,
-    spool_dir: std::path::PathBuf,
-    budget: u64,
-    open: HashMap<String, Open>,
-    next_handle: u64,
-}
-
-impl Sftp {
-    fn keep(&mut self, id: u32, open: Open) -> Result<FileHandle, StatusReply> {
-        if self.open.len() >= MAX_OPEN {
-            return Err(failure(format!("at most {MAX_OPEN} open files at once")));
-        }
-        self.next_handle += 1;
-        let handle = self.next_handle.to_string();
-        self.open.insert(handle.clone(), open);
-        Ok(FileHandle { id, handle })
-    }
-}
-
-/// A client's path, relative ones from the home directory.
-fn path(raw: &str) -> Result<FilePath, StatusReply> {
-    let absolute = match raw {
-        "" | "." => HOME.to_string(),
-        raw if raw.starts_with('/') => raw.to_string(),
-        raw => format!("{HOME}/{raw}"),
-    };
-    FilePath::parse(&absolute).map_err(status)
-}
-
-fn ok(id: u32) -> Status {
-    Status {
-        id,
-        status_code: StatusCode::Ok,
-        error_message: "Ok".into(),
-        language_tag: "en-US".into(),
-    }
+    relay::relay(channel, ours, signed_in.ended.clone()).await;
 }
 
 impl russh_sftp::server::Handler for Sftp {
@@ -162,9 +118,15 @@ impl russh_sftp::server::Handler for Sftp {
     async fn fsetstat(
         &mut self,
         id: u32,
-        _handle: String,
-        _attrs: FileAttributes,
+        handle: String,
+        attrs: FileAttributes,
     ) -> Result<Status, Self::Error> {
+        // A size on a file being written is its length from then on (scp sets it once
+        // written); modes and times are accepted as above.
+        if let (Some(Open::Writing(writing)), Some(size)) = (self.open.get_mut(&handle), attrs.size)
+        {
+            writing.truncate(size).await.map_err(status)?;
+        }
         Ok(ok(id))
     }
 
@@ -180,9 +142,13 @@ impl russh_sftp::server::Handler for Sftp {
             if flags.contains(OpenFlags::APPEND) {
                 return Err(failure("appending is not supported; write the whole file"));
             }
-            let writing = Writing::create(path, &self.spool_dir, self.budget)
+            let mut writing = Writing::create(path, &self.spool_dir, self.budget)
                 .await
                 .map_err(status)?;
+            // Written in place: what the client does not write stays as it was.
+            if !flags.intersects(OpenFlags::TRUNCATE | OpenFlags::EXCLUDE) {
+                writing.keep_existing(&self.files).await.map_err(status)?;
+            }
             return self.keep(id, Open::Writing(writing));
         }
         let info = self.files.stat(&path).await.map_err(status)?;
@@ -205,8 +171,10 @@ impl russh_sftp::server::Handler for Sftp {
         if offset >= reading.size {
             return Err(StatusCode::Eof.into());
         }
+        // The client names the length: as OpenSSH's server does, no more than this per read.
+        let len = (len as usize).min(MAX_READ);
         let data = reading
-            .read(&self.files, offset, len as usize)
+            .read(&self.files, offset, len)
             .await
             .map_err(status)?;
         if data.is_empty() {
@@ -254,8 +222,15 @@ impl russh_sftp::server::Handler for Sftp {
         let Some(Open::Listing(entries)) = self.open.get_mut(&handle) else {
             return Err(StatusCode::Failure.into());
         };
-        match entries.take() {
-            Some(files) if !files.is_empty() => Ok(Name { id, files }),
+        // A batch at a time: one answer for a large directory would pass the message size
+        // clients accept.
+        match entries {
+            Some(files) if !files.is_empty() => {
+                let batch = files
+                    .drain(..files.len().min(ENTRIES_PER_READDIR))
+                    .collect();
+                Ok(Name { id, files: batch })
+            }
             _ => Err(StatusCode::Eof.into()),
         }
     }

@@ -6,13 +6,14 @@ use bytes::Bytes;
 use russh::server::Msg;
 use russh::{Channel, ChannelMsg};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
+use tokio_util::sync::CancellationToken;
 
 /// Bytes in flight between the channel and the SFTP server: a few packets of 32 KB.
 pub(super) const PIPE_BYTES: usize = 256 * 1024;
 
 /// Moves packets between the channel and the SFTP server until the client is done, then
 /// ends the channel as a finished subsystem: `scp` checks for exit status 0.
-pub(super) async fn relay(channel: Channel<Msg>, server: DuplexStream) {
+pub(super) async fn relay(channel: Channel<Msg>, server: DuplexStream, ended: CancellationToken) {
     let (mut reader, writer) = channel.split();
     let (mut from_server, mut to_server) = tokio::io::split(server);
     let incoming = async move {
@@ -45,6 +46,11 @@ pub(super) async fn relay(channel: Channel<Msg>, server: DuplexStream) {
             }
         }
     };
-    tokio::join!(incoming, outgoing);
+    // A connection that ends mid-transfer (its window full, say) drops the pipe, which ends
+    // the SFTP server and what it held open.
+    tokio::select! {
+        _ = async { tokio::join!(incoming, outgoing) } => {}
+        _ = ended.cancelled() => return,
+    }
     crate::ssh::channel::finish(&writer, 0).await;
 }

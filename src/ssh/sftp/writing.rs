@@ -6,6 +6,7 @@
 use std::io::SeekFrom;
 use std::sync::Arc;
 
+use futures_util::StreamExt;
 use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 
 use crate::environments::files::{FilePath, Handle, Spooled};
@@ -45,10 +46,10 @@ impl Writing {
     }
 
     pub async fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), EnvironmentError> {
-        let end = offset + data.len() as u64;
-        if end > self.budget {
-            return Err(EnvironmentError::TooLarge { limit: self.budget });
-        }
+        let end = offset
+            .checked_add(data.len() as u64)
+            .filter(|end| *end <= self.budget)
+            .ok_or(EnvironmentError::TooLarge { limit: self.budget })?;
         self.file
             .seek(SeekFrom::Start(offset))
             .await
@@ -58,6 +59,38 @@ impl Writing {
             .await
             .map_err(EnvironmentError::internal)?;
         self.size = self.size.max(end);
+        Ok(())
+    }
+
+    /// Starts from the file as it is, for a client that writes into it in place (opened
+    /// without truncating): what it does not write is kept. A file not there yet starts empty.
+    pub async fn keep_existing(&mut self, files: &Handle) -> Result<(), EnvironmentError> {
+        let download = match files.download(&self.path, false).await {
+            Ok(download) => download,
+            Err(err) if err.code() == "FILE_NOT_FOUND" => return Ok(()),
+            Err(err) => return Err(err),
+        };
+        if download.info.size > self.budget {
+            return Err(EnvironmentError::TooLarge { limit: self.budget });
+        }
+        let mut body = download.body;
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(EnvironmentError::internal)?;
+            self.write(self.size, &chunk).await?;
+        }
+        Ok(())
+    }
+
+    /// The size a client sets (scp does, once written, as the file's final length).
+    pub async fn truncate(&mut self, size: u64) -> Result<(), EnvironmentError> {
+        if size > self.budget {
+            return Err(EnvironmentError::TooLarge { limit: self.budget });
+        }
+        self.file
+            .set_len(size)
+            .await
+            .map_err(EnvironmentError::internal)?;
+        self.size = size;
         Ok(())
     }
 

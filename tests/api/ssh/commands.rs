@@ -1,13 +1,16 @@
 //! `ssh ENV CMD`: output on the right stream, stdin streamed in, the exit status passed
-//! back, and the environment reached by its name or its id.
+//! back, the environment reached by its name or its id, and the command ended with its
+//! client.
 
 use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
 use super::{name_of, text, SshUser};
 use crate::support::app::spawn_app;
+use crate::support::engine;
 use crate::support::provisioning::user_with_environment;
 
 #[tokio::test]
@@ -68,4 +71,37 @@ async fn the_owners_variables_reach_the_command() {
     user.register(&app, &token).await;
     let ran = user.run(&id, "echo $GREETING").await;
     assert_eq!(text(&ran.stdout).trim(), "hello-from-env", "{ran:?}");
+}
+
+#[tokio::test]
+async fn a_command_whose_client_goes_away_is_ended_too() {
+    let app = spawn_app().await;
+    let (token, id) = user_with_environment(&app, "leaver").await;
+    let user = SshUser::new(&app).await;
+    user.register(&app, &token).await;
+    let name = name_of(&app, &token, &id).await;
+    let docker_id = app.container(&token, &id).await.1["docker_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let running = || {
+        let output = engine::exec(
+            &app.settings,
+            &docker_id,
+            "ps -o args | grep -c '^sleep 4321'",
+        );
+        text(&output.stdout).trim().to_string()
+    };
+    let mut client = user.ssh(&name, &["sleep 4321"]).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while running() != "1" {
+        assert!(Instant::now() < deadline, "the command never started");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    client.kill().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while running() != "0" {
+        assert!(Instant::now() < deadline, "the command outlived its client");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }

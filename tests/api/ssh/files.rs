@@ -83,3 +83,51 @@ async fn sftp_puts_gets_lists_makes_renames_and_removes() {
     let gone = user.run(&id, "ls /tmp/box 2>&1; true").await;
     assert!(text(&gone.stdout).contains("No such file"), "{gone:?}");
 }
+
+#[tokio::test]
+async fn a_smaller_file_copied_over_a_larger_one_replaces_it_and_large_directories_list_whole() {
+    let app = spawn_app().await;
+    let (token, id) = user_with_environment(&app, "overwriter").await;
+    let user = SshUser::new(&app).await;
+    user.register(&app, &token).await;
+    let name = name_of(&app, &token, &id).await;
+    // scp opens without truncating and sets the size once written: the old tail must go.
+    for (file, len) in [("big.bin", 3 * 1024 * 1024), ("small.bin", 1000)] {
+        let local = user.dir().join(file);
+        std::fs::write(&local, binary(len)).unwrap();
+        let up = Command::new("scp")
+            .args(user.options("-P"))
+            .arg(&local)
+            .arg(format!("{name}@127.0.0.1:/tmp/over.bin"))
+            .output()
+            .await
+            .unwrap();
+        assert!(up.status.success(), "{up:?}");
+    }
+    let sum = user.run(&name, "wc -c < /tmp/over.bin").await;
+    assert_eq!(text(&sum.stdout).trim(), "1000");
+
+    let made = user
+        .run(
+            &name,
+            "mkdir /tmp/many && cd /tmp/many && for i in $(seq 1 4000); do : > entry-$i; done",
+        )
+        .await;
+    assert!(made.status.success(), "{made:?}");
+    let batch = user.dir().join("batch");
+    std::fs::write(&batch, "ls -1 /tmp/many\n").unwrap();
+    let listed = Command::new("sftp")
+        .args(user.options("-P"))
+        .arg("-b")
+        .arg(&batch)
+        .arg(format!("{name}@127.0.0.1"))
+        .output()
+        .await
+        .unwrap();
+    assert!(listed.status.success(), "{listed:?}");
+    let entries = text(&listed.stdout)
+        .lines()
+        .filter(|line| line.contains("entry-"))
+        .count();
+    assert_eq!(entries, 4000);
+}

@@ -125,7 +125,7 @@ async fn a_strangers_key_cannot_be_seen_or_deleted() {
 }
 
 #[tokio::test]
-async fn listing_needs_read_and_adding_or_deleting_needs_write() {
+async fn listing_needs_read_adding_needs_write_and_exec_and_deleting_needs_write() {
     let app = spawn_app().await;
     let session = app.user_token("scoped").await;
     let reader = app.api_token(&session, &["read"]).await;
@@ -134,6 +134,12 @@ async fn listing_needs_read_and_adding_or_deleting_needs_write() {
     assert_eq!(app.get("/api/ssh-keys", Some(reader)).await.status(), 200);
     let body = json!({"name": "k", "public_key": user.public_key()});
     let response = app.post("/api/ssh-keys", Some(reader), &body).await;
+    assert_error(response, 403, "INSUFFICIENT_SCOPE").await;
+    // A key opens shells: a token that may not exec cannot give itself one that way.
+    let writer = app.api_token(&session, &["read", "write"]).await;
+    let response = app
+        .post("/api/ssh-keys", writer["token"].as_str(), &body)
+        .await;
     assert_error(response, 403, "INSUFFICIENT_SCOPE").await;
     let added = user.register(&app, &session).await;
     let id = added["id"].as_str().unwrap();

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use tokio::process::Command;
 
-use super::{name_of, SshUser};
+use super::{name_of, text, SshUser};
 use crate::support::app::spawn_app;
 use crate::support::provisioning::user_with_environment;
 
@@ -138,4 +138,31 @@ async fn a_shell_under_tmux_shows_a_prompt_runs_a_command_and_exits() {
     )
     .await;
     assert!(tmux.is_open().await);
+}
+
+#[tokio::test]
+async fn a_tty_shell_reads_its_input_to_the_end_and_runs_to_its_exit() {
+    let app = spawn_app().await;
+    let (token, id) = user_with_environment(&app, "piper").await;
+    let user = SshUser::new(&app).await;
+    user.register(&app, &token).await;
+    let name = name_of(&app, &token, &id).await;
+    // The input ends long before the shell does: it must still run what it was given.
+    let mut ssh = user
+        .ssh(&name, &["-tt"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = ssh.stdin.take().unwrap();
+    tokio::io::AsyncWriteExt::write_all(&mut stdin, b"sleep 1; echo done-$((1+1)); exit 7\n")
+        .await
+        .unwrap();
+    drop(stdin);
+    let output = tokio::time::timeout(std::time::Duration::from_secs(60), ssh.wait_with_output())
+        .await
+        .expect("the shell ends")
+        .unwrap();
+    assert!(text(&output.stdout).contains("done-2"), "{output:?}");
+    assert_eq!(output.status.code(), Some(7), "{output:?}");
 }
