@@ -26,6 +26,9 @@ pub struct NodeSettings {
     pub default_pool_size: i32,
     /// How often a node's warm pools are checked and refilled.
     pub pool_refill_every: Duration,
+    /// Forks copy their parent's writable layer in place (a btrfs snapshot) where the engine
+    /// allows it, instead of committing an image: `SANDBOXD_FORK_SNAPSHOTS`.
+    pub fork_snapshots: bool,
 }
 
 fn positive(env: &Env<'_>, name: &str, default: f64) -> anyhow::Result<f64> {
@@ -66,6 +69,7 @@ impl NodeSettings {
             pool_refill_every: Duration::from_secs_f64(
                 env.get("SANDBOXD_POOL_REFILL_SECONDS", 1.0_f64)?.max(0.1),
             ),
+            fork_snapshots: env.get("SANDBOXD_FORK_SNAPSHOTS", true)?,
         })
     }
 }
@@ -160,6 +164,7 @@ mod tests {
             host_access_for_admins: false,
             default_pool_size: 0,
             pool_refill_every: Duration::from_secs(1),
+            fork_snapshots: true,
         };
         let flags = ["--node", "node-b", "--labels=pool=fast,zone=a"].map(String::from);
         node.apply_flags(&flags).unwrap();

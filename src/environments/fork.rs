@@ -1,5 +1,7 @@
 //! Forks: a new environment from the current filesystem of a running (or stopped) one, in
-//! one call. The parent is committed on its own node (no registry: the fork starts there),
+//! one call. On an engine whose layers are btrfs subvolumes on this host, the fork's
+//! container takes a snapshot of its parent's writable layer (runtime/layers.rs) as it is
+//! made. Elsewhere the parent is committed on its own node (no registry: the fork starts there),
 //! and the fork is accepted like any create, with its parent's shape, through the same quota
 //! check and transaction. The committed image is the fork's alone: it goes when the fork is
 //! deleted, or with housekeeping's image pass if that delete could not remove it; a fork that
@@ -45,8 +47,20 @@ impl Forks {
             .node
             .clone()
             .unwrap_or_else(|| self.shared.settings.node.name.clone());
-        let image_ref = format!("{FORK_REPOSITORY}/{}:fork", Uuid::new_v4());
-        let workload = db::containers::workload(&self.shared.pool, parent.id).await?;
+        let runtime = self.shared.fleet.runtime_for(&parent).await?;
+        // Where the engine's layers can be copied in place, the fork starts from its parent's
+        // image and takes the parent's layer as its container is made; elsewhere the parent
+        // is committed to an image of the fork's own.
+        let in_place =
+            self.shared.settings.node.fork_snapshots && runtime.layer_store().await.is_some();
+        let mut workload = db::containers::workload(&self.shared.pool, parent.id).await?;
+        let image_ref = match in_place {
+            true => {
+                workload.clone_of = Some(parent.id);
+                parent.image_ref.clone()
+            }
+            false => format!("{FORK_REPOSITORY}/{}:fork", Uuid::new_v4()),
+        };
         let request = shaped_like(&parent, name, &image_ref, &node, workload);
         let plan = plan(request, &tier, &self.shared.catalogue)?;
         // Refused before the copy when it would be refused after it.
@@ -58,7 +72,11 @@ impl Forks {
                 tier: tier.name.clone(),
             });
         }
-        let runtime = self.shared.fleet.runtime_for(&parent).await?;
+        if in_place {
+            let fork = intake.accept(owner, &tier, plan).await?;
+            tracing::info!(container_id = %fork.id, parent_id = %parent.id, "fork accepted, its layer copied in place");
+            return Ok(fork);
+        }
         runtime
             .commit(&container_name(parent.id), &image_ref)
             .await

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::EnvironmentId;
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Workload {
     /// Run by the environment's first process once the shell is configured, on every boot.
@@ -13,6 +15,10 @@ pub struct Workload {
     pub volumes: Vec<HostVolume>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<HostPort>,
+    /// A fork's parent, whose writable layer the fork's container starts from (where the
+    /// engine's layers can be copied in place; elsewhere forks start from a committed image).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clone_of: Option<EnvironmentId>,
 }
 
 /// `host:container[:ro|rw]`.

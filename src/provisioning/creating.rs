@@ -81,6 +81,13 @@ impl Provisioner {
             self.runtime.remove_container(&docker_id).await?;
             return Ok(false);
         }
+        if let Some(parent) = workload.clone_of {
+            // A fork: its parent's files in place of the image's, before it first starts.
+            let disk_mb = self.settings.disk_quota.then_some(env.disk_mb.into());
+            self.runtime
+                .clone_writable_layer(&container_name(parent), &docker_id, disk_mb)
+                .await?;
+        }
         Ok(true)
     }
 

@@ -13,6 +13,7 @@ mod exec;
 mod images;
 mod inspect;
 mod joining;
+mod layers;
 mod logs;
 mod network;
 mod power;

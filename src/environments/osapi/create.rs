@@ -184,6 +184,7 @@ fn workload(request: &OsapiCreateRequest, host_access: bool) -> Result<Workload>
                 })
             })
             .collect::<Result<_>>()?,
+        clone_of: None,
     })
 }
 

@@ -1,7 +1,7 @@
 use serde_json::{json, Value};
 
 use super::{committed_images, fork, read_note, write_note};
-use crate::support::app::spawn_app;
+use crate::support::app::{spawn_app, spawn_app_with};
 use crate::support::engine;
 use crate::support::provisioning::READY_WITHIN;
 
@@ -53,6 +53,56 @@ async fn a_fork_carries_its_parents_files_and_shape_on_its_node_under_a_name_of_
     );
     assert_eq!(app.usage(&token).await, 3);
 
+    // Its layer was copied in place: it runs its parent's image, and nothing was committed.
+    assert_eq!(
+        engine::inspect(&app.settings, &format!("sbx-{id}"))["Config"]["Image"],
+        engine::inspect(&app.settings, &format!("sbx-{parent}"))["Config"]["Image"]
+    );
+    let deleted = app
+        .delete(&format!("/api/containers/{id}"), Some(&token))
+        .await;
+    assert_eq!(deleted.status(), 200);
+    assert_eq!(parent_view["status"], "running");
+}
+
+#[tokio::test]
+async fn a_fork_copied_in_place_keeps_its_disk_quota_and_leaves_its_parent_running() {
+    let app = spawn_app().await;
+    let token = app.user_token("fork-quota").await;
+    let parent = app.running_busybox(&token, json!({"disk_mb": 1024})).await;
+    write_note(&app.settings, &parent, "before-the-fork");
+    let (status, forked) = fork(&app, &token, &parent, json!({})).await;
+    assert_eq!(status, 202, "{forked}");
+    let id = forked["id"].as_str().unwrap();
+    app.wait_running(&token, id, READY_WITHIN).await;
+    // The parent was frozen for the snapshot's instant only.
+    let (_, parent_view) = app.container(&token, &parent).await;
+    assert_eq!(parent_view["status"], "running");
+    assert_eq!(read_note(&app.settings, &parent), "before-the-fork");
+    let fill = engine::exec(
+        &app.settings,
+        &format!("sbx-{id}"),
+        "dd if=/dev/zero of=/root/fill bs=1M count=1200 2>&1; echo exit=$?",
+    );
+    let said = String::from_utf8_lossy(&fill.stdout);
+    assert!(
+        !said.contains("exit=0"),
+        "1200 MB fit a 1024 MB disk: {said}"
+    );
+    assert!(said.contains("space") || said.contains("quota"), "{said}");
+}
+
+#[tokio::test]
+async fn where_layers_cannot_be_copied_a_fork_commits_an_image_of_its_own() {
+    let app = spawn_app_with(|settings| settings.node.fork_snapshots = false).await;
+    let token = app.user_token("fork-committer").await;
+    let parent = app.running_busybox(&token, json!({})).await;
+    write_note(&app.settings, &parent, "committed-from-parent");
+    let (status, forked) = fork(&app, &token, &parent, json!({})).await;
+    assert_eq!(status, 202, "{forked}");
+    let id = forked["id"].as_str().unwrap();
+    app.wait_running(&token, id, READY_WITHIN).await;
+    assert_eq!(read_note(&app.settings, id), "committed-from-parent");
     // A fork's image goes with the fork.
     let image = fork_image(&app, id);
     let deleted = app
