@@ -1,7 +1,7 @@
 //! Forks: a new environment from the current filesystem of a running (or stopped) one, in
 //! one call. On an engine whose layers are btrfs subvolumes on this host, the fork's
 //! container takes a snapshot of its parent's writable layer (runtime/layers.rs) as it is
-//! made. Elsewhere the parent is committed on its own node (no registry: the fork starts there),
+//! made, an instant of it taken while the parent runs on. Elsewhere the parent is committed on its own node (no registry: the fork starts there),
 //! and the fork is accepted like any create, with its parent's shape, through the same quota
 //! check and transaction. The committed image is the fork's alone: it goes when the fork is
 //! deleted, or with housekeeping's image pass if that delete could not remove it; a fork that

@@ -27,8 +27,10 @@ impl Runtime {
     }
 
     /// Puts a copy of `from`'s writable layer in place of `to`'s, which must not have run
-    /// yet. A running `from` is frozen for the instant of the snapshot, so the copy is
-    /// consistent; `disk_mb` is `to`'s disk quota, set again on the new subvolume.
+    /// yet; `disk_mb` is `to`'s disk quota, set again on the new subvolume. A snapshot is
+    /// one instant of the whole layer, as a disk snapshot is: a running `from` is not paused
+    /// for it (a pause would show as the environment's own, to its owner and to sandboxd),
+    /// and the copy holds what was written up to then, as after a power cut.
     pub async fn clone_writable_layer(
         &self,
         from: &str,
@@ -54,17 +56,8 @@ impl Runtime {
             }
         };
         let (source_layer, target_layer) = (layer(source.id).await?, layer(target.id).await?);
-        let state = source.state.unwrap_or_default();
-        let freeze = state.running == Some(true) && state.paused != Some(true);
         let copy = target_layer.with_extension("copy");
-        if freeze {
-            self.pause_container(from).await?;
-        }
-        let snapshot = btrfs(&["subvolume", "snapshot"], &[&source_layer, &copy]).await;
-        if freeze {
-            self.unpause_container(from).await?;
-        }
-        snapshot?;
+        btrfs(&["subvolume", "snapshot"], &[&source_layer, &copy]).await?;
         btrfs(&["subvolume", "delete"], &[&target_layer]).await?;
         tokio::fs::rename(&copy, &target_layer)
             .await

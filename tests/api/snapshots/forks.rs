@@ -75,7 +75,7 @@ async fn a_fork_copied_in_place_keeps_its_disk_quota_and_leaves_its_parent_runni
     assert_eq!(status, 202, "{forked}");
     let id = forked["id"].as_str().unwrap();
     app.wait_running(&token, id, READY_WITHIN).await;
-    // The parent was frozen for the snapshot's instant only.
+    // The parent ran on through the copy, its state never anything but running.
     let (_, parent_view) = app.container(&token, &parent).await;
     assert_eq!(parent_view["status"], "running");
     assert_eq!(read_note(&app.settings, &parent), "before-the-fork");
