@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::connection::SignedIn;
+use super::signed_in::SignedIn;
 use crate::model::EnvironmentId;
 use crate::state::AppState;
 

@@ -5,29 +5,20 @@
 use std::sync::Arc;
 
 use russh::server::Msg;
-use russh::{Channel, ChannelMsg, ChannelWriteHalf};
+use russh::{Channel, ChannelMsg};
 use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
-use super::connection::SignedIn;
+use super::replies::{size, Pty, SERVER_FAILURE};
+use super::signed_in::SignedIn;
 use super::{command, progress, sftp, shell};
 use crate::model::Environment;
 use crate::runtime::ProcessSpec;
-use crate::terminal::{DEFAULT_SIZE, MAX_DIMENSION};
 
 /// Variables a client may set on one channel, and the bytes of each: what editors and
 /// locales send, and a bound on what a client can make the server hold.
 const MAX_VARIABLES: usize = 64;
 const MAX_VARIABLE_BYTES: usize = 4096;
-/// A command's exit status when the server, not the command, ended it (as OpenSSH does).
-pub(super) const SERVER_FAILURE: u32 = 255;
-
-/// A TTY as the client asked for it.
-pub(super) struct Pty {
-    pub term: String,
-    pub size: (u16, u16),
-}
-
 pub(super) async fn serve(signed_in: Arc<SignedIn>, mut channel: Channel<Msg>) {
     let mut pty = None;
     let mut env = Vec::new();
@@ -134,28 +125,6 @@ async fn ready(signed_in: &SignedIn, channel: &Channel<Msg>) -> Option<Environme
     }
 }
 
-/// Tells `message` on stderr and ends the channel as a failed command.
-pub(super) async fn refuse(writer: &ChannelWriteHalf<Msg>, message: &str) {
-    let _ = writer.extended_data_bytes(1, progress::line(message)).await;
-    finish(writer, SERVER_FAILURE).await;
-}
-
-/// The exit status, then end of data and close, as OpenSSH's server sends them.
-pub(super) async fn finish(writer: &ChannelWriteHalf<Msg>, status: u32) {
-    let _ = writer.exit_status(status).await;
-    let _ = writer.eof().await;
-    let _ = writer.close().await;
-}
-
-/// A TTY size as the terminal service takes it: zero (unknown) means the default.
-pub(super) fn size(cols: u32, rows: u32) -> (u16, u16) {
-    let fit = |value: u32, default: u16| match value {
-        0 => default,
-        value => value.min(u32::from(MAX_DIMENSION)) as u16,
-    };
-    (fit(cols, DEFAULT_SIZE.0), fit(rows, DEFAULT_SIZE.1))
-}
-
 fn is_variable(name: &str, value: &str) -> bool {
     let mut chars = name.chars();
     let first_ok = chars
@@ -170,13 +139,6 @@ fn is_variable(name: &str, value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes_are_bounded_and_zero_means_the_default() {
-        assert_eq!(size(0, 0), DEFAULT_SIZE);
-        assert_eq!(size(120, 40), (120, 40));
-        assert_eq!(size(100_000, 5), (MAX_DIMENSION, 5));
-    }
 
     #[test]
     fn only_plain_variable_names_are_taken() {

@@ -11,8 +11,8 @@ use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
 
 use super::activity::Activity;
-use super::channel::{finish, refuse, SERVER_FAILURE};
-use super::connection::SignedIn;
+use super::replies::{finish, refuse, SERVER_FAILURE};
+use super::signed_in::SignedIn;
 use crate::environments::exec::{Attached, Control};
 use crate::model::Environment;
 use crate::runtime::{ProcessOutput, ProcessSpec, TtyInput};
@@ -112,7 +112,7 @@ async fn feed(
                 row_height,
                 ..
             } => {
-                let (cols, rows) = super::channel::size(col_width, row_height);
+                let (cols, rows) = super::replies::size(col_width, row_height);
                 control.resize(cols, rows).await;
             }
             ChannelMsg::Close => break,

@@ -10,30 +10,14 @@ use russh::{Channel, ChannelId, ChannelOpenFailure, Disconnect};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
+use super::signed_in::SignedIn;
 use super::{channel, forward};
-use crate::auth::{Principal, Scope};
+use crate::auth::Scope;
 use crate::connections::Registered;
-use crate::model::Environment;
 use crate::state::AppState;
 
 /// Channels one connection may have open at once, as OpenSSH's MaxSessions.
 const MAX_CHANNELS: usize = 10;
-
-/// Who signed in, and to which environment: what every channel of the connection acts as.
-pub(super) struct SignedIn {
-    pub state: AppState,
-    pub principal: Principal,
-    pub environment: Environment,
-    /// Fires when the connection ends: every channel's task ends with it.
-    pub ended: CancellationToken,
-}
-
-impl SignedIn {
-    /// The environment as the caller's reference: its id, which a rename cannot change.
-    pub fn reference(&self) -> String {
-        self.environment.id.to_string()
-    }
-}
 
 pub struct Connection {
     state: AppState,

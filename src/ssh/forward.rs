@@ -12,7 +12,7 @@ use russh::server::{ChannelOpenHandle, Msg};
 use russh::{Channel, ChannelOpenFailure};
 use tokio::net::TcpStream;
 
-use super::connection::SignedIn;
+use super::signed_in::SignedIn;
 
 /// An app that does not accept within this long is as good as none.
 const CONNECT_WITHIN: Duration = Duration::from_secs(10);

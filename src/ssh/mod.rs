@@ -14,8 +14,10 @@ mod command;
 mod connection;
 mod forward;
 mod progress;
+mod replies;
 mod sftp;
 mod shell;
+mod signed_in;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -10,8 +10,8 @@ use russh::{Channel, ChannelMsg, ChannelReadHalf};
 use tokio_util::sync::CancellationToken;
 
 use super::activity::Activity;
-use super::channel::{finish, refuse, Pty, SERVER_FAILURE};
-use super::connection::SignedIn;
+use super::replies::{finish, refuse, Pty, SERVER_FAILURE};
+use super::signed_in::SignedIn;
 use crate::model::Environment;
 use crate::terminal::{OpenRequest, Shell, ShellEvent};
 
@@ -100,7 +100,7 @@ async fn type_into(
                 row_height,
                 ..
             } => {
-                let (cols, rows) = super::channel::size(col_width, row_height);
+                let (cols, rows) = super::replies::size(col_width, row_height);
                 if let Err(err) = shell.resize(cols, rows).await {
                     tracing::debug!(error = %err, "resizing an ssh shell failed");
                 }

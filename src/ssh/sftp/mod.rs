@@ -19,7 +19,7 @@ use russh_sftp::protocol::{
 };
 use russh_sftp::server::StatusReply;
 
-use super::connection::SignedIn;
+use super::signed_in::SignedIn;
 use crate::model::Environment;
 use attrs::{attributes, failure, status};
 use reading::Reading;

@@ -52,5 +52,5 @@ pub(super) async fn relay(channel: Channel<Msg>, server: DuplexStream, ended: Ca
         _ = async { tokio::join!(incoming, outgoing) } => {}
         _ = ended.cancelled() => return,
     }
-    crate::ssh::channel::finish(&writer, 0).await;
+    crate::ssh::replies::finish(&writer, 0).await;
 }
