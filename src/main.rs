@@ -49,6 +49,9 @@ async fn serve() -> anyhow::Result<()> {
     let app = Application::build(settings).await?;
     let url = public_url.unwrap_or_else(|| format!("http://127.0.0.1:{}", app.port()));
     announce(&url, app.admin_seed());
+    if let Some(port) = app.ssh_port() {
+        println!("SSH into environments on port {port}: ssh ENVIRONMENT@HOST -p {port}");
+    }
     app.run_until_stopped(shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
