@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use russh::keys::PublicKey;
 use russh::server::{Auth, ChannelOpenHandle, Handler, Msg, Session, VerifiedPublicKey};
@@ -12,12 +13,20 @@ use tokio_util::sync::CancellationToken;
 
 use super::signed_in::SignedIn;
 use super::{channel, forward};
+use crate::auth::rate_limit::Limit;
 use crate::auth::Scope;
 use crate::connections::Registered;
 use crate::state::AppState;
 
 /// Channels one connection may have open at once, as OpenSSH's MaxSessions.
 const MAX_CHANNELS: usize = 10;
+/// Refused sign-ins from one address before it is refused outright for the rest of the
+/// window: each costs lookups, and a client offers each of its keys in turn.
+const REFUSALS: &str = "ssh-refusals";
+const REFUSAL_LIMIT: Limit = Limit {
+    requests: 30,
+    window: Duration::from_secs(60),
+};
 
 pub struct Connection {
     state: AppState,
@@ -102,6 +111,20 @@ impl Handler for Connection {
         user: &str,
         key: VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
+        // Refused sign-ins are counted by source: past the limit, none is even looked up.
+        let source = self
+            .peer
+            .map(|peer| peer.ip().to_string())
+            .unwrap_or_default();
+        let limiter = &self.state.limiter;
+        if limiter
+            .check(REFUSALS, &source, REFUSAL_LIMIT)
+            .await
+            .is_err()
+        {
+            tracing::info!(peer = ?self.peer, "ssh sign-in refused: too many refusals");
+            return Ok(Auth::reject());
+        }
         match self.admit(user, key.public_key).await {
             Some((signed_in, registered)) => {
                 tracing::info!(
@@ -116,6 +139,9 @@ impl Handler for Connection {
             }
             None => {
                 tracing::info!(peer = ?self.peer, "ssh sign-in refused");
+                limiter
+                    .record(REFUSALS, &source, REFUSAL_LIMIT.window)
+                    .await;
                 Ok(Auth::reject())
             }
         }

@@ -57,3 +57,23 @@ async fn a_disabled_user_is_refused_and_a_deleted_key_no_longer_signs_in() {
     assert_eq!(app.disable_user(&admin, &user_id).await.status(), 200);
     assert_refused(&user.run(&id, "true").await);
 }
+
+#[tokio::test]
+async fn an_address_refused_thirty_times_in_a_minute_is_refused_outright() {
+    let app = spawn_app().await;
+    let (owner_token, id) = user_with_environment(&app, "target").await;
+    let name = name_of(&app, &owner_token, &id).await;
+    let owner = SshUser::new(&app).await;
+    owner.register(&app, &owner_token).await;
+    assert_eq!(owner.run(&name, "true").await.status.code(), Some(0));
+
+    let stranger = SshUser::new(&app).await;
+    for _ in 0..3 {
+        let tries = (0..10).map(|_| stranger.run(&name, "true"));
+        for output in futures_util::future::join_all(tries).await {
+            assert_refused(&output);
+        }
+    }
+    // The same address now gets nothing, a registered key included, for the rest of the minute.
+    assert_refused(&owner.run(&name, "true").await);
+}
