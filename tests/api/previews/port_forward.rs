@@ -82,6 +82,35 @@ async fn bytes_pass_both_ways_to_the_owners_port_and_no_one_elses() {
         Some(403)
     );
 
+    // A paused environment is resumed for its owner's tunnel. The server answers one
+    // connection at a time: the first one closes, and the server listens again.
+    socket.close(None).await.unwrap();
+    drop(socket);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let paused = app
+        .post(
+            &format!("/api/containers/{id}/pause"),
+            Some(&token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(paused.status(), 200);
+    let mut socket = open(&app, &token, &format!("/ws/port-forward/{id}/7000"))
+        .await
+        .expect("upgraded after a resume");
+    socket
+        .send(Message::binary(b"awake\n".to_vec()))
+        .await
+        .unwrap();
+    match tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+        .await
+        .expect("a frozen app answers nothing")
+    {
+        Some(Ok(Message::Binary(bytes))) => assert!(bytes.starts_with(b"AWAKE"), "{bytes:?}"),
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(app.container(&token, &id).await.1["status"], "running");
+
     let stopped = app
         .post(
             &format!("/api/containers/{id}/stop"),
