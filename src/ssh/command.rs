@@ -16,19 +16,15 @@ use super::signed_in::SignedIn;
 use crate::environments::exec::{Attached, Control};
 use crate::model::Environment;
 use crate::runtime::{ProcessOutput, ProcessSpec, TtyInput};
-use crate::terminal::recorded;
 
 pub(super) async fn serve(
     signed_in: Arc<SignedIn>,
     channel: Channel<Msg>,
     environment: Environment,
-    mut spec: ProcessSpec,
+    spec: ProcessSpec,
 ) {
     let (reader, writer) = channel.split();
     let exec = signed_in.state.environments.exec();
-    // Recorded where hang-ups look, so a command whose client leaves can be ended.
-    let key = format!("ssh-{}", uuid::Uuid::new_v4().simple());
-    spec.command = recorded(&key, std::mem::take(&mut spec.command));
     let Attached {
         mut output,
         input,
@@ -72,8 +68,7 @@ pub(super) async fn serve(
     feeding.abort();
     if !finished {
         // Its client went away: the command goes too, as over a real connection.
-        let terminals = &signed_in.state.terminals;
-        terminals.hang_up_process(&environment, &key).await;
+        control.kill().await;
         return finish(&writer, SERVER_FAILURE).await;
     }
     let status = control

@@ -43,19 +43,10 @@ impl Hangups {
     }
 
     pub fn request(&self, shell: &Shell) {
-        self.request_for(
-            shell.runtime().clone(),
-            shell.container().to_string(),
-            shell.session_id.clone(),
-        );
-    }
-
-    /// Hangs up whatever process recorded its pid under `session_id` (as launch.sh does).
-    pub fn request_for(&self, runtime: Runtime, container: String, session_id: String) {
         let _ = self.requests.send(Request {
-            runtime,
-            container,
-            session_id,
+            runtime: shell.runtime().clone(),
+            container: shell.container().to_string(),
+            session_id: shell.session_id.clone(),
         });
     }
 }

@@ -6,7 +6,6 @@
 
 mod error;
 mod hangup;
-mod processes;
 pub mod protocol;
 #[cfg(test)]
 mod protocol_props;
@@ -14,7 +13,6 @@ mod replay;
 mod shell;
 mod slots;
 
-pub use processes::recorded;
 pub use shell::{Attachment, Shell, ShellEvent};
 
 use std::collections::HashMap;

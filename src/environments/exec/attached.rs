@@ -1,8 +1,9 @@
 //! Commands attached to their caller while they run (the SSH edge's `ssh ENV CMD`): input
 //! streamed in, output streamed out as it comes, the exit code at the end. Unlike jobs,
-//! nothing is recorded and no output is capped: the caller reads it as it is printed.
+//! nothing is recorded and no output is capped: the caller reads it as it is printed. Each
+//! records its pid (attach.sh), so a caller that goes away can have it killed.
 
-use super::Exec;
+use super::{Exec, ATTACH};
 use crate::environments::error::{EnvironmentError, Result};
 use crate::model::engine_names::container_name;
 use crate::model::{Environment, Status};
@@ -21,6 +22,9 @@ pub struct Attached {
 pub struct Control {
     exec_id: String,
     runtime: Runtime,
+    container: String,
+    /// What attach.sh recorded its pid under, for a kill.
+    key: String,
 }
 
 impl Control {
@@ -31,6 +35,11 @@ impl Control {
             .await
             .ok()
             .flatten()
+    }
+
+    /// Ends the command, as when its caller goes away before it does.
+    pub async fn kill(&self) {
+        super::kill(&self.runtime, &self.container, &self.key).await;
     }
 
     /// Resizes the command's TTY, when it runs on one.
@@ -54,8 +63,15 @@ impl Exec {
         let runtime = self.shared.fleet.runtime_for(row).await?;
         self.shared.records().touch(row.id).await;
         spec.env = [row.session_vars(), spec.env].concat();
+        let key = uuid::Uuid::new_v4().simple().to_string();
+        let mut command = ["sh", "-c", ATTACH, "sandboxd-attach", &key]
+            .map(String::from)
+            .to_vec();
+        command.append(&mut spec.command);
+        spec.command = command;
+        let container = container_name(row.id);
         let process = runtime
-            .open_process(&container_name(row.id), spec)
+            .open_process(&container, spec)
             .await
             .map_err(|err| {
                 EnvironmentError::from_engine(&err, "EXEC_FAILED", "the command could not start")
@@ -66,6 +82,8 @@ impl Exec {
             control: Control {
                 exec_id: process.exec_id,
                 runtime,
+                container,
+                key,
             },
         })
     }

@@ -20,6 +20,7 @@ use crate::runtime::{ExecOutput, ExecSpec, Runtime};
 
 const RUN: &str = include_str!("run.sh");
 const KILL: &str = include_str!("kill.sh");
+const ATTACH: &str = include_str!("attach.sh");
 const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
 const MAX_TIMEOUT_SECONDS: u64 = 600;
 /// Bytes of stdout and of stderr kept per job.
@@ -191,10 +192,7 @@ impl Exec {
                 }
             },
             _ = tokio::time::sleep(timeout) => {
-                let kill = ["sh", "-c", KILL, "sandboxd-kill", &job].map(String::from).to_vec();
-                if let Err(err) = runtime.exec(&container, kill, Vec::new(), AFTER_KILL).await {
-                    tracing::warn!(error = %err, %job_id, "could not kill a timed-out command");
-                }
+                kill(runtime, &container, &job).await;
                 let message = format!("command timed out after {} s and was killed", timeout.as_secs());
                 match tokio::time::timeout(AFTER_KILL, run).await {
                     Ok(Ok(output)) => (output, Some(message)),
@@ -212,6 +210,17 @@ impl Exec {
             stdout_truncated: output.stdout_truncated,
             stderr_truncated: output.stderr_truncated,
         }
+    }
+}
+
+/// Kills the command run under `key` (by run.sh or attach.sh): its process group when it
+/// has one, else its process.
+async fn kill(runtime: &Runtime, container: &str, key: &str) {
+    let kill = ["sh", "-c", KILL, "sandboxd-kill", key]
+        .map(String::from)
+        .to_vec();
+    if let Err(err) = runtime.exec(container, kill, Vec::new(), AFTER_KILL).await {
+        tracing::warn!(error = %err, key, "could not kill a command");
     }
 }
 

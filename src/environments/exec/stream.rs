@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use super::{validate_command, Exec, ExecRequest, KILL, RUN};
+use super::{validate_command, Exec, ExecRequest, RUN};
 use crate::auth::Principal;
 use crate::environments::error::{EnvironmentError, Result};
 use crate::model::engine_names::container_name;
@@ -152,16 +152,6 @@ impl Run {
     }
 
     async fn kill(&self) {
-        let kill = ["sh", "-c", KILL, "sandboxd-kill", &self.key]
-            .map(String::from)
-            .to_vec();
-        let within = Duration::from_secs(5);
-        if let Err(err) = self
-            .runtime
-            .exec(&self.container, kill, Vec::new(), within)
-            .await
-        {
-            tracing::warn!(error = %err, "could not kill a streamed command");
-        }
+        super::kill(&self.runtime, &self.container, &self.key).await;
     }
 }
