@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 
 use super::output::{self, Format};
-use super::progress::{self, Outcome, StageDisplay};
+use super::progress::{self, StageDisplay};
 use crate::client::{ApiClient, ClientError};
 
 #[derive(Debug, clap::Args)]
@@ -66,12 +66,11 @@ impl CreateArgs {
                 put("image", json!("snapshot"));
                 put("snapshot", json!(snapshot));
             }
-            // A reference with a registry or a path is not a catalogue name.
-            None if self.image.contains('/') => {
-                put("image", json!("custom"));
-                put("custom_image", json!(self.image));
+            None => {
+                for (key, value) in image_fields(&self.image) {
+                    put(key, value);
+                }
             }
-            None => put("image", json!(self.image)),
         }
         if self.tmux || self.plain_shell {
             put(
@@ -114,28 +113,19 @@ pub async fn create(
     }
     let mut display = StageDisplay::new(&name, format.is_json());
     let timeout = Duration::from_secs(args.timeout);
-    let outcome = progress::follow(client, &id, events, &mut display, timeout).await;
-    match outcome? {
-        Outcome::Ready(environment) => {
-            display.finish(true);
-            match format.is_json() {
-                true => output::print_json(&environment),
-                false => println!("{name}"),
-            }
-            super::done()
-        }
-        Outcome::Failed(environment) => {
-            display.finish(false);
-            let code = environment["code"]
-                .as_str()
-                .unwrap_or("PROVISIONING_FAILED");
-            let message = environment["message"]
-                .as_str()
-                .unwrap_or("provisioning failed");
-            Err(ClientError::refused(
-                code,
-                &format!("{name} failed: {message}"),
-            ))
-        }
+    let environment = progress::follow(client, &id, events, &mut display, timeout).await?;
+    match format.is_json() {
+        true => output::print_json(&environment),
+        false => println!("{name}"),
+    }
+    super::done()
+}
+
+/// How a create names `image`: a catalogue name as it is, anything with a registry or a path
+/// as a custom image.
+pub(super) fn image_fields(image: &str) -> Vec<(&'static str, Value)> {
+    match image.contains('/') {
+        true => vec![("image", json!("custom")), ("custom_image", json!(image))],
+        false => vec![("image", json!(image))],
     }
 }

@@ -12,12 +12,6 @@ use crate::client::{ApiClient, ClientError, Socket, SocketMessage};
 
 const POLL_EVERY: Duration = Duration::from_millis(300);
 
-/// How an environment's provisioning ended.
-pub enum Outcome {
-    Ready(Value),
-    Failed(Value),
-}
-
 /// Shows one environment's stages.
 pub struct StageDisplay {
     bar: Option<ProgressBar>,
@@ -81,13 +75,14 @@ impl StageDisplay {
 
 /// Waits until environment `id` is ready or has failed, showing each stage. `events` should
 /// be connected before the create was sent, so no stage is missed.
+/// The environment once ready; its failure's code and message as the error otherwise.
 pub async fn follow(
     client: &ApiClient,
     id: &str,
     mut events: Option<Socket>,
     display: &mut StageDisplay,
     timeout: Duration,
-) -> Result<Outcome, ClientError> {
+) -> Result<Value, ClientError> {
     let deadline = Instant::now() + timeout;
     loop {
         if Instant::now() > deadline {
@@ -124,11 +119,25 @@ pub async fn follow(
         let message = environment["message"].as_str().unwrap_or_default();
         display.show(stage, message, progress);
         if stage == "error" || status == "error" {
-            return Ok(Outcome::Failed(environment));
+            display.finish(false);
+            let name = environment["name"].as_str().unwrap_or(id);
+            let code = environment["code"]
+                .as_str()
+                .unwrap_or("PROVISIONING_FAILED");
+            let message = format!("{name} failed: {}", message_or(message));
+            return Err(ClientError::refused(code, &message));
         }
         if stage == "ready" {
-            return Ok(Outcome::Ready(environment));
+            display.finish(true);
+            return Ok(environment);
         }
+    }
+}
+
+fn message_or(message: &str) -> &str {
+    match message {
+        "" => "provisioning failed",
+        message => message,
     }
 }
 

@@ -8,6 +8,8 @@ use base64::Engine;
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::cli::create::image_fields;
+use crate::cli::progress::{self, StageDisplay};
 use crate::client::{segment, ApiClient, ClientError};
 
 /// How long `create_environment` waits for ready.
@@ -130,43 +132,20 @@ async fn delete(client: &ApiClient, arguments: &Value) -> Result<Value, ClientEr
 
 async fn create(client: &ApiClient, arguments: &Value) -> Result<Value, ClientError> {
     let image = arguments["image"].as_str().unwrap_or("debian:bookworm");
-    // A reference with a registry or a path is not a catalogue name.
-    let mut body = match image.contains('/') {
-        true => json!({ "image": "custom", "custom_image": image }),
-        false => json!({ "image": image }),
-    };
+    let mut body = json!({});
+    for (key, value) in image_fields(image) {
+        body[key] = value;
+    }
     for key in ["role", "name", "memory_mb"] {
         if !arguments[key].is_null() {
             body[key] = arguments[key].clone();
         }
     }
     let created: Value = client.post("/api/containers", &body).await?;
-    let path = format!(
-        "/api/containers/{}",
-        created["id"].as_str().unwrap_or_default()
-    );
-    let deadline = tokio::time::Instant::now() + READY_WITHIN;
-    loop {
-        let environment: Value = client.get(&path).await?;
-        match environment["stage"].as_str() {
-            Some("ready") => return Ok(environment),
-            Some("error") => {
-                let message = environment["message"]
-                    .as_str()
-                    .unwrap_or("provisioning failed");
-                let code = environment["code"]
-                    .as_str()
-                    .unwrap_or("PROVISIONING_FAILED");
-                return Err(ClientError::refused(code, message));
-            }
-            _ if tokio::time::Instant::now() > deadline => {
-                return Err(ClientError::Usage(
-                    "the environment is still not ready".into(),
-                ))
-            }
-            _ => tokio::time::sleep(Duration::from_millis(250)).await,
-        }
-    }
+    let id = created["id"].as_str().unwrap_or_default();
+    // Nothing is shown: stdout is the protocol's.
+    let mut quiet = StageDisplay::new(id, true);
+    progress::follow(client, id, None, &mut quiet, READY_WITHIN).await
 }
 
 async fn run(client: &ApiClient, arguments: &Value) -> Result<Value, ClientError> {

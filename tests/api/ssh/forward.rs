@@ -61,9 +61,11 @@ async fn a_forward_to_any_other_host_is_refused() {
     let (token, id) = user_with_environment(&app, "wanderer").await;
     let user = SshUser::new(&app).await;
     user.register(&app, &token).await;
-    // -W is a direct-tcpip channel wired to ssh's own stdin and stdout.
+    // -W is a direct-tcpip channel wired to ssh's own stdin and stdout. The host is only a
+    // name the server refuses: nothing is ever sent to it (a forward can reach only the
+    // environment's own address), and `.invalid` resolves nowhere.
     let refused = user
-        .ssh(&id, &["-W", "10.0.0.1:80"])
+        .ssh(&id, &["-W", "elsewhere.invalid:80"])
         .output()
         .await
         .unwrap();
