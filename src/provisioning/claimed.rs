@@ -11,14 +11,17 @@ use crate::runtime::RuntimeError;
 impl Provisioner {
     pub(super) async fn join_claimed(&self, env: &Environment) -> Result<Outcome, StageError> {
         let container = container_name(env.id);
-        if !self.runtime.is_running(&container).await? {
-            return self.make_instead(env).await;
-        }
         let network = self.user_network(env).await?;
-        match self.runtime.join_network(&container, &network).await {
-            Ok(()) => self.become_ready(env).await,
-            // Removed behind the pool's back since.
-            Err(RuntimeError::NotFound(_)) => self.make_instead(env).await,
+        // Asked together: the join is most of a claim's wait, and a member found dead
+        // is made anew whether it joined or not.
+        let (running, joined) = tokio::join!(
+            self.runtime.is_running(&container),
+            self.runtime.join_network(&container, &network)
+        );
+        match joined {
+            Ok(()) if running? => self.become_ready(env).await,
+            // Died, or removed behind the pool's back since.
+            Ok(()) | Err(RuntimeError::NotFound(_)) => self.make_instead(env).await,
             Err(err) => Err(err.into()),
         }
     }

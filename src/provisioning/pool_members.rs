@@ -16,8 +16,6 @@ use crate::model::engine_names::{container_name, labels};
 use crate::model::PoolShape;
 use crate::runtime::ContainerSpec;
 
-/// The engine's network for a container with none.
-const NO_NETWORK: &str = "none";
 /// A member's host name: it has no name of its own until a create takes it.
 const HOST_NAME: &str = "sandbox";
 /// On a member's container: the pool it was made for.
@@ -84,6 +82,7 @@ impl Provisioner {
         if self.settings.disk_quota {
             env.push(format!("SANDBOXD_DISK_MB={}", pool.disk_mb));
         }
+        let parking = self.runtime.parking_network(self.parking_labels()).await?;
         let spec = ContainerSpec {
             name: name.clone(),
             hostname: HOST_NAME.into(),
@@ -93,7 +92,7 @@ impl Provisioner {
             volumes_from: vec![self.scripts_mount().await?],
             labels: self.member_labels(id, pool.id),
             env,
-            network: NO_NETWORK.into(),
+            network: parking.into(),
             memory_mb: pool.memory_mb.into(),
             cpu_millicores: i64::from(pool.cpu_millicores).min(host_millicores),
             disk_mb: self.settings.disk_quota.then_some(pool.disk_mb.into()),
@@ -103,6 +102,8 @@ impl Provisioner {
         };
         let docker_id = self.runtime.create_container(&spec).await?;
         self.runtime.start_container(&name).await?;
+        // Started there for its DNS (see runtime/joining.rs), it rests with no network.
+        self.runtime.leave_network(&name, parking).await?;
         self.wait_configured(&name).await?;
         Ok(docker_id)
     }
@@ -131,6 +132,10 @@ impl Provisioner {
             || StageError::Permanent("no image to make the pool's members from".into()),
             StageError::from,
         ))
+    }
+
+    fn parking_labels(&self) -> HashMap<String, String> {
+        HashMap::from([(labels::MANAGED.to_string(), "true".to_string())])
     }
 
     fn member_labels(&self, id: Uuid, pool: Uuid) -> HashMap<String, String> {

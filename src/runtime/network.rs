@@ -152,7 +152,17 @@ impl Runtime {
 
 /// Removes all but the oldest network named `name`. Every racing create picks the same
 /// survivor (oldest, then lowest id), so they agree without talking to each other.
-async fn keep_one(docker: &Docker, name: &str) -> Result<(), RuntimeError> {
+pub(super) async fn keep_one(docker: &Docker, name: &str) -> Result<(), RuntimeError> {
+    for id in named(docker, name).await?.iter().skip(1) {
+        if let Err(err) = docker.remove_network(id).await {
+            tracing::debug!(error = %err, network = name, "a duplicate network was not removed");
+        }
+    }
+    Ok(())
+}
+
+/// The ids of the networks named `name`, oldest first.
+async fn named(docker: &Docker, name: &str) -> Result<Vec<String>, RuntimeError> {
     let filters = HashMap::from([("name", vec![name])]);
     let options = ListNetworksOptionsBuilder::new().filters(&filters).build();
     let mut same: Vec<_> = docker
@@ -164,10 +174,5 @@ async fn keep_one(docker: &Docker, name: &str) -> Result<(), RuntimeError> {
         .filter_map(|network| Some((network.created.clone().unwrap_or_default(), network.id?)))
         .collect();
     same.sort();
-    for (_, id) in same.iter().skip(1) {
-        if let Err(err) = docker.remove_network(id).await {
-            tracing::debug!(error = %err, network = name, "a duplicate network was not removed");
-        }
-    }
-    Ok(())
+    Ok(same.into_iter().map(|(_, id)| id).collect())
 }

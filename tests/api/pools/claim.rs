@@ -74,10 +74,19 @@ async fn a_taken_member_had_no_network_and_carries_nothing_of_the_previous_taker
     wait_filled(&app, &admin, &pool, 1).await;
     let second_member = member_ids(&app).await.remove(0);
     assert_ne!(second_member, first_member);
+    assert!(
+        networks(&app, &second_member).is_empty(),
+        "a member is on no network"
+    );
+    let interfaces = engine::exec(
+        &app.settings,
+        &format!("sbx-{second_member}"),
+        "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '",
+    );
     assert_eq!(
-        networks(&app, &second_member),
-        ["none"],
-        "a member has no network"
+        String::from_utf8_lossy(&interfaces.stdout).trim(),
+        "lo",
+        "a member has its loopback and nothing else"
     );
 
     let bob = app.user_token("pool-bob").await;
@@ -104,6 +113,15 @@ async fn a_taken_member_had_no_network_and_carries_nothing_of_the_previous_taker
     )
     .await;
     assert!(seen.starts_with("[beta|]"), "{seen}");
+    // The network's own name service answers in a member that rested with no network.
+    let resolved = run(
+        &app,
+        &bob,
+        &second_member,
+        &format!("getent hosts sbx-{second_member}"),
+    )
+    .await;
+    assert!(!resolved.trim().is_empty(), "{resolved}");
     for trace in ["alice-file", "cat alice-file", "4242", "alpha"] {
         assert!(
             !seen.contains(trace),
