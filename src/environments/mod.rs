@@ -84,6 +84,8 @@ struct Shared {
     catalogue: Arc<Catalogue>,
     settings: Arc<Settings>,
     listings: listing::ListingCache,
+    /// Exec shells started ahead of their commands.
+    standbys: Arc<exec::Standbys>,
 }
 
 impl Shared {
@@ -116,6 +118,7 @@ impl Environments {
             catalogue,
             settings,
             listings: listing::ListingCache::default(),
+            standbys: Arc::default(),
         };
         Self {
             shared: Arc::new(shared),

@@ -94,7 +94,7 @@ impl Runtime {
 }
 
 /// Appends what fits under `cap`; true when something had to be dropped.
-fn append(buffer: &mut String, bytes: &[u8], cap: usize) -> bool {
+pub(super) fn append(buffer: &mut String, bytes: &[u8], cap: usize) -> bool {
     let room = cap.saturating_sub(buffer.len());
     let kept = &bytes[..bytes.len().min(room)];
     buffer.push_str(&String::from_utf8_lossy(kept));

@@ -4,6 +4,7 @@
 mod bulk;
 mod events;
 mod exec;
+mod exec_standby;
 mod exec_stream;
 mod export;
 mod failures;

@@ -1,0 +1,209 @@
+//! Commands started before they are known. An exec through the engine spends most of its
+//! 50–70 ms starting the process (the engine's runtime entering the container); a shell
+//! started ahead of time, waiting on its stdin for one line that names the command, runs it
+//! as soon as the line arrives. One is started for an environment taken from a warm pool
+//! (while it joins its owner's network) and after each exec that used one, so the first
+//! command and the ones after it skip that start. Unused, it ends after a minute.
+//!
+//! The line carries what the engine would have been told: the variables and the command,
+//! quoted for the shell. The command then runs as `run.sh` runs every exec's, in its own
+//! process group with its pid recorded, so a timeout kills it the same way.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use uuid::Uuid;
+
+use super::Exec;
+use crate::model::engine_names::container_name;
+use crate::model::EnvironmentId;
+use crate::runtime::{ExecOutput, ExecSpec, Process, ProcessSpec, Runtime, RuntimeError};
+
+/// Reads the line (a newline inside a value is written `"$nl"`), then is `run.sh`.
+const READ_THEN_RUN: &str = concat!(
+    "nl='\n'\nIFS= read -r line || exit 0\neval \"$line\"\n",
+    include_str!("run.sh")
+);
+/// How long a started shell waits for a command before it is let go.
+const UNUSED_FOR: Duration = Duration::from_secs(60);
+/// How long an exec waits for a shell still starting, before starting its own.
+const STARTING_FOR: Duration = Duration::from_secs(2);
+
+type Slot = Arc<tokio::sync::Mutex<Option<Process>>>;
+
+/// The shells started ahead, one at most per environment.
+#[derive(Default)]
+pub struct Standbys {
+    waiting: Mutex<HashMap<EnvironmentId, Slot>>,
+}
+
+impl Standbys {
+    /// Starts a shell in the environment's container, in the background.
+    pub fn prepare(self: &Arc<Self>, runtime: Runtime, environment: EnvironmentId) {
+        let slot: Slot = Arc::default();
+        let Ok(mut starting) = slot.clone().try_lock_owned() else {
+            return;
+        };
+        // One replaced is dropped, and its shell ends with its stdin.
+        self.slots().insert(environment, slot.clone());
+        let standbys = self.clone();
+        tokio::spawn(async move {
+            let spec = ProcessSpec {
+                command: ["sh", "-c", READ_THEN_RUN, "sandboxd-exec"]
+                    .map(String::from)
+                    .to_vec(),
+                env: Vec::new(),
+                tty: None,
+                working_dir: None,
+            };
+            match runtime
+                .open_process(&container_name(environment), spec)
+                .await
+            {
+                Ok(process) => *starting = Some(process),
+                Err(err) => tracing::debug!(error = %err, %environment, "no shell started ahead"),
+            }
+            drop(starting);
+            tokio::time::sleep(UNUSED_FOR).await;
+            let mut slots = standbys.slots();
+            if slots
+                .get(&environment)
+                .is_some_and(|current| Arc::ptr_eq(current, &slot))
+            {
+                slots.remove(&environment);
+            }
+        });
+    }
+
+    /// The environment's started shell, if one is there (or about to be).
+    pub async fn take(&self, environment: EnvironmentId) -> Option<Process> {
+        let slot = self.slots().remove(&environment)?;
+        let mut started = tokio::time::timeout(STARTING_FOR, slot.lock()).await.ok()?;
+        started.take()
+    }
+
+    fn slots(&self) -> std::sync::MutexGuard<'_, HashMap<EnvironmentId, Slot>> {
+        self.waiting.lock().expect("standby shells lock")
+    }
+}
+
+impl Exec {
+    /// Runs a job's command (`spec`, which wraps `command` in `run.sh`) on the shell started
+    /// ahead for the environment when there is one that can say it, else through the
+    /// engine; either way a shell is started for the next command.
+    pub(super) async fn run_command(
+        &self,
+        runtime: &Runtime,
+        job: Uuid,
+        environment: EnvironmentId,
+        container: &str,
+        spec: &ExecSpec,
+        command: &[String],
+    ) -> Result<ExecOutput, RuntimeError> {
+        let standbys = &self.shared.standbys;
+        let started = standbys.take(environment).await;
+        standbys.prepare(runtime.clone(), environment);
+        let line = command_line(&spec.env, &job.simple().to_string(), command)
+            .filter(|_| spec.working_dir.is_none());
+        if let (Some(process), Some(line)) = (started, line) {
+            // Ended inside the container since it started: the engine starts the command.
+            if runtime.process_running(&process.exec_id).await? {
+                return runtime
+                    .finish_process(process, line.as_bytes(), spec.output_cap)
+                    .await;
+            }
+        }
+        runtime.run(container, spec).await
+    }
+}
+
+/// The line that makes a started shell run `command` as `run.sh` would under `job`, with
+/// `env` exported; `None` when something in it cannot be said on one line of shell.
+pub fn command_line(env: &[String], job: &str, command: &[String]) -> Option<String> {
+    let mut line = String::new();
+    for pair in env {
+        let (name, value) = pair.split_once('=')?;
+        if !is_shell_name(name) {
+            return None;
+        }
+        line.push_str(&format!("export {name}={}; ", quoted(value)?));
+    }
+    line.push_str("set --");
+    for word in std::iter::once(job).chain(command.iter().map(String::as_str)) {
+        line.push(' ');
+        line.push_str(&quoted(word)?);
+    }
+    line.push('\n');
+    Some(line)
+}
+
+fn is_shell_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Single-quoted; a quote closes, escapes and reopens, a newline becomes the shell's `$nl`.
+fn quoted(value: &str) -> Option<String> {
+    if value.contains('\0') {
+        return None;
+    }
+    let inner = value.replace('\'', "'\\''").replace('\n', "'\"$nl\"'");
+    Some(format!("'{inner}'"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_survive_and_what_cannot_be_said_is_refused() {
+        let line = command_line(
+            &["A=it's".into(), "B=x\ny".into()],
+            "job1",
+            &["printf".into(), "%s".into(), "a b'c".into()],
+        )
+        .unwrap();
+        assert_eq!(
+            line,
+            "export A='it'\\''s'; export B='x'\"$nl\"'y'; set -- 'job1' 'printf' '%s' 'a b'\\''c'\n"
+        );
+        assert!(command_line(&["1A=x".into()], "j", &["true".into()]).is_none());
+        assert!(command_line(&["NOEQUALS".into()], "j", &["true".into()]).is_none());
+        assert!(command_line(&[], "j", &["a\0b".into()]).is_none());
+    }
+
+    #[test]
+    fn a_shell_given_the_line_runs_the_command_with_its_words_and_variables() {
+        use std::io::Write;
+        let words = ["a b'c", "two\nlines", "$HOME `id`"].map(String::from);
+        let mut command = vec![
+            "sh".to_string(),
+            "-c".into(),
+            "printf '%s|' \"$@\" \"$V\"".into(),
+            "-".into(),
+        ];
+        command.extend(words.iter().cloned());
+        let line = command_line(&["V=it's".into()], "standby-unit", &command).unwrap();
+        let mut shell = std::process::Command::new("sh")
+            .args(["-c", READ_THEN_RUN, "sandboxd-exec"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        shell
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(line.as_bytes())
+            .unwrap();
+        let output = shell.wait_with_output().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            "a b'c|two\nlines|$HOME `id`|it's|"
+        );
+    }
+}
