@@ -15,6 +15,7 @@ mod inspect;
 mod joining;
 mod layers;
 mod logs;
+mod marked;
 mod network;
 mod power;
 mod process;

@@ -8,10 +8,8 @@ use bollard::container::LogOutput;
 use bollard::exec::{CreateExecOptions, StartExecOptions, StartExecResults};
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
-use tokio::io::AsyncWriteExt;
 
-use super::exec::append;
-use super::{ExecOutput, Runtime, RuntimeError, TtyInput};
+use super::{Runtime, RuntimeError, TtyInput};
 
 const READ_CAPACITY: usize = 32 * 1024;
 
@@ -101,31 +99,5 @@ impl Runtime {
     pub async fn process_running(&self, exec_id: &str) -> Result<bool, RuntimeError> {
         let docker = self.client().await?;
         Ok(docker.inspect_exec(exec_id).await?.running == Some(true))
-    }
-
-    /// Feeds `stdin` to a started process and reads it to its end, keeping at most
-    /// `output_cap` bytes of each stream, as [`Runtime::run`] does for a command it starts.
-    pub async fn finish_process(
-        &self,
-        mut process: Process,
-        stdin: &[u8],
-        output_cap: usize,
-    ) -> Result<ExecOutput, RuntimeError> {
-        let lost = |err: std::io::Error| RuntimeError::Unavailable(err.to_string());
-        process.input.write_all(stdin).await.map_err(lost)?;
-        process.input.flush().await.map_err(lost)?;
-        let mut output = ExecOutput::default();
-        while let Some(chunk) = process.output.next().await {
-            match chunk? {
-                ProcessOutput::Stdout(message) => {
-                    output.stdout_truncated |= append(&mut output.stdout, &message, output_cap)
-                }
-                ProcessOutput::Stderr(message) => {
-                    output.stderr_truncated |= append(&mut output.stderr, &message, output_cap)
-                }
-            }
-        }
-        output.exit_code = self.exec_exit_code(&process.exec_id).await?.unwrap_or(-1);
-        Ok(output)
     }
 }

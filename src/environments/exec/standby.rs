@@ -20,10 +20,15 @@ use crate::model::engine_names::container_name;
 use crate::model::EnvironmentId;
 use crate::runtime::{ExecOutput, ExecSpec, Process, ProcessSpec, Runtime, RuntimeError};
 
-/// Reads the line (a newline inside a value is written `"$nl"`), then is `run.sh`.
+/// Reads the line (a newline inside a value is written `"$nl"`), runs `run.sh`, then says
+/// it is done with the line's marker on both streams (see runtime/marked.rs).
 const READ_THEN_RUN: &str = concat!(
-    "nl='\n'\nIFS= read -r line || exit 0\neval \"$line\"\n",
-    include_str!("run.sh")
+    "nl='\n'\nIFS= read -r line || exit 0\neval \"$line\"\n(\n",
+    include_str!("run.sh"),
+    ")\ncode=$?\n",
+    "printf '\\n%s:%s\\n' \"$sandboxd_marker\" \"$code\"\n",
+    "printf '\\n%s:%s\\n' \"$sandboxd_marker\" \"$code\" >&2\n",
+    "exit \"$code\"\n"
 );
 /// How long a started shell waits for a command before it is let go.
 const UNUSED_FOR: Duration = Duration::from_secs(60);
@@ -104,13 +109,13 @@ impl Exec {
         let standbys = &self.shared.standbys;
         let started = standbys.take(environment).await;
         standbys.prepare(runtime.clone(), environment);
-        let line = command_line(&spec.env, &job.simple().to_string(), command)
-            .filter(|_| spec.working_dir.is_none());
+        let job = job.simple().to_string();
+        let line = command_line(&spec.env, &job, command).filter(|_| spec.working_dir.is_none());
         if let (Some(process), Some(line)) = (started, line) {
             // Ended inside the container since it started: the engine starts the command.
             if runtime.process_running(&process.exec_id).await? {
                 return runtime
-                    .finish_process(process, line.as_bytes(), spec.output_cap)
+                    .finish_marked(process, line.as_bytes(), &marker(&job), spec.output_cap)
                     .await;
             }
         }
@@ -121,7 +126,7 @@ impl Exec {
 /// The line that makes a started shell run `command` as `run.sh` would under `job`, with
 /// `env` exported; `None` when something in it cannot be said on one line of shell.
 pub fn command_line(env: &[String], job: &str, command: &[String]) -> Option<String> {
-    let mut line = String::new();
+    let mut line = format!("sandboxd_marker={}; ", marker(job));
     for pair in env {
         let (name, value) = pair.split_once('=')?;
         if !is_shell_name(name) {
@@ -136,6 +141,12 @@ pub fn command_line(env: &[String], job: &str, command: &[String]) -> Option<Str
     }
     line.push('\n');
     Some(line)
+}
+
+/// What the shell prints when the job's command is done: the job's own id, which the
+/// command could learn but nothing else prints by chance.
+fn marker(job: &str) -> String {
+    format!("sandboxd-done-{job}")
 }
 
 fn is_shell_name(name: &str) -> bool {
@@ -169,7 +180,8 @@ mod tests {
         .unwrap();
         assert_eq!(
             line,
-            "export A='it'\\''s'; export B='x'\"$nl\"'y'; set -- 'job1' 'printf' '%s' 'a b'\\''c'\n"
+            "sandboxd_marker=sandboxd-done-job1; export A='it'\\''s'; export B='x'\"$nl\"'y'; \
+             set -- 'job1' 'printf' '%s' 'a b'\\''c'\n"
         );
         assert!(command_line(&["1A=x".into()], "j", &["true".into()]).is_none());
         assert!(command_line(&["NOEQUALS".into()], "j", &["true".into()]).is_none());
@@ -203,7 +215,7 @@ mod tests {
         let output = shell.wait_with_output().unwrap();
         assert_eq!(
             String::from_utf8_lossy(&output.stdout),
-            "a b'c|two\nlines|$HOME `id`|it's|"
+            "a b'c|two\nlines|$HOME `id`|it's|\nsandboxd-done-standby-unit:0\n"
         );
     }
 }
