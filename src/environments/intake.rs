@@ -64,13 +64,10 @@ impl Intake {
                     ))
                 }
                 Err(InsertError::Refused(err)) => return Err(err),
-                Ok((row, job_id, claimed)) => {
+                Ok((row, job_id)) => {
                     // One still waiting for room is queued once placed (placement::waiting).
                     if let Some(node) = &row.node {
                         enqueue(&self.shared.queue.for_node(node), job_id).await;
-                    }
-                    if claimed {
-                        self.start_standby(&row).await;
                     }
                     let message = row.message.as_deref().unwrap_or("Request accepted");
                     announce(
@@ -87,15 +84,6 @@ impl Intake {
             }
         }
         Err(EnvironmentError::internal("could not generate a free name"))
-    }
-
-    /// A taken member runs already: its first command's shell starts while it joins its
-    /// owner's network (see exec/standby.rs).
-    async fn start_standby(&self, row: &Environment) {
-        match self.shared.fleet.runtime_for(row).await {
-            Ok(runtime) => self.shared.standbys.prepare(runtime, row.id),
-            Err(err) => tracing::debug!(error = %err, "no shell started ahead"),
-        }
     }
 
     /// A create's checks (tier, request, target) without making anything: a request that
@@ -144,7 +132,7 @@ impl Intake {
         tier: &Tier,
         plan: &Plan,
         name: &str,
-    ) -> Result<(Environment, JobId, bool), InsertError> {
+    ) -> Result<(Environment, JobId), InsertError> {
         let mut tx = self.shared.pool.begin().await?;
         db::containers::lock_owner(&mut tx, owner.id()).await?;
         // A snapshot deleted since it was resolved is not made from: its delete takes the
@@ -226,7 +214,7 @@ impl Intake {
         let job_id = JobId::random();
         db::jobs::insert(&mut tx, job_id, row.id, self.shared.settings.job_attempts).await?;
         tx.commit().await?;
-        Ok((row, job_id, claimed.is_some()))
+        Ok((row, job_id))
     }
 }
 

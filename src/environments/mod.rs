@@ -58,6 +58,7 @@ use crate::config::Settings;
 use crate::model::{Status, UserId};
 use crate::nodes::Fleet;
 use crate::provisioning::catalogue::Catalogue;
+use crate::runtime::Standbys;
 
 pub use bulk::{BulkOutcome, BulkResult};
 pub use error::EnvironmentError;
@@ -85,7 +86,7 @@ struct Shared {
     settings: Arc<Settings>,
     listings: listing::ListingCache,
     /// Exec shells started ahead of their commands.
-    standbys: Arc<exec::Standbys>,
+    standbys: Arc<Standbys>,
 }
 
 impl Shared {
@@ -109,6 +110,7 @@ impl Environments {
         events: EventBus,
         catalogue: Arc<Catalogue>,
         settings: Arc<Settings>,
+        standbys: Arc<Standbys>,
     ) -> Self {
         let shared = Shared {
             pool,
@@ -118,7 +120,7 @@ impl Environments {
             catalogue,
             settings,
             listings: listing::ListingCache::default(),
-            standbys: Arc::default(),
+            standbys,
         };
         Self {
             shared: Arc::new(shared),

@@ -33,7 +33,7 @@ use crate::broker::events::EventBus;
 use crate::broker::queue::JobQueue;
 use crate::config::Settings;
 use crate::egress::Guard;
-use crate::runtime::Runtime;
+use crate::runtime::{Runtime, Standbys};
 use catalogue::Catalogue;
 
 pub use pool_filler::PoolFiller;
@@ -52,18 +52,34 @@ pub struct Provisioner {
     settings: Arc<Settings>,
     /// Whether the engine has been seen to hold this build's shell scripts.
     scripts_made: Arc<tokio::sync::Mutex<bool>>,
+    /// Exec shells started in warm pools' members, for their first command.
+    standbys: Arc<Standbys>,
+}
+
+/// What a provisioner works with, named: too many for a list of arguments.
+pub struct ProvisionerParts {
+    pub pool: PgPool,
+    pub runtime: Runtime,
+    pub egress: Guard,
+    pub queue: JobQueue,
+    pub events: EventBus,
+    pub catalogue: Arc<Catalogue>,
+    pub settings: Arc<Settings>,
+    pub standbys: Arc<Standbys>,
 }
 
 impl Provisioner {
-    pub fn new(
-        pool: PgPool,
-        runtime: Runtime,
-        egress: Guard,
-        queue: JobQueue,
-        events: EventBus,
-        catalogue: Arc<Catalogue>,
-        settings: Arc<Settings>,
-    ) -> Self {
+    pub fn new(parts: ProvisionerParts) -> Self {
+        let ProvisionerParts {
+            pool,
+            runtime,
+            egress,
+            queue,
+            events,
+            catalogue,
+            settings,
+            standbys,
+        } = parts;
         Self {
             pool,
             runtime,
@@ -73,6 +89,7 @@ impl Provisioner {
             catalogue,
             settings,
             scripts_made: Arc::default(),
+            standbys,
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::db;
 use crate::db::pools::NewMember;
 use crate::model::engine_names::{container_name, labels};
 use crate::model::PoolShape;
-use crate::runtime::ContainerSpec;
+use crate::runtime::{ContainerSpec, Kept};
 
 /// A member's host name: it has no name of its own until a create takes it.
 const HOST_NAME: &str = "sandbox";
@@ -64,6 +64,7 @@ impl Provisioner {
 
     async fn remove_member_container(&self, id: Uuid) {
         let container = container_name(id.into());
+        self.standbys.forget(&container);
         if let Err(err) = self.runtime.remove_container(&container).await {
             tracing::warn!(error = %err, %container, "a pool member's container not removed");
         }
@@ -105,6 +106,9 @@ impl Provisioner {
         // Started there for its DNS (see runtime/joining.rs), it rests with no network.
         self.runtime.leave_network(&name, parking).await?;
         self.wait_configured(&name).await?;
+        // The first command of whoever takes it runs on this (see environments/exec).
+        self.standbys
+            .prepare(self.runtime.clone(), name, Kept::UntilTaken);
         Ok(docker_id)
     }
 

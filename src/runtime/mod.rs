@@ -21,6 +21,7 @@ mod power;
 mod process;
 pub mod registry;
 mod shared_files;
+mod standby;
 mod stats;
 mod tty;
 
@@ -36,6 +37,7 @@ pub use inspect::{Described, Mount};
 pub use logs::{LogLines, LogStream};
 pub use process::{Process, ProcessOutput, ProcessOutputs, ProcessSpec};
 pub use shared_files::{Holder, SharedFiles};
+pub use standby::{Kept, Standbys};
 pub use stats::StatsSample;
 pub use tty::{Tty, TtyInput, TtyOutput};
 

@@ -16,7 +16,7 @@ use crate::broker::revocations::Revocations;
 use crate::config::Settings;
 use crate::connections::Connections;
 use crate::egress::Guard;
-use crate::environments::Environments;
+use crate::environments::{exec, Environments};
 use crate::health::Health;
 use crate::housekeeping::Housekeeper;
 use crate::metrics::Metrics;
@@ -24,7 +24,8 @@ use crate::nodes::{Fleet, Nodes};
 use crate::placement::waiting::Placer;
 use crate::previews::Previews;
 use crate::provisioning::catalogue::Catalogue;
-use crate::provisioning::{PoolFiller, Provisioner};
+use crate::provisioning::{PoolFiller, Provisioner, ProvisionerParts};
+use crate::runtime::Standbys;
 use crate::state::AppState;
 use crate::terminal::Terminals;
 
@@ -57,15 +58,17 @@ pub(super) fn build(
             .with_allowed_registries(&settings.allowed_registries),
     );
     let guard = Guard::new(pool.clone(), runtime.clone(), &settings);
-    let provisioner = Provisioner::new(
-        pool.clone(),
-        runtime.clone(),
-        guard.clone(),
-        queue.clone(),
-        events.clone(),
-        catalogue.clone(),
-        settings.clone(),
-    );
+    let standbys = Arc::new(Standbys::new(exec::waiting_command()));
+    let provisioner = Provisioner::new(ProvisionerParts {
+        pool: pool.clone(),
+        runtime: runtime.clone(),
+        egress: guard.clone(),
+        queue: queue.clone(),
+        events: events.clone(),
+        catalogue: catalogue.clone(),
+        settings: settings.clone(),
+        standbys: standbys.clone(),
+    });
     let environments = Environments::new(
         pool.clone(),
         fleet.clone(),
@@ -73,6 +76,7 @@ pub(super) fn build(
         events.clone(),
         catalogue.clone(),
         settings.clone(),
+        standbys,
     );
     let metrics = Arc::new(Metrics::new());
     let housekeeper = Housekeeper {

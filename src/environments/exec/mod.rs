@@ -31,7 +31,7 @@ const AFTER_KILL: Duration = Duration::from_secs(5);
 
 pub use attached::{Attached, Control};
 pub use shapes::{ExecJob, ExecRequest, ExecResult, JobView};
-pub use standby::Standbys;
+pub use standby::waiting_command;
 pub use stream::{CommandEvent, RunningCommand};
 
 service!(
@@ -164,8 +164,7 @@ impl Exec {
 
     async fn run_job(&self, job: &Job, request: &ExecRequest, timeout: Duration) -> ExecResult {
         let (runtime, job_id, hostname) = (&job.runtime, job.id, job.hostname.clone());
-        let environment = job.row.id;
-        let container = container_name(environment);
+        let container = container_name(job.row.id);
         let owners = job.row.session_vars();
         let job = job_id.simple().to_string();
         let mut command = vec![
@@ -184,14 +183,7 @@ impl Exec {
             working_dir: request.working_dir.clone(),
             output_cap: OUTPUT_CAP,
         };
-        let run = self.run_command(
-            runtime,
-            job_id,
-            environment,
-            &container,
-            &spec,
-            &request.command,
-        );
+        let run = self.run_command(runtime, job_id, &container, &spec, &request.command);
         tokio::pin!(run);
         let (output, error) = tokio::select! {
             finished = &mut run => match finished {

@@ -1,24 +1,21 @@
 //! Commands started before they are known. An exec through the engine spends most of its
 //! 50–70 ms starting the process (the engine's runtime entering the container); a shell
-//! started ahead of time, waiting on its stdin for one line that names the command, runs it
-//! as soon as the line arrives. One is started for an environment taken from a warm pool
-//! (while it joins its owner's network) and after each exec that used one, so the first
-//! command and the ones after it skip that start. Unused, it ends after a minute.
+//! started ahead of time (see runtime/standby.rs), waiting on its stdin for one line that
+//! names the command, runs it as soon as the line arrives. A warm pool's member gets one
+//! when it is made, and every exec starts one for the next, so the first command on a taken
+//! member and the ones after any command skip that start. Unused, one started after an
+//! exec ends after a minute.
 //!
 //! The line carries what the engine would have been told: the variables and the command,
 //! quoted for the shell. The command then runs as `run.sh` runs every exec's, in its own
 //! process group with its pid recorded, so a timeout kills it the same way.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use uuid::Uuid;
 
 use super::Exec;
-use crate::model::engine_names::container_name;
-use crate::model::EnvironmentId;
-use crate::runtime::{ExecOutput, ExecSpec, Process, ProcessSpec, Runtime, RuntimeError};
+use crate::runtime::{ExecOutput, ExecSpec, Kept, Runtime, RuntimeError};
 
 /// Reads the line (a newline inside a value is written `"$nl"`), runs `run.sh`, then says
 /// it is done with the line's marker on both streams (see runtime/marked.rs).
@@ -30,67 +27,14 @@ const READ_THEN_RUN: &str = concat!(
     "printf '\\n%s:%s\\n' \"$sandboxd_marker\" \"$code\" >&2\n",
     "exit \"$code\"\n"
 );
-/// How long a started shell waits for a command before it is let go.
+/// How long a shell started after an exec waits for the next command.
 const UNUSED_FOR: Duration = Duration::from_secs(60);
-/// How long an exec waits for a shell still starting, before starting its own.
-const STARTING_FOR: Duration = Duration::from_secs(2);
 
-type Slot = Arc<tokio::sync::Mutex<Option<Process>>>;
-
-/// The shells started ahead, one at most per environment.
-#[derive(Default)]
-pub struct Standbys {
-    waiting: Mutex<HashMap<EnvironmentId, Slot>>,
-}
-
-impl Standbys {
-    /// Starts a shell in the environment's container, in the background.
-    pub fn prepare(self: &Arc<Self>, runtime: Runtime, environment: EnvironmentId) {
-        let slot: Slot = Arc::default();
-        let Ok(mut starting) = slot.clone().try_lock_owned() else {
-            return;
-        };
-        // One replaced is dropped, and its shell ends with its stdin.
-        self.slots().insert(environment, slot.clone());
-        let standbys = self.clone();
-        tokio::spawn(async move {
-            let spec = ProcessSpec {
-                command: ["sh", "-c", READ_THEN_RUN, "sandboxd-exec"]
-                    .map(String::from)
-                    .to_vec(),
-                env: Vec::new(),
-                tty: None,
-                working_dir: None,
-            };
-            match runtime
-                .open_process(&container_name(environment), spec)
-                .await
-            {
-                Ok(process) => *starting = Some(process),
-                Err(err) => tracing::debug!(error = %err, %environment, "no shell started ahead"),
-            }
-            drop(starting);
-            tokio::time::sleep(UNUSED_FOR).await;
-            let mut slots = standbys.slots();
-            if slots
-                .get(&environment)
-                .is_some_and(|current| Arc::ptr_eq(current, &slot))
-            {
-                slots.remove(&environment);
-            }
-        });
-    }
-
-    /// The environment's started shell, if one is there (or about to be).
-    pub async fn take(&self, environment: EnvironmentId) -> Option<Process> {
-        let slot = self.slots().remove(&environment)?;
-        let mut started = tokio::time::timeout(STARTING_FOR, slot.lock()).await.ok()?;
-        started.take()
-    }
-
-    fn slots(&self) -> std::sync::MutexGuard<'_, HashMap<EnvironmentId, Slot>> {
-        self.waiting.lock().expect("standby shells lock")
-    }
+/// What a shell started ahead runs: it waits for its command's line.
+pub fn waiting_command() -> Vec<String> {
+    ["sh", "-c", READ_THEN_RUN, "sandboxd-exec"]
+        .map(String::from)
+        .to_vec()
 }
 
 impl Exec {
@@ -101,14 +45,17 @@ impl Exec {
         &self,
         runtime: &Runtime,
         job: Uuid,
-        environment: EnvironmentId,
         container: &str,
         spec: &ExecSpec,
         command: &[String],
     ) -> Result<ExecOutput, RuntimeError> {
         let standbys = &self.shared.standbys;
-        let started = standbys.take(environment).await;
-        standbys.prepare(runtime.clone(), environment);
+        let started = standbys.take(container).await;
+        standbys.prepare(
+            runtime.clone(),
+            container.to_string(),
+            Kept::For(UNUSED_FOR),
+        );
         let job = job.simple().to_string();
         let line = command_line(&spec.env, &job, command).filter(|_| spec.working_dir.is_none());
         if let (Some(process), Some(line)) = (started, line) {

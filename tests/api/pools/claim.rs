@@ -104,6 +104,17 @@ async fn a_taken_member_had_no_network_and_carries_nothing_of_the_previous_taker
         engine::user_network(&app.container(&alice, &first_member).await.1),
         bobs_network
     );
+    let parent = run(
+        &app,
+        &bob,
+        &second_member,
+        "tr '\\0' ' ' < /proc/$PPID/cmdline",
+    )
+    .await;
+    assert!(
+        parent.contains("IFS= read -r line"),
+        "a taken member's first command runs on the shell started with it: {parent}"
+    );
     let seen = run(
         &app,
         &bob,

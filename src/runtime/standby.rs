@@ -1,0 +1,90 @@
+//! Processes started before they are needed, one at most per container: a started exec
+//! spends most of its 50–70 ms in the engine's runtime entering the container, and one
+//! started ahead skips that when its command comes. What runs is the caller's (the exec
+//! service's shell that waits for a command on its stdin); here they are kept and handed
+//! out once.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::{Process, ProcessSpec, Runtime};
+
+/// How long a taker waits for a process still starting, before doing without it.
+const STARTING_FOR: Duration = Duration::from_secs(2);
+
+type Slot = Arc<tokio::sync::Mutex<Option<Process>>>;
+
+/// How long a started process is kept for a taker.
+#[derive(Clone, Copy, Debug)]
+pub enum Kept {
+    /// Let go (and so ended, with its stdin) if nobody took it by then.
+    For(Duration),
+    /// Until taken or replaced: a warm pool's member's, which waits as long as the member.
+    UntilTaken,
+}
+
+pub struct Standbys {
+    command: Vec<String>,
+    waiting: Mutex<HashMap<String, Slot>>,
+}
+
+impl Standbys {
+    /// Each started process runs `command`.
+    pub fn new(command: Vec<String>) -> Self {
+        Self {
+            command,
+            waiting: Mutex::default(),
+        }
+    }
+
+    /// Starts the process in `container`, in the background; one already there is let go.
+    pub fn prepare(self: &Arc<Self>, runtime: Runtime, container: String, kept: Kept) {
+        let slot: Slot = Arc::default();
+        let Ok(mut starting) = slot.clone().try_lock_owned() else {
+            return;
+        };
+        self.slots().insert(container.clone(), slot.clone());
+        let standbys = self.clone();
+        tokio::spawn(async move {
+            let spec = ProcessSpec {
+                command: standbys.command.clone(),
+                env: Vec::new(),
+                tty: None,
+                working_dir: None,
+            };
+            match runtime.open_process(&container, spec).await {
+                Ok(process) => *starting = Some(process),
+                Err(err) => tracing::debug!(error = %err, %container, "nothing started ahead"),
+            }
+            drop(starting);
+            let Kept::For(unused_for) = kept else {
+                return;
+            };
+            tokio::time::sleep(unused_for).await;
+            let mut slots = standbys.slots();
+            if slots
+                .get(&container)
+                .is_some_and(|current| Arc::ptr_eq(current, &slot))
+            {
+                slots.remove(&container);
+            }
+        });
+    }
+
+    /// The container's started process, if one is there (or about to be).
+    pub async fn take(&self, container: &str) -> Option<Process> {
+        let slot = self.slots().remove(container)?;
+        let mut started = tokio::time::timeout(STARTING_FOR, slot.lock()).await.ok()?;
+        started.take()
+    }
+
+    /// Lets go of the container's started process, as for a container removed.
+    pub fn forget(&self, container: &str) {
+        self.slots().remove(container);
+    }
+
+    fn slots(&self) -> std::sync::MutexGuard<'_, HashMap<String, Slot>> {
+        self.waiting.lock().expect("standby processes lock")
+    }
+}
