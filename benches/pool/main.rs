@@ -77,7 +77,7 @@ async fn measure(settings: &Settings, base: &str) -> anyhow::Result<()> {
         "warm pools: POST -> ready and create -> first output, against the usual path and the engine",
     );
     ready::measure(&api, &pool, settings, &mut results).await?;
-    first_output::measure(&api, &pool, &mut results).await?;
+    first_output::measure(&api, &pool, settings, &mut results).await?;
     burst::measure(&api, &pool, &mut results).await?;
     results.finish()
 }
