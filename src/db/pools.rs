@@ -80,10 +80,12 @@ pub async fn members_of_node(pool: &PgPool, node: &str) -> Result<Vec<PoolMember
         .await
 }
 
-/// Whether users' environments are being made on `node` (the pools wait for them).
-pub async fn node_busy(pool: &PgPool, node: &str) -> Result<bool, sqlx::Error> {
+/// Whether users' environments are being made on `node`, or one was made or taken there
+/// within `lately` (the pools wait for them).
+pub async fn node_busy(pool: &PgPool, node: &str, lately: Duration) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(include_str!("../../sql/pools/busy.sql"))
         .bind(node)
+        .bind(lately.as_secs_f64())
         .fetch_one(pool)
         .await
 }

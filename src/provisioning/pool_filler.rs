@@ -20,6 +20,10 @@ use crate::model::{PoolMember, PoolShape};
 /// Members made at once: enough to refill after a burst, few enough to leave the engine to
 /// users' creates.
 const AT_ONCE: usize = 2;
+/// How long after a user's environment was made or taken the pools still wait: its owner's
+/// first commands come right after, and a member made meanwhile slows them (the engine's
+/// and the machine's time is shared).
+const AFTER_HANDOUT: Duration = Duration::from_secs(1);
 /// A member still being made after this was left by a process that died.
 const ABANDONED_AFTER: Duration = Duration::from_secs(600);
 /// How long a round may hold the node's pool lock: enough to make a few members; a process
@@ -87,7 +91,7 @@ impl PoolFiller {
         if wanted.is_empty() {
             return;
         }
-        match db::pools::node_busy(pool, node).await {
+        match db::pools::node_busy(pool, node, AFTER_HANDOUT).await {
             Ok(false) => {}
             Ok(true) => return,
             Err(err) => return tracing::warn!(error = %err, "pools: not refilled"),

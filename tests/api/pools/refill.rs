@@ -6,7 +6,7 @@ use std::time::Duration;
 use futures_util::future::join_all;
 use serde_json::json;
 
-use super::{filled_pool, member_ids, pooled_app, wait_filled};
+use super::{filled_pool, member_ids, pool, pooled_app, wait_filled};
 use crate::support::engine;
 use crate::support::provisioning::READY_WITHIN;
 
@@ -56,4 +56,25 @@ async fn a_member_that_died_is_replaced_and_a_create_still_gets_a_running_enviro
     tokio::time::sleep(Duration::from_millis(500)).await;
     wait_filled(&app, &admin, &pool, 1).await;
     assert!(!member_ids(&app).await.contains(&dead));
+}
+
+#[tokio::test]
+async fn the_pool_waits_a_moment_after_a_member_is_taken_then_refills() {
+    let app = pooled_app(|_| {}).await;
+    let admin = app.admin_token().await;
+    let node = app.settings.node.name.clone();
+    let pool_id = filled_pool(&app, &admin, &node, 1).await;
+    let user = app.user_token("pool-first-commands").await;
+    let (status, made) = app.create(&user, json!({"image": "debian:bookworm"})).await;
+    assert_eq!(status, 202, "{made}");
+    // Rounds run every 200 ms here; for a second after the handout they make nothing, so
+    // that its owner's first commands do not share the engine with a member being made.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let seen = pool(&app, &admin, &pool_id).await;
+    assert_eq!(
+        (&seen["ready"], &seen["making"]),
+        (&json!(0), &json!(0)),
+        "{seen}"
+    );
+    wait_filled(&app, &admin, &pool_id, 1).await;
 }
