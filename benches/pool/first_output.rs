@@ -3,7 +3,6 @@
 //! against the engine's own `docker run -d` then `docker exec echo ok` of the same image
 //! (every fifth run).
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure};
@@ -13,6 +12,7 @@ use serde_json::json;
 use super::Pool;
 use crate::common::api::Api;
 use crate::common::results::{Figure, Results};
+use crate::common::server;
 use crate::common::stats::{ms, percentile};
 use sandboxd::config::Settings;
 
@@ -107,13 +107,7 @@ pub async fn measure(
 
 /// `docker run -d`, then `docker exec echo ok`, timed until the output is read.
 fn engine_first_output(settings: &Settings, image: &str) -> anyhow::Result<Duration> {
-    let docker = |args: &[&str]| {
-        Command::new("docker")
-            .arg("-H")
-            .arg(&settings.docker_host)
-            .args(args)
-            .output()
-    };
+    let docker = |args: &[&str]| server::docker(&settings.docker_host, args);
     let name = format!("sandboxd-bench-{}", uuid::Uuid::new_v4().simple());
     let started = Instant::now();
     let ran = docker(&[

@@ -1,7 +1,6 @@
 //! POST → ready: from a warm pool, by the usual path, against the engine's `docker run -d` of
 //! the same image and `docker start` of a container made beforehand, interleaved in rounds.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::ensure;
@@ -10,6 +9,7 @@ use serde_json::json;
 use super::{create_ready, Pool};
 use crate::common::api::Api;
 use crate::common::results::{Figure, Results};
+use crate::common::server;
 use crate::common::stats::{ms, percentile};
 use sandboxd::config::Settings;
 
@@ -27,13 +27,7 @@ pub async fn measure(
     // One limit apart from the pool's shape: the same request made the usual way.
     let usual = json!({"image": "debian:bookworm", "role": "barebone", "memory_mb": 1024});
     let image = format!("{}/sandboxd/debian-barebone:bookworm", settings.registry);
-    let docker = |args: &[&str]| {
-        Command::new("docker")
-            .arg("-H")
-            .arg(&settings.docker_host)
-            .args(args)
-            .output()
-    };
+    let docker = |args: &[&str]| server::docker(&settings.docker_host, args);
     docker(&["pull", &image])?;
     let mut times: [Vec<Duration>; 4] = Default::default();
     // A warm-up round first, left out of the figures.

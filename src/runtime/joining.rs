@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use bollard::models::{NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequest};
 use bollard::query_parameters::InspectContainerOptions;
 
-use super::network::keep_one;
+use super::network::{create_once, keep_one};
 use super::{Runtime, RuntimeError};
 
 /// The engine's network of a container made with none (members made before the parking
@@ -60,13 +60,7 @@ impl Runtime {
             )])),
             ..Default::default()
         };
-        match docker.create_network(request).await {
-            Ok(_) => {}
-            Err(err) => match RuntimeError::from(err) {
-                RuntimeError::Rejected(message) if message.contains("already exists") => {}
-                other => return Err(other),
-            },
-        }
+        create_once(&docker, request).await?;
         // Two sandboxd making it at once make two of the name, and the engine then starts
         // nothing on either.
         keep_one(&docker, PARKING_NETWORK).await?;

@@ -76,14 +76,7 @@ impl Runtime {
             )])),
             ..Default::default()
         };
-        match docker.create_network(request).await {
-            Ok(_) => {}
-            // Made meanwhile by another sandboxd sharing this engine.
-            Err(err) => match RuntimeError::from(err) {
-                RuntimeError::Rejected(message) if message.contains("already exists") => {}
-                other => return Err(other),
-            },
-        }
+        create_once(&docker, request).await?;
         self.seen_networks().insert(name.to_string());
         Ok(())
     }
@@ -152,6 +145,20 @@ impl Runtime {
 
 /// Removes all but the oldest network named `name`. Every racing create picks the same
 /// survivor (oldest, then lowest id), so they agree without talking to each other.
+/// Makes a network; one made meanwhile by another sandboxd sharing this engine is as good.
+pub(super) async fn create_once(
+    docker: &Docker,
+    request: NetworkCreateRequest,
+) -> Result<(), RuntimeError> {
+    match docker.create_network(request).await {
+        Ok(_) => Ok(()),
+        Err(err) => match RuntimeError::from(err) {
+            RuntimeError::Rejected(message) if message.contains("already exists") => Ok(()),
+            other => Err(other),
+        },
+    }
+}
+
 pub(super) async fn keep_one(docker: &Docker, name: &str) -> Result<(), RuntimeError> {
     for id in named(docker, name).await?.iter().skip(1) {
         if let Err(err) = docker.remove_network(id).await {

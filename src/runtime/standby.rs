@@ -12,6 +12,9 @@ use super::{Process, ProcessSpec, Runtime};
 
 /// How long a taker waits for a process still starting, before doing without it.
 const STARTING_FOR: Duration = Duration::from_secs(2);
+/// Started processes kept at once: each holds a connection to an engine and a process in
+/// an environment, and they only save time, so past this none is started.
+const AT_MOST: usize = 1024;
 
 type Slot = Arc<tokio::sync::Mutex<Option<Process>>>;
 
@@ -39,12 +42,19 @@ impl Standbys {
     }
 
     /// Starts the process in `container`, in the background; one already there is let go.
+    /// Nothing is started while as many as [`AT_MOST`] are kept.
     pub fn prepare(self: &Arc<Self>, runtime: Runtime, container: String, kept: Kept) {
         let slot: Slot = Arc::default();
         let Ok(mut starting) = slot.clone().try_lock_owned() else {
             return;
         };
-        self.slots().insert(container.clone(), slot.clone());
+        {
+            let mut slots = self.slots();
+            if slots.len() >= AT_MOST && !slots.contains_key(&container) {
+                return;
+            }
+            slots.insert(container.clone(), slot.clone());
+        }
         let standbys = self.clone();
         tokio::spawn(async move {
             let spec = ProcessSpec {

@@ -5,25 +5,24 @@ mod attached;
 mod shapes;
 mod standby;
 mod stream;
+mod validation;
 
 use std::time::Duration;
 
 use serde_json::json;
 use uuid::Uuid;
 
-use super::env_vars;
 use crate::auth::Principal;
 use crate::db;
 use crate::environments::error::{EnvironmentError, Result};
 use crate::model::engine_names::container_name;
 use crate::model::{Environment, Status};
 use crate::runtime::{ExecOutput, ExecSpec, Runtime};
+use validation::{validate, validate_command};
 
 const RUN: &str = include_str!("run.sh");
 const KILL: &str = include_str!("kill.sh");
 const ATTACH: &str = include_str!("attach.sh");
-const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
-const MAX_TIMEOUT_SECONDS: u64 = 600;
 /// Bytes of stdout and of stderr kept per job.
 pub const OUTPUT_CAP: usize = 1024 * 1024;
 /// How long a killed command gets to let its output drain.
@@ -240,35 +239,4 @@ fn failed_output() -> ExecOutput {
         exit_code: -1,
         ..Default::default()
     }
-}
-
-fn validate(request: &ExecRequest) -> Result<Duration> {
-    validate_command(request)?;
-    match request.timeout.unwrap_or(DEFAULT_TIMEOUT_SECONDS) {
-        seconds @ 1..=MAX_TIMEOUT_SECONDS => Ok(Duration::from_secs(seconds)),
-        _ => Err(EnvironmentError::invalid(
-            "INVALID_TIMEOUT",
-            format!("Timeout must be between 1 and {MAX_TIMEOUT_SECONDS} seconds"),
-        )),
-    }
-}
-
-/// What any command must be, however it is run.
-fn validate_command(request: &ExecRequest) -> Result<()> {
-    if request.command.is_empty() || request.command[0].is_empty() {
-        return Err(EnvironmentError::invalid(
-            "INVALID_COMMAND",
-            "command must name a program: [\"ls\", \"-l\"]",
-        ));
-    }
-    env_vars::validate(&request.env)?;
-    if let Some(dir) = &request.working_dir {
-        if !dir.starts_with('/') || dir.contains('\0') {
-            return Err(EnvironmentError::invalid(
-                "INVALID_WORKING_DIR",
-                "working_dir must be an absolute path",
-            ));
-        }
-    }
-    Ok(())
 }
