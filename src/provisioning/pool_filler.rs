@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::Provisioner;
 use crate::broker::kv::Kv;
 use crate::db;
-use crate::model::engine_names::labels;
+use crate::model::engine_names::{container_name, labels};
 use crate::model::{PoolMember, PoolShape};
 
 /// Members made at once: enough to refill after a burst, few enough to leave the engine to
@@ -73,9 +73,21 @@ impl PoolFiller {
             Some(alive) => alive,
             None => return,
         };
+        let waiting: Vec<Uuid> = members
+            .iter()
+            .filter(|member| member.ready && alive.contains(&member.id))
+            .map(|member| member.id)
+            .collect();
         let (keep, drop) = self.sort(&pools, members, &alive);
-        for member in drop {
-            provisioner.discard_member(member).await;
+        for member in &drop {
+            provisioner.discard_member(*member).await;
+        }
+        // Made by another process, or their shells let go after a long wait.
+        for member in waiting.into_iter().filter(|id| !drop.contains(id)) {
+            let container = container_name(member.into());
+            if !provisioner.has_first_command(&container) {
+                provisioner.prepare_first_command(container);
+            }
         }
         let wanted: Vec<&PoolShape> = pools
             .iter()

@@ -14,10 +14,12 @@ use crate::db;
 use crate::db::pools::NewMember;
 use crate::model::engine_names::{container_name, labels};
 use crate::model::PoolShape;
-use crate::runtime::{ContainerSpec, Kept};
+use crate::runtime::ContainerSpec;
 
 /// A member's host name: it has no name of its own until a create takes it.
 const HOST_NAME: &str = "sandbox";
+/// How long a member's exec shell waits before a new one replaces it.
+const MEMBER_SHELL_KEPT: std::time::Duration = std::time::Duration::from_secs(600);
 /// On a member's container: the pool it was made for.
 pub const POOL_LABEL: &str = "sandboxd.pool";
 
@@ -106,9 +108,7 @@ impl Provisioner {
         // Started there for its DNS (see runtime/joining.rs), it rests with no network.
         self.runtime.leave_network(&name, parking).await?;
         self.wait_configured(&name).await?;
-        // The first command of whoever takes it runs on this (see environments/exec).
-        self.standbys
-            .prepare(self.runtime.clone(), name, Kept::UntilTaken);
+        self.prepare_first_command(name);
         Ok(docker_id)
     }
 
@@ -136,6 +136,19 @@ impl Provisioner {
             || StageError::Permanent("no image to make the pool's members from".into()),
             StageError::from,
         ))
+    }
+
+    /// Starts the exec shell the first command of whoever takes the member runs on (see
+    /// environments/exec). Kept for a while, not for ever: a member taken by a create that
+    /// another process served would hold it in vain; the pool's rounds start a new one for
+    /// a member that waits longer.
+    pub(super) fn prepare_first_command(&self, container: String) {
+        self.standbys
+            .prepare(self.runtime.clone(), container, MEMBER_SHELL_KEPT);
+    }
+
+    pub(super) fn has_first_command(&self, container: &str) -> bool {
+        self.standbys.holds(container)
     }
 
     fn parking_labels(&self) -> HashMap<String, String> {

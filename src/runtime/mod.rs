@@ -37,7 +37,7 @@ pub use inspect::{Described, Mount};
 pub use logs::{LogLines, LogStream};
 pub use process::{Process, ProcessOutput, ProcessOutputs, ProcessSpec};
 pub use shared_files::{Holder, SharedFiles};
-pub use standby::{Kept, Standbys};
+pub use standby::Standbys;
 pub use stats::StatsSample;
 pub use tty::{Tty, TtyInput, TtyOutput};
 

@@ -18,15 +18,6 @@ const AT_MOST: usize = 1024;
 
 type Slot = Arc<tokio::sync::Mutex<Option<Process>>>;
 
-/// How long a started process is kept for a taker.
-#[derive(Clone, Copy, Debug)]
-pub enum Kept {
-    /// Let go (and so ended, with its stdin) if nobody took it by then.
-    For(Duration),
-    /// Until taken or replaced: a warm pool's member's, which waits as long as the member.
-    UntilTaken,
-}
-
 pub struct Standbys {
     command: Vec<String>,
     waiting: Mutex<HashMap<String, Slot>>,
@@ -41,9 +32,10 @@ impl Standbys {
         }
     }
 
-    /// Starts the process in `container`, in the background; one already there is let go.
-    /// Nothing is started while as many as [`AT_MOST`] are kept.
-    pub fn prepare(self: &Arc<Self>, runtime: Runtime, container: String, kept: Kept) {
+    /// Starts the process in `container`, in the background; one already there is let go,
+    /// and this one is let go (and so ends, with its stdin) if nobody takes it within
+    /// `unused_for`. Nothing is started while as many as [`AT_MOST`] are kept.
+    pub fn prepare(self: &Arc<Self>, runtime: Runtime, container: String, unused_for: Duration) {
         let slot: Slot = Arc::default();
         let Ok(mut starting) = slot.clone().try_lock_owned() else {
             return;
@@ -68,9 +60,6 @@ impl Standbys {
                 Err(err) => tracing::debug!(error = %err, %container, "nothing started ahead"),
             }
             drop(starting);
-            let Kept::For(unused_for) = kept else {
-                return;
-            };
             tokio::time::sleep(unused_for).await;
             let mut slots = standbys.slots();
             if slots
@@ -87,6 +76,11 @@ impl Standbys {
         let slot = self.slots().remove(container)?;
         let mut started = tokio::time::timeout(STARTING_FOR, slot.lock()).await.ok()?;
         started.take()
+    }
+
+    /// Whether a process is kept (or starting) for `container`.
+    pub fn holds(&self, container: &str) -> bool {
+        self.slots().contains_key(container)
     }
 
     /// Lets go of the container's started process, as for a container removed.

@@ -15,7 +15,7 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use super::Exec;
-use crate::runtime::{ExecOutput, ExecSpec, Kept, Runtime, RuntimeError};
+use crate::runtime::{ExecOutput, ExecSpec, Runtime, RuntimeError};
 
 /// Reads the line (a newline inside a value is written `"$nl"`), runs `run.sh`, then says
 /// it is done with the line's marker on both streams (see runtime/marked.rs).
@@ -51,11 +51,7 @@ impl Exec {
     ) -> Result<ExecOutput, RuntimeError> {
         let standbys = &self.shared.standbys;
         let started = standbys.take(container).await;
-        standbys.prepare(
-            runtime.clone(),
-            container.to_string(),
-            Kept::For(UNUSED_FOR),
-        );
+        standbys.prepare(runtime.clone(), container.to_string(), UNUSED_FOR);
         let job = job.simple().to_string();
         let line = command_line(&spec.env, &job, command).filter(|_| spec.working_dir.is_none());
         if let (Some(process), Some(line)) = (started, line) {
