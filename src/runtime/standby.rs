@@ -45,7 +45,12 @@ impl Standbys {
             if slots.len() >= AT_MOST && !slots.contains_key(&container) {
                 return;
             }
-            slots.insert(container.clone(), slot.clone());
+            // One replaced ends now rather than when its own wait is over.
+            if let Some(replaced) = slots.insert(container.clone(), slot.clone()) {
+                if let Ok(mut replaced) = replaced.try_lock() {
+                    replaced.take();
+                }
+            }
         }
         let standbys = self.clone();
         tokio::spawn(async move {
@@ -56,6 +61,8 @@ impl Standbys {
                 working_dir: None,
             };
             match runtime.open_process(&container, spec).await {
+                // Given up on by a taker, or replaced, while it started: it ends here.
+                Ok(_) if !standbys.is_current(&container, &slot) => return,
                 Ok(process) => *starting = Some(process),
                 Err(err) => tracing::debug!(error = %err, %container, "nothing started ahead"),
             }
@@ -69,6 +76,12 @@ impl Standbys {
                 slots.remove(&container);
             }
         });
+    }
+
+    fn is_current(&self, container: &str, slot: &Slot) -> bool {
+        self.slots()
+            .get(container)
+            .is_some_and(|current| Arc::ptr_eq(current, slot))
     }
 
     /// The container's started process, if one is there (or about to be).
