@@ -28,7 +28,7 @@ pub async fn measure(
     settings: &Settings,
     results: &mut Results,
 ) -> anyhow::Result<()> {
-    let image = format!("{}/sandboxd/debian-barebone:bookworm", settings.registry);
+    let image = super::barebone_image(settings);
     let mut engine = Vec::with_capacity(RUNS / BASELINE_EVERY);
     let request = json!({"image": "debian:bookworm", "role": "barebone"});
     let echo = json!({"command": ["echo", "ok"]});

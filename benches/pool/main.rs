@@ -118,6 +118,11 @@ impl Pool {
     }
 }
 
+/// The image the pool's members run, as the engine knows it: the engine baselines run it.
+pub fn barebone_image(settings: &sandboxd::config::Settings) -> String {
+    format!("{}/sandboxd/debian-barebone:bookworm", settings.registry)
+}
+
 /// POST /api/containers, then polls the environment until it runs: the id and the time.
 pub async fn create_ready(api: &Api, request: &Value) -> anyhow::Result<(String, Duration)> {
     let started = Instant::now();

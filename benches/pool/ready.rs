@@ -26,7 +26,7 @@ pub async fn measure(
     let warm = json!({"image": "debian:bookworm", "role": "barebone"});
     // One limit apart from the pool's shape: the same request made the usual way.
     let usual = json!({"image": "debian:bookworm", "role": "barebone", "memory_mb": 1024});
-    let image = format!("{}/sandboxd/debian-barebone:bookworm", settings.registry);
+    let image = super::barebone_image(settings);
     let docker = |args: &[&str]| server::docker(&settings.docker_host, args);
     docker(&["pull", &image])?;
     let mut times: [Vec<Duration>; 4] = Default::default();

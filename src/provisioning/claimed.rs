@@ -18,11 +18,13 @@ impl Provisioner {
             self.runtime.is_running(&container),
             self.runtime.join_network(&container, &network)
         );
-        match joined {
-            Ok(()) if running? => self.become_ready(env).await,
+        match (joined, running) {
+            (Ok(()), Ok(true)) => self.become_ready(env).await,
             // Died, or removed behind the pool's back since.
-            Ok(()) | Err(RuntimeError::NotFound(_)) => self.make_instead(env).await,
-            Err(err) => Err(err.into()),
+            (Ok(()), Ok(false)) | (Err(RuntimeError::NotFound(_)), _) => {
+                self.make_instead(env).await
+            }
+            (Err(err), _) | (_, Err(err)) => Err(err.into()),
         }
     }
 

@@ -70,26 +70,16 @@ pub struct ProvisionerParts {
 
 impl Provisioner {
     pub fn new(parts: ProvisionerParts) -> Self {
-        let ProvisionerParts {
-            pool,
-            runtime,
-            egress,
-            queue,
-            events,
-            catalogue,
-            settings,
-            standbys,
-        } = parts;
         Self {
-            pool,
-            runtime,
-            egress,
-            queue,
-            events,
-            catalogue,
-            settings,
+            pool: parts.pool,
+            runtime: parts.runtime,
+            egress: parts.egress,
+            queue: parts.queue,
+            events: parts.events,
+            catalogue: parts.catalogue,
+            settings: parts.settings,
+            standbys: parts.standbys,
             scripts_made: Arc::default(),
-            standbys,
         }
     }
 }

@@ -91,9 +91,7 @@ impl Runtime {
             input,
         })
     }
-}
 
-impl Runtime {
     /// Whether the process started by `exec_id` still runs (a process started ahead of
     /// its use may have been ended inside the container since).
     pub async fn process_running(&self, exec_id: &str) -> Result<bool, RuntimeError> {

@@ -92,6 +92,18 @@ impl TestApp {
         }
     }
 
+    /// Pauses the environment through the API, as its owner.
+    pub async fn pause(&self, token: &str, id: &str) {
+        let paused = self
+            .post(
+                &format!("/api/containers/{id}/pause"),
+                Some(token),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(paused.status(), 200);
+    }
+
     pub async fn usage(&self, token: &str) -> i64 {
         let me = self.me(token).await;
         me["usage"]["containers_used"].as_i64().unwrap()

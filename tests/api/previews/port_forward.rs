@@ -87,14 +87,7 @@ async fn bytes_pass_both_ways_to_the_owners_port_and_no_one_elses() {
     socket.close(None).await.unwrap();
     drop(socket);
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let paused = app
-        .post(
-            &format!("/api/containers/{id}/pause"),
-            Some(&token),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(paused.status(), 200);
+    app.pause(&token, &id).await;
     let mut socket = open(&app, &token, &format!("/ws/port-forward/{id}/7000"))
         .await
         .expect("upgraded after a resume");

@@ -2,7 +2,6 @@
 //! else's request wakes anything.
 
 use reqwest::Method;
-use serde_json::json;
 
 use super::site::{assert_no_preview, at_host, python_site, seen};
 use crate::support::app::spawn_app;
@@ -11,14 +10,7 @@ use crate::support::app::spawn_app;
 async fn the_owners_request_resumes_a_paused_environment_and_a_strangers_does_not() {
     let app = spawn_app().await;
     let site = python_site(&app, "ada").await;
-    let paused = app
-        .post(
-            &format!("/api/containers/{}/pause", site.id),
-            Some(&site.token),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(paused.status(), 200);
+    app.pause(&site.token, &site.id).await;
 
     let stranger = app.user_token("mallory").await;
     let response = at_host(&app, &site.id, 8000, Method::GET, "/hello")

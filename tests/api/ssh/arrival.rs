@@ -42,14 +42,7 @@ async fn a_paused_environment_resumes_on_connection() {
     let (token, id) = user_with_environment(&app, "dozer").await;
     let user = SshUser::new(&app).await;
     user.register(&app, &token).await;
-    let paused = app
-        .post(
-            &format!("/api/containers/{id}/pause"),
-            Some(&token),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(paused.status(), 200);
+    app.pause(&token, &id).await;
 
     let ran = user.run(&id, "echo thawed").await;
     assert_eq!(ran.status.code(), Some(0), "{ran:?}");
