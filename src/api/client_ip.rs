@@ -5,7 +5,7 @@
 //! written by the client or by proxies we know nothing about, so only the right-most
 //! untrusted hop is one a client cannot choose.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use actix_web::http::header::HeaderMap;
 use actix_web::HttpRequest;
@@ -13,13 +13,18 @@ use actix_web::HttpRequest;
 use crate::config::{ProxyList, Settings};
 
 pub fn client_ip(req: &HttpRequest, settings: &Settings) -> String {
-    let Some(peer) = req.peer_addr().map(|socket| socket.ip()) else {
+    client_ip_of(req.peer_addr(), req.headers(), settings)
+}
+
+/// The same, from a connection's peer and a request's headers.
+pub fn client_ip_of(peer: Option<SocketAddr>, headers: &HeaderMap, settings: &Settings) -> String {
+    let Some(peer) = peer.map(|socket| socket.ip()) else {
         return "unknown".into();
     };
     if !settings.trust_proxy {
         return peer.to_string();
     }
-    client_in_chain(peer, req.headers(), &settings.trusted_proxies).to_string()
+    client_in_chain(peer, headers, &settings.trusted_proxies).to_string()
 }
 
 fn client_in_chain(peer: IpAddr, headers: &HeaderMap, trusted: &ProxyList) -> IpAddr {

@@ -6,9 +6,9 @@
 //! `SameSite` would not stop it. A cookie therefore counts only for the preview's own pages
 //! and for navigations to it, never for requests another site's page makes.
 
+use actix_web::dev::RequestHead;
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::http::Method;
-use actix_web::HttpRequest;
 
 use crate::previews::{PreviewError, Site};
 use crate::state::AppState;
@@ -20,7 +20,7 @@ pub const TOKEN_HEADER: &str = "x-sandboxd-preview-token";
 
 pub async fn admitted(
     state: &AppState,
-    req: &HttpRequest,
+    req: &RequestHead,
     site: &Site,
     port: u16,
 ) -> Result<bool, PreviewError> {
@@ -29,7 +29,7 @@ pub async fn admitted(
     }
     let previews = &state.previews;
     let token = req
-        .headers()
+        .headers
         .get(TOKEN_HEADER)
         .and_then(|value| value.to_str().ok());
     if let Some(token) = token {
@@ -44,7 +44,7 @@ pub async fn admitted(
             return Ok(true);
         }
     }
-    let passes: Vec<&str> = cookies(req.headers())
+    let passes: Vec<&str> = cookies(&req.headers)
         .filter_map(|(name, value)| (name == PASS_COOKIE).then_some(value))
         .collect();
     if passes.is_empty() || made_by_another_site(req) {
@@ -64,13 +64,13 @@ pub fn cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
 
 /// A request another site's page made: its `Origin` is not this host, or the browser says
 /// it came from elsewhere and is not a plain navigation to the preview.
-fn made_by_another_site(req: &HttpRequest) -> bool {
+fn made_by_another_site(req: &RequestHead) -> bool {
     let header = |name: &str| {
-        req.headers()
+        req.headers
             .get(name)
             .and_then(|value| value.to_str().ok())
     };
-    let host = super::host::host_of(req.head()).unwrap_or_default();
+    let host = super::host::host_of(req).unwrap_or_default();
     let foreign_origin = header("origin").is_some_and(|origin| {
         origin
             .split_once("://")
@@ -78,6 +78,6 @@ fn made_by_another_site(req: &HttpRequest) -> bool {
     });
     let from_elsewhere = matches!(header("sec-fetch-site"), Some("same-site" | "cross-site"));
     let navigation = header("sec-fetch-mode") == Some("navigate")
-        && matches!(*req.method(), Method::GET | Method::HEAD);
+        && matches!(req.method, Method::GET | Method::HEAD);
     foreign_origin || (from_elsewhere && !navigation)
 }

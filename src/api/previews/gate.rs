@@ -4,29 +4,15 @@
 
 use actix_web::body::BoxBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::admission::{admitted, PASS_COOKIE};
-use super::forward::{self, Outbound};
-use super::{headers, host, page, tunnel};
+use super::judge::{judge, redirect, Preview, Verdict};
+use super::{forward, host, page, tunnel};
 use crate::api::errors::NotTheApis;
 use crate::model::EnvironmentId;
-use crate::previews::urls::LINK_PARAMETER;
-use crate::previews::PreviewError;
 use crate::state::AppState;
-
-struct Preview {
-    environment: EnvironmentId,
-    port: u16,
-    /// The path and query the app is sent.
-    forward: String,
-    /// Where the pass cookie applies.
-    cookie_path: String,
-    /// For the path form, what the app's paths sit under.
-    prefix: Option<String>,
-}
 
 /// Sends every request to a preview host to its preview, whatever its path: a preview
 /// host is the app's, and never reaches the API's routes.
@@ -54,18 +40,7 @@ async fn by_host(
     environment: EnvironmentId,
     port: u16,
 ) -> HttpResponse {
-    let forward = req
-        .uri()
-        .path_and_query()
-        .map_or("/", |path| path.as_str())
-        .to_string();
-    let preview = Preview {
-        environment,
-        port,
-        forward,
-        cookie_path: "/".to_string(),
-        prefix: None,
-    };
+    let preview = Preview::by_host(req.head(), environment, port);
     serve(state, req, body, preview).await
 }
 
@@ -127,39 +102,10 @@ async fn serve(
     body: web::Payload,
     preview: Preview,
 ) -> HttpResponse {
-    let (link, rest_of_query) = take_link(req.query_string());
-    if let Some(link) = link {
-        return enter(state, req, &preview, &link, &rest_of_query).await;
-    }
-    let site = match state.previews.site(preview.environment).await {
-        Ok(site) => site,
-        Err(PreviewError::NotFound) => return page::not_found(),
-        Err(err) => return failed(err),
-    };
-    let admitted = match admitted(state, req, &site, preview.port).await {
-        Ok(admitted) => admitted,
-        Err(err) => return failed(err),
-    };
-    if !admitted {
-        return page::not_found();
-    }
-    // Only once the visitor is let in: a stranger's request must not wake anything.
-    if site.paused {
-        if let Err(err) = state.previews.wake(site.environment).await {
-            return failed(err);
-        }
-    }
-    let target = match site.target(preview.port) {
-        Ok(target) => target,
-        Err(PreviewError::NodeDown) => return page::node_unavailable(),
-        Err(_) => return page::not_running(),
-    };
-    let outbound = Outbound {
-        target,
-        path_and_query: preview.forward,
-        headers: headers::outbound(req, state, preview.prefix.as_deref()),
-        sandboxed: preview.prefix.is_some(),
-        chunked: req.headers().contains_key(header::TRANSFER_ENCODING),
+    let port = preview.port;
+    let outbound = match judge(state, req.head(), req.peer_addr(), preview).await {
+        Verdict::Answer(answer) => return answer,
+        Verdict::Forward(outbound) => outbound,
     };
     let upgrade = req
         .headers()
@@ -171,75 +117,5 @@ async fn serve(
         Some(upgrade) => tunnel::open(method, upgrade, outbound, body).await,
         None => forward::send(method, outbound, body).await,
     };
-    answered.unwrap_or_else(|_| page::nothing_listening(preview.port))
-}
-
-/// Trades a link for a pass cookie, and sends the browser on to where it was going.
-async fn enter(
-    state: &AppState,
-    req: &HttpRequest,
-    preview: &Preview,
-    link: &str,
-    query: &str,
-) -> HttpResponse {
-    let entry = match state
-        .previews
-        .enter(preview.environment, preview.port, link)
-        .await
-    {
-        Ok(entry) => entry,
-        Err(PreviewError::NotFound) => return page::not_found(),
-        Err(err) => return failed(err),
-    };
-    let max_age = (entry.expires_at - chrono::Utc::now()).num_seconds().max(0);
-    let secure = match host::origin(req, &state.settings).scheme.as_str() {
-        "https" => "; Secure",
-        _ => "",
-    };
-    let cookie = format!(
-        "{PASS_COOKIE}={}; Path={}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}",
-        entry.pass, preview.cookie_path
-    );
-    let mut response = redirect(req.path(), query);
-    if let Ok(cookie) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
-    response
-}
-
-fn redirect(path: &str, query: &str) -> HttpResponse {
-    // `//host/` or `/\host/` would send the browser to another site.
-    let path = match path.starts_with("//") || path.starts_with("/\\") {
-        true => "/",
-        false => path,
-    };
-    let location = match query.is_empty() {
-        true => path.to_string(),
-        false => format!("{path}?{query}"),
-    };
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .finish()
-}
-
-fn failed(err: PreviewError) -> HttpResponse {
-    tracing::warn!(error = %err, "preview lookup failed");
-    page::unavailable()
-}
-
-/// The link in a query, and the query without it.
-fn take_link(query: &str) -> (Option<String>, String) {
-    let mut link = None;
-    let kept: Vec<&str> = query
-        .split('&')
-        .filter(|pair| match pair.split_once('=') {
-            Some((name, value)) if name == LINK_PARAMETER => {
-                link = Some(value.to_string());
-                false
-            }
-            _ => !pair.is_empty(),
-        })
-        .collect();
-    (link, kept.join("&"))
+    answered.unwrap_or_else(|_| page::nothing_listening(port))
 }

@@ -1,23 +1,30 @@
 //! The request's headers as the app sees them.
 
+use std::net::SocketAddr;
+
+use actix_web::dev::RequestHead;
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use actix_web::HttpRequest;
 
 use super::admission::{cookies, PASS_COOKIE, TOKEN_HEADER};
 use super::forward::passes;
 use super::host;
-use crate::api::client_ip::client_ip;
+use crate::api::client_ip::client_ip_of;
 use crate::state::AppState;
 
 /// The request's headers as the app should see them: its own Host, where the request came
 /// from, and nothing of sandboxd's credentials or of the hop it arrived on.
-pub fn outbound(req: &HttpRequest, state: &AppState, prefix: Option<&str>) -> HeaderMap {
-    let incoming = req.headers();
+pub fn outbound(
+    req: &RequestHead,
+    peer: Option<SocketAddr>,
+    state: &AppState,
+    prefix: Option<&str>,
+) -> HeaderMap {
+    let incoming = &req.headers;
     let mut headers = HeaderMap::new();
     for (name, value) in incoming {
         let name_str = name.as_str();
-        // actix has answered `Expect: 100-continue` itself; an app that never sends its own
-        // 100 would leave the proxy waiting for it.
+        // `Expect: 100-continue` is answered by the proxy itself; an app that never sends
+        // its own 100 would leave the proxy waiting for it.
         let ours_or_forwarded = name_str == TOKEN_HEADER
             || name_str == "expect"
             || name_str == "forwarded"
@@ -34,8 +41,8 @@ pub fn outbound(req: &HttpRequest, state: &AppState, prefix: Option<&str>) -> He
         .filter(|(name, _)| *name != PASS_COOKIE)
         .map(|(name, value)| format!("{name}={value}"))
         .collect();
-    let scheme = host::origin(req, &state.settings).scheme;
-    let host = host::host_of(req.head()).unwrap_or_default().to_string();
+    let scheme = host::origin_of(req, &state.settings).scheme;
+    let host = host::host_of(req).unwrap_or_default().to_string();
     let mut set = |name: &'static str, value: String| {
         if let Ok(value) = HeaderValue::from_str(&value) {
             headers.insert(HeaderName::from_static(name), value);
@@ -47,7 +54,10 @@ pub fn outbound(req: &HttpRequest, state: &AppState, prefix: Option<&str>) -> He
     set("host", host.clone());
     set("x-forwarded-host", host);
     set("x-forwarded-proto", scheme);
-    set("x-forwarded-for", client_ip(req, &state.settings));
+    set(
+        "x-forwarded-for",
+        client_ip_of(peer, incoming, &state.settings),
+    );
     if let Some(prefix) = prefix {
         set("x-forwarded-prefix", prefix.to_string());
     }

@@ -37,6 +37,11 @@ pub fn is_preview_traffic(req: &ServiceRequest) -> bool {
 /// The public URL's scheme, host and port when one is set; otherwise as this request
 /// reached the server (never from forwarded headers, which anyone can send).
 pub fn origin(req: &HttpRequest, settings: &Settings) -> Origin {
+    origin_of(req.head(), settings)
+}
+
+/// [`origin`], from a request's head.
+pub fn origin_of(head: &RequestHead, settings: &Settings) -> Origin {
     let (scheme, authority) = match settings.public_url.as_deref() {
         Some(url) => {
             let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
@@ -45,7 +50,7 @@ pub fn origin(req: &HttpRequest, settings: &Settings) -> Origin {
         }
         None => (
             "http".to_string(),
-            host_of(req.head()).unwrap_or("localhost").to_string(),
+            host_of(head).unwrap_or("localhost").to_string(),
         ),
     };
     let port = authority

@@ -7,6 +7,7 @@ mod forward;
 pub mod gate;
 mod headers;
 pub mod host;
+mod judge;
 mod page;
 mod tunnel;
 
