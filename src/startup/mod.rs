@@ -5,20 +5,21 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
-use actix_web::{web, App, HttpServer};
+
 use rand::RngCore;
 
 use crate::admin::seed::{ensure_admin, AdminSeed};
-use crate::api::{self, errors};
+
 use crate::config::Settings;
 use crate::db;
 use crate::ssh::SshEdge;
 use crate::state::AppState;
 
 mod parts;
+mod server;
 
 use parts::build;
+use server::http_server;
 
 const MIGRATION_PATIENCE: Duration = Duration::from_secs(30);
 
@@ -120,34 +121,6 @@ impl Application {
         });
         self.server.await
     }
-}
-
-fn http_server(state: AppState, listener: TcpListener) -> anyhow::Result<Server> {
-    let max_body = state.settings.max_body_bytes;
-    let shutdown_timeout = state.settings.shutdown_timeout.as_secs();
-    let data = web::Data::new(state);
-    let server = HttpServer::new(move || {
-        App::new()
-            .app_data(data.clone())
-            .app_data(errors::json_config(max_body))
-            .app_data(web::PayloadConfig::new(max_body))
-            .app_data(errors::path_config())
-            .app_data(errors::query_config())
-            .wrap(from_fn(api::previews::gate::divert))
-            .wrap(from_fn(api::audit::audit))
-            .wrap(from_fn(api::observe::observe))
-            .configure(api::routes)
-            .default_service(web::to(errors::route_not_found))
-    })
-    // Signals are ours to handle: shutdown must also stop workers and WebSockets.
-    .disable_signals()
-    // A streamed answer's head and first chunk go out as they come: with Nagle's algorithm
-    // the chunk would wait for the client's delayed acknowledgement of the head (~40 ms).
-    .tcp_nodelay(true)
-    .shutdown_timeout(shutdown_timeout)
-    .listen(listener)?
-    .run();
-    Ok(server)
 }
 
 pub async fn run_workers(

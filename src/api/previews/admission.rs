@@ -65,11 +65,7 @@ pub fn cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
 /// A request another site's page made: its `Origin` is not this host, or the browser says
 /// it came from elsewhere and is not a plain navigation to the preview.
 fn made_by_another_site(req: &RequestHead) -> bool {
-    let header = |name: &str| {
-        req.headers
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-    };
+    let header = |name: &str| req.headers.get(name).and_then(|value| value.to_str().ok());
     let host = super::host::host_of(req).unwrap_or_default();
     let foreign_origin = header("origin").is_some_and(|origin| {
         origin

@@ -3,6 +3,7 @@
 
 mod admission;
 mod client;
+pub mod door;
 mod forward;
 pub mod gate;
 mod headers;
