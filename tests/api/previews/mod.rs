@@ -2,6 +2,7 @@
 //! and nobody else does.
 
 mod boundaries;
+mod connection;
 mod links;
 mod port_forward;
 mod proxying;
