@@ -11,6 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::answer::{self, Answer, AppHead};
+use super::deliver::deliver;
 use super::framing::{ChunkScanner, Framing};
 use super::request::{self, BadRequest, Read, Request};
 use super::{ours, relay, upstream};
@@ -21,9 +22,6 @@ use crate::state::AppState;
 
 /// How long a connection may sit between requests, or take to send a request's head.
 const IDLE_WITHIN: Duration = Duration::from_secs(30);
-/// How long a short answer's body may take to follow its head before the head goes alone:
-/// the two in one write wake the browser's side once instead of twice.
-const GATHER_PATIENCE: Duration = Duration::from_millis(100);
 
 pub async fn serve(mut client: TcpStream, state: web::Data<AppState>) {
     let peer = client.peer_addr().ok();
@@ -227,80 +225,6 @@ async fn read_answer(
     }
 }
 
-/// Passes the answer on; whether the app's connection ended cleanly with it.
-async fn deliver(
-    client: &mut TcpStream,
-    app: &mut TcpStream,
-    answer: &Answer,
-    mut rest: BytesMut,
-) -> std::io::Result<bool> {
-    let mut out = answer.head.clone();
-    match answer.framing {
-        Framing::Empty => {
-            client.write_all(&out).await?;
-            Ok(rest.is_empty())
-        }
-        Framing::Length(length) => {
-            let extra = rest.len() as u64 > length;
-            rest.truncate(length as usize);
-            if length <= relay::SPLICED_FROM {
-                gather(app, &mut rest, length).await?;
-                let surplus = rest.len() as u64 > length;
-                rest.truncate(length as usize);
-                out.put_slice(&rest);
-                client.write_all(&out).await?;
-                let left = length - rest.len() as u64;
-                if left > 0 {
-                    relay::copy_exact(app, client, left).await?;
-                }
-                return Ok(!extra && !surplus);
-            }
-            out.put_slice(&rest);
-            client.write_all(&out).await?;
-            relay::exact(app, client, length - rest.len() as u64).await?;
-            Ok(!extra)
-        }
-        Framing::Chunked => {
-            let mut scanner = ChunkScanner::default();
-            let taken = scanner.scan(&rest).map_err(|_| malformed())?;
-            let mut clean = taken == rest.len();
-            out.put_slice(&rest[..taken]);
-            client.write_all(&out).await?;
-            let mut buffer = BytesMut::with_capacity(64 * 1024);
-            while !scanner.done() {
-                buffer.clear();
-                if app.read_buf(&mut buffer).await? == 0 {
-                    return Err(std::io::ErrorKind::UnexpectedEof.into());
-                }
-                let taken = scanner.scan(&buffer).map_err(|_| malformed())?;
-                clean &= taken == buffer.len();
-                client.write_all(&buffer[..taken]).await?;
-            }
-            Ok(clean)
-        }
-        Framing::UntilClose => {
-            out.put_slice(&rest);
-            client.write_all(&out).await?;
-            relay::to_end(app, client).await?;
-            Ok(false)
-        }
-    }
-}
-
-/// Reads until `body` holds `length` bytes or the patience runs out.
-async fn gather(app: &mut TcpStream, body: &mut BytesMut, length: u64) -> std::io::Result<()> {
-    let deadline = tokio::time::Instant::now() + GATHER_PATIENCE;
-    while (body.len() as u64) < length {
-        body.reserve(length as usize - body.len());
-        match tokio::time::timeout_at(deadline, app.read_buf(body)).await {
-            Ok(Ok(0)) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
-            Ok(result) => result.map(drop)?,
-            Err(_) => return Ok(()),
-        }
-    }
-    Ok(())
-}
-
 async fn nothing_listening(
     client: &mut TcpStream,
     port: u16,
@@ -310,6 +234,6 @@ async fn nothing_listening(
     Ok((status, keep_alive))
 }
 
-fn malformed() -> std::io::Error {
+pub(super) fn malformed() -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed HTTP framing")
 }

@@ -9,6 +9,7 @@
 //! form, and the odd client that is neither).
 
 mod answer;
+mod deliver;
 mod exchange;
 mod framing;
 mod ours;
