@@ -15,9 +15,10 @@ use super::client::{self, Gathered, RequestBody};
 pub const ANSWER_WITHIN: Duration = Duration::from_secs(60);
 
 /// Answers up to this long are passed on in one piece (see [`client::gather`]).
-const GATHERED_UP_TO: u64 = 64 * 1024;
-/// How long such an answer's body may take before it is streamed instead.
-const GATHER_PATIENCE: Duration = Duration::from_millis(100);
+pub const GATHERED_UP_TO: u64 = 64 * 1024;
+/// How long such an answer's body may take before it is streamed instead: head and body in
+/// one write wake the browser's side once instead of twice.
+pub const GATHER_PATIENCE: Duration = Duration::from_millis(100);
 
 /// What the app is sent: its own path and query, and the headers it should see.
 pub struct Outbound {

@@ -1,11 +1,10 @@
 //! The app's answer head: parsed for its framing, and rewritten for the browser without the
 //! headers that only concern the hop between the proxy and the app.
 
-use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use bytes::{BufMut, BytesMut};
 
 use super::framing::Framing;
-use super::request::{tokens, MAX_HEAD};
+use super::request::{tokens_of, MAX_HEAD};
 
 const MAX_HEADERS: usize = 100;
 
@@ -44,20 +43,22 @@ pub fn parse(bytes: &[u8], head_request: bool, keep_alive: bool, upgrading: bool
     if (100..200).contains(&status) && !switching {
         return AppHead::Interim(length);
     }
-    let mut map = HeaderMap::with_capacity(parsed.headers.len());
-    for found in parsed.headers.iter() {
-        let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(found.name.as_bytes()),
-            HeaderValue::from_bytes(found.value),
-        ) else {
-            return AppHead::Malformed;
-        };
-        map.append(name, value);
-    }
-    let Some(framing) = framing(&map, status, head_request) else {
+    let values = |name: &'static str| {
+        parsed
+            .headers
+            .iter()
+            .filter(move |found| found.name.eq_ignore_ascii_case(name))
+            .map(|found| found.value)
+    };
+    let Some(framing) = framing(
+        values("transfer-encoding"),
+        values("content-length"),
+        status,
+        head_request,
+    ) else {
         return AppHead::Malformed;
     };
-    let connection = tokens(&map, header::CONNECTION);
+    let connection = tokens_of(values("connection"));
     let app_keeps_alive = parsed.version == Some(1)
         && !connection.iter().any(|token| token == "close")
         && framing != Framing::UntilClose;
@@ -92,25 +93,29 @@ pub fn parse(bytes: &[u8], head_request: bool, keep_alive: bool, upgrading: bool
 }
 
 /// The answer's framing (RFC 9112 §6.3); `None` for a length no one could trust.
-fn framing(headers: &HeaderMap, status: u16, head_request: bool) -> Option<Framing> {
+fn framing<'a>(
+    codings: impl Iterator<Item = &'a [u8]>,
+    mut lengths: impl Iterator<Item = &'a [u8]>,
+    status: u16,
+    head_request: bool,
+) -> Option<Framing> {
     if head_request || status == 204 || status == 304 || status == 101 {
         return Some(Framing::Empty);
     }
-    if headers.contains_key(header::TRANSFER_ENCODING) {
-        let codings = tokens(headers, header::TRANSFER_ENCODING);
+    let codings = tokens_of(codings);
+    if !codings.is_empty() {
         return Some(match codings.last().map(String::as_str) {
             Some("chunked") => Framing::Chunked,
             _ => Framing::UntilClose,
         });
     }
-    let mut lengths = headers.get_all(header::CONTENT_LENGTH);
     let Some(first) = lengths.next() else {
         return Some(Framing::UntilClose);
     };
     if lengths.any(|other| other != first) {
         return None;
     }
-    let length: u64 = first.to_str().ok()?.trim().parse().ok()?;
+    let length: u64 = std::str::from_utf8(first).ok()?.trim().parse().ok()?;
     Some(match length {
         0 => Framing::Empty,
         length => Framing::Length(length),

@@ -1,29 +1,24 @@
 //! The app's answer passed on to the browser, its body as the app framed it.
 
-use std::time::Duration;
-
 use bytes::{BufMut, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::answer::Answer;
 use super::exchange::malformed;
 use super::framing::{ChunkScanner, Framing};
 use super::relay;
-
-/// How long a short answer's body may take to follow its head before the head goes alone:
-/// the two in one write wake the browser's side once instead of twice.
-const GATHER_PATIENCE: Duration = Duration::from_millis(100);
+use crate::api::previews::forward::{GATHERED_UP_TO, GATHER_PATIENCE};
 
 /// Passes the answer on; whether the app's connection ended cleanly with it.
 pub async fn deliver(
     client: &mut TcpStream,
     app: &mut TcpStream,
-    answer: &Answer,
+    framing: Framing,
+    head: BytesMut,
     mut rest: BytesMut,
 ) -> std::io::Result<bool> {
-    let mut out = answer.head.clone();
-    match answer.framing {
+    let mut out = head;
+    match framing {
         Framing::Empty => {
             client.write_all(&out).await?;
             Ok(rest.is_empty())
@@ -31,7 +26,7 @@ pub async fn deliver(
         Framing::Length(length) => {
             let extra = rest.len() as u64 > length;
             rest.truncate(length as usize);
-            if length <= relay::SPLICED_FROM {
+            if length <= GATHERED_UP_TO {
                 gather(app, &mut rest, length).await?;
                 let surplus = rest.len() as u64 > length;
                 rest.truncate(length as usize);

@@ -121,11 +121,12 @@ async fn forward(
         let _ = tokio::io::copy_bidirectional(client, &mut app).await;
         return Ok((status, false));
     }
-    let reusable = deliver(client, &mut app, &answer, rest).await?;
-    if reusable && answer.app_keeps_alive {
+    let (app_keeps_alive, closes) = (answer.app_keeps_alive, answer.closes);
+    let reusable = deliver(client, &mut app, answer.framing, answer.head, rest).await?;
+    if reusable && app_keeps_alive {
         upstream::give_back(outbound.target, app);
     }
-    Ok((status, !answer.closes))
+    Ok((status, !closes))
 }
 
 /// The request line and headers as the app is sent them.

@@ -147,10 +147,14 @@ fn framing(headers: &HeaderMap) -> Result<Framing, BadRequest> {
 }
 
 /// A list header's tokens, lowercased.
-pub fn tokens(headers: &HeaderMap, name: HeaderName) -> Vec<String> {
-    headers
-        .get_all(name)
-        .filter_map(|value| value.to_str().ok())
+fn tokens(headers: &HeaderMap, name: HeaderName) -> Vec<String> {
+    tokens_of(headers.get_all(name).map(HeaderValue::as_bytes))
+}
+
+/// The tokens of a list header's values (however many lines it came in), lowercased.
+pub fn tokens_of<'a>(values: impl Iterator<Item = &'a [u8]>) -> Vec<String> {
+    values
+        .filter_map(|value| std::str::from_utf8(value).ok())
         .flat_map(|value| value.split(','))
         .map(|token| token.trim().to_ascii_lowercase())
         .filter(|token| !token.is_empty())

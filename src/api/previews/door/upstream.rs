@@ -20,8 +20,14 @@ const IDLE_FOR: Duration = Duration::from_secs(30);
 const KEPT_PER_APP: usize = 32;
 
 thread_local! {
-    static IDLE: RefCell<HashMap<SocketAddr, Vec<(TcpStream, Instant)>>> =
-        RefCell::new(HashMap::new());
+    static IDLE: RefCell<Idle> = RefCell::new(Idle::default());
+}
+
+#[derive(Default)]
+struct Idle {
+    by_app: HashMap<SocketAddr, Vec<(TcpStream, Instant)>>,
+    /// When connections to apps no longer asked for were last let go.
+    swept: Option<Instant>,
 }
 
 /// A connection to `target`, and whether it served a request before (and so may have been
@@ -42,11 +48,18 @@ pub fn give_back(target: SocketAddr, stream: TcpStream) {
     IDLE.with(|idle| {
         let mut idle = idle.borrow_mut();
         let now = Instant::now();
-        idle.retain(|_, kept| {
-            kept.retain(|(_, since)| now.duration_since(*since) < IDLE_FOR);
-            !kept.is_empty()
-        });
-        let kept = idle.entry(target).or_default();
+        // Not on every answer: the sweep walks every app this thread has kept connections to.
+        if idle
+            .swept
+            .is_none_or(|swept| now.duration_since(swept) >= IDLE_FOR)
+        {
+            idle.by_app.retain(|_, kept| {
+                kept.retain(|(_, since)| now.duration_since(*since) < IDLE_FOR);
+                !kept.is_empty()
+            });
+            idle.swept = Some(now);
+        }
+        let kept = idle.by_app.entry(target).or_default();
         if kept.len() < KEPT_PER_APP {
             kept.push((stream, now));
         }
@@ -56,7 +69,7 @@ pub fn give_back(target: SocketAddr, stream: TcpStream) {
 fn take(target: SocketAddr) -> Option<TcpStream> {
     IDLE.with(|idle| {
         let mut idle = idle.borrow_mut();
-        let kept = idle.get_mut(&target)?;
+        let kept = idle.by_app.get_mut(&target)?;
         while let Some((stream, since)) = kept.pop() {
             if since.elapsed() < IDLE_FOR && still_open(&stream) {
                 return Some(stream);
