@@ -4,8 +4,7 @@ use bytes::{BufMut, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::exchange::malformed;
-use super::framing::{ChunkScanner, Framing};
+use super::framing::{malformed, ChunkScanner, Framing};
 use super::relay;
 use crate::api::previews::forward::{GATHERED_UP_TO, GATHER_PATIENCE};
 

@@ -12,7 +12,7 @@ use tokio::net::TcpStream;
 
 use super::answer::{self, Answer, AppHead};
 use super::deliver::deliver;
-use super::framing::{ChunkScanner, Framing};
+use super::framing::{malformed, ChunkScanner, Framing};
 use super::request::{self, BadRequest, Read, Request};
 use super::{ours, relay, upstream};
 use crate::api::previews::forward::{Outbound, ANSWER_WITHIN};
@@ -233,8 +233,4 @@ async fn nothing_listening(
 ) -> std::io::Result<(u16, bool)> {
     let status = ours::write(client, page::nothing_listening(port), keep_alive).await?;
     Ok((status, keep_alive))
-}
-
-pub(super) fn malformed() -> std::io::Error {
-    std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed HTTP framing")
 }

@@ -96,6 +96,11 @@ impl ChunkScanner {
     }
 }
 
+/// A body or head whose framing does not parse, as the connection's error.
+pub fn malformed() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed HTTP framing")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
