@@ -55,6 +55,7 @@ test: cargo ## stack, then the whole test suite (cargo nextest if installed, els
 	@SANDBOXD_ROLES="barebone python" SANDBOXD_EXTRA_NODES=2 scripts/stack.sh up
 	@scripts/test-tools.sh
 	@scripts/clean-test-leftovers.sh
+	@scripts/disk-room.sh
 	@. $(STACK_ENV); \
 	if command -v cargo-nextest >/dev/null; then \
 	  echo "==> test: cargo nextest run --all-targets $(TEST_FLAGS) $(TEST_ARGS) ..."; \
@@ -73,6 +74,8 @@ test: cargo ## stack, then the whole test suite (cargo nextest if installed, els
 	  echo "==> test: faults, alone: cargo test --test faults -- --ignored ..."; \
 	  cargo test --test faults $(TEST_FLAGS) -- --ignored --test-threads=1 --nocapture $(TEST_ARGS); \
 	fi || { echo '!!! step "test: faults" FAILED' >&2; exit 1; }
+	@# A database per test adds up to gigabytes: give the room back once they all passed.
+	@scripts/clean-test-leftovers.sh
 
 bench-provision: cargo ## POST -> ready against `docker run -d`, p50/p95 side by side
 	@SANDBOXD_ROLES="barebone" scripts/stack.sh up

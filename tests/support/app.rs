@@ -103,7 +103,7 @@ pub async fn fresh_database(base_url: &str) -> String {
     let name = format!("sandboxd_test_{}", Uuid::new_v4().simple());
     let mut connection = PgConnection::connect(base_url)
         .await
-        .expect("Postgres is up: run the tests through `make test`");
+        .unwrap_or_else(|e| panic!("Postgres is up (run the tests through `make test`): {e}"));
     connection
         .execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
         .await
