@@ -30,6 +30,8 @@ impl Runtime {
             ..Default::default()
         };
         let docker = self.client().await?;
+        // The engine pauses the container for the copy.
+        let _freezing = self.freezes.freezing(name).await;
         docker
             .commit_container(options, ContainerConfig::default())
             .await?;

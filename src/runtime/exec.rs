@@ -4,7 +4,7 @@ use bollard::container::LogOutput;
 use bollard::exec::{CreateExecOptions, StartExecResults};
 use futures_util::StreamExt;
 
-use super::{Runtime, RuntimeError};
+use super::{freezing, Runtime, RuntimeError};
 
 #[derive(Debug, Default)]
 pub struct ExecOutput {
@@ -55,6 +55,7 @@ impl Runtime {
     /// Runs a command to completion, keeping at most `output_cap` bytes of each stream.
     pub async fn run(&self, container: &str, spec: &ExecSpec) -> Result<ExecOutput, RuntimeError> {
         let docker = self.client().await?;
+        let starting = self.freezes.starting(container).await;
         let created = docker
             .create_exec(
                 container,
@@ -69,9 +70,12 @@ impl Runtime {
             )
             .await?;
         let mut output = ExecOutput::default();
+        let start = docker.start_exec(&created.id, None).await?;
+        freezing::started(&docker, &created.id).await?;
+        drop(starting);
         if let StartExecResults::Attached {
             output: mut stream, ..
-        } = docker.start_exec(&created.id, None).await?
+        } = start
         {
             while let Some(chunk) = stream.next().await {
                 match chunk? {

@@ -10,6 +10,7 @@ mod disk;
 mod engine;
 mod error;
 mod exec;
+mod freezing;
 mod images;
 mod inspect;
 mod joining;
@@ -64,6 +65,7 @@ pub struct Runtime {
     /// hand) shows when a start names it missing, and is forgotten then.
     networks_seen: Arc<Mutex<HashSet<String>>>,
     cpu_counters: Arc<ExpiringMap<String, stats::CpuCounters>>,
+    freezes: Arc<freezing::Freezes>,
 }
 
 impl Runtime {
@@ -82,6 +84,7 @@ impl Runtime {
             cpus: Arc::new(OnceCell::new()),
             networks_seen: Arc::default(),
             cpu_counters: Arc::new(stats::cpu_counters_memory()),
+            freezes: Arc::default(),
         }
     }
 

@@ -39,6 +39,7 @@ impl Runtime {
     /// freed. One already paused counts, so a retried pause is not an error.
     pub async fn pause_container(&self, name: &str) -> Result<(), RuntimeError> {
         let docker = self.client().await?;
+        let _freezing = self.freezes.freezing(name).await;
         match docker.pause_container(name).await {
             Err(err) if engine_says(&err, "already paused") => Ok(()),
             done => Ok(done?),

@@ -9,7 +9,7 @@ use bollard::exec::{CreateExecOptions, StartExecOptions, StartExecResults};
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 
-use super::{Runtime, RuntimeError, TtyInput};
+use super::{freezing, Runtime, RuntimeError, TtyInput};
 
 const READ_CAPACITY: usize = 32 * 1024;
 
@@ -45,6 +45,7 @@ impl Runtime {
         spec: ProcessSpec,
     ) -> Result<Process, RuntimeError> {
         let docker = self.client().await?;
+        let starting = self.freezes.starting(container).await;
         let created = docker
             .create_exec(
                 container,
@@ -72,9 +73,12 @@ impl Runtime {
                 "the engine detached the process".into(),
             ));
         };
-        if let Some((cols, rows)) = spec.tty {
-            self.resize_tty(&created.id, cols, rows).await?;
+        // The engine answers a resize only once the process runs.
+        match spec.tty {
+            Some((cols, rows)) => self.resize_tty(&created.id, cols, rows).await?,
+            None => freezing::started(&docker, &created.id).await?,
         }
+        drop(starting);
         let output = output.filter_map(|chunk| async move {
             match chunk {
                 Ok(LogOutput::StdOut { message }) | Ok(LogOutput::Console { message }) => {

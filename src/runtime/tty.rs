@@ -37,6 +37,7 @@ impl Runtime {
         (cols, rows): (u16, u16),
     ) -> Result<Tty, RuntimeError> {
         let docker = self.client().await?;
+        let starting = self.freezes.starting(container).await;
         let created = docker
             .create_exec(
                 container,
@@ -63,7 +64,9 @@ impl Runtime {
         };
         // Engines before API 1.42 take no size at create, so the first prompt may be drawn at
         // 80x24 for an instant before this lands.
+        // It is answered once the process runs: the start is over then.
         self.resize_tty(&created.id, cols, rows).await?;
+        drop(starting);
         let output = output.filter_map(|chunk| async move {
             match chunk {
                 Ok(LogOutput::Console { message })

@@ -14,6 +14,7 @@ mod lifecycle;
 mod limits;
 mod logs;
 mod pause;
+mod pause_races;
 mod pipeline;
 mod records;
 mod repairs;
