@@ -1,6 +1,7 @@
 //! One preview connection: request after request, each judged, sent to the app, and its
 //! answer passed back as the app framed it.
 
+use std::io::ErrorKind::ConnectionReset;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -108,7 +109,9 @@ async fn forward(
         }
         match tokio::time::timeout(ANSWER_WITHIN, read_answer(&mut app, &request)).await {
             Ok(Ok(Some((answer, rest)))) => break (app, answer, rest),
+            // Closed with our request unread: reset rather than ended, the app saw nothing.
             Ok(Ok(None)) if reused && bodiless => continue,
+            Ok(Err(error)) if reused && bodiless && error.kind() == ConnectionReset => continue,
             _ => return nothing_listening(client, port, request.keep_alive).await,
         }
     };
@@ -123,7 +126,9 @@ async fn forward(
     }
     let (app_keeps_alive, closes) = (answer.app_keeps_alive, answer.closes);
     let reusable = deliver(client, &mut app, answer.framing, answer.head, rest).await?;
-    if reusable && app_keeps_alive {
+    // Some apps (Python's http.server) answer a chunked request without reading its body,
+    // which would then be read as the next request's head on this connection.
+    if reusable && app_keeps_alive && request.framing != Framing::Chunked {
         upstream::give_back(outbound.target, app);
     }
     Ok((status, !closes))
