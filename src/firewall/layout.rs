@@ -1,6 +1,8 @@
 //! The chains of the egress firewall (see the module's documentation), made and kept. Every
-//! step reads the table first and changes only what differs, so running it again, from one
-//! process or several sharing a host, leaves one copy of each rule.
+//! step reads the table first and adds only what is missing. Processes sharing a host that
+//! find a rule missing at once may each add it; the copies are left alone, since each does
+//! what one does, and processes deleting "extra" copies at once delete them down to none:
+//! for a moment, until a reconcile, environments would go unfiltered.
 
 use std::path::Path;
 
@@ -41,13 +43,11 @@ impl Firewall {
                 }
             }
             // First in its chain: only ever inserted at the top, and rules are appended.
-            let count = rules.rules(chain).filter(|rule| *rule == REPLIES).count();
-            if count == 0 {
+            if !rules.rules(chain).any(|rule| rule == REPLIES) {
                 let mut args = vec!["-I", chain, "1"];
                 args.extend(REPLIES.split_whitespace());
                 self.run(family, &args).await?;
             }
-            self.remove_copies(family, chain, REPLIES, count).await?;
         }
         // The engine evaluates DOCKER-USER before its own forwarding rules.
         let forward = if rules.has_chain("DOCKER-USER") {
@@ -57,27 +57,9 @@ impl Firewall {
         };
         for (parent, chain) in [(forward, EGRESS), ("INPUT", HOST)] {
             let jump = format!("-j {chain}");
-            let count = rules.rules(parent).filter(|rule| *rule == jump).count();
-            if count == 0 {
+            if !rules.rules(parent).any(|rule| rule == jump) {
                 self.run(family, &["-I", parent, "1", "-j", chain]).await?;
             }
-            self.remove_copies(family, parent, &jump, count).await?;
-        }
-        Ok(())
-    }
-
-    /// Two processes that both found a rule missing both add it; all but one copy go.
-    async fn remove_copies(
-        &self,
-        family: Family,
-        chain: &str,
-        rule: &str,
-        count: usize,
-    ) -> Result<(), FirewallError> {
-        for _ in 1..count {
-            let mut args = vec!["-D", chain];
-            args.extend(rule.split_whitespace());
-            self.run(family, &args).await?;
         }
         Ok(())
     }
@@ -123,14 +105,8 @@ impl Firewall {
             let jump = format!("-i {interface} -j {chain}");
             let refuse = format!("-i {interface} {}", host_reject(family));
             for (parent, rule) in [(EGRESS, jump), (HOST, refuse)] {
-                // Two processes sharing the host may both have added it: one copy stays.
-                match rules.rules(parent).filter(|line| *line == rule).count() {
-                    0 => script.push_str(&format!("-A {parent} {rule}\n")),
-                    copies => {
-                        for _ in 1..copies {
-                            script.push_str(&format!("-D {parent} {rule}\n"));
-                        }
-                    }
+                if !rules.rules(parent).any(|line| line == rule) {
+                    script.push_str(&format!("-A {parent} {rule}\n"));
                 }
             }
         }

@@ -33,9 +33,8 @@ async fn pauses_that_race_process_starts_never_wedge_the_environment() {
             let resumed = app.post(&resume_path, Some(&token), &Value::Null).await;
             (paused.status().as_u16(), resumed.status().as_u16())
         };
-        let raced = tokio::time::timeout(EACH_WITHIN, async {
-            tokio::join!(exec, pause_and_resume)
-        });
+        let raced =
+            tokio::time::timeout(EACH_WITHIN, async { tokio::join!(exec, pause_and_resume) });
         let (exec, statuses) = raced
             .await
             .unwrap_or_else(|_| panic!("round {round}: the engine hung"));

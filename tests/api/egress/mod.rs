@@ -4,4 +4,5 @@
 
 mod hosts;
 mod policy;
+mod sharing;
 mod tiers;
