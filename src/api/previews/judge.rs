@@ -82,12 +82,19 @@ pub async fn judge(
         Err(PreviewError::NodeDown) => return Verdict::Answer(page::node_unavailable()),
         Err(_) => return Verdict::Answer(page::not_running()),
     };
+    let chunked = req.headers.contains_key(header::TRANSFER_ENCODING);
+    let mut headers = headers::outbound(req, peer, state, preview.prefix.as_deref());
+    if chunked {
+        // Some dev servers (Python's http.server) answer a chunked request without reading
+        // its body, which a kept connection would then take for the next request's head.
+        headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     Verdict::Forward(Outbound {
         target,
-        headers: headers::outbound(req, peer, state, preview.prefix.as_deref()),
+        headers,
         path_and_query: preview.forward,
         sandboxed: preview.prefix.is_some(),
-        chunked: req.headers.contains_key(header::TRANSFER_ENCODING),
+        chunked,
     })
 }
 

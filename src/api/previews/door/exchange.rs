@@ -126,9 +126,8 @@ async fn forward(
     }
     let (app_keeps_alive, closes) = (answer.app_keeps_alive, answer.closes);
     let reusable = deliver(client, &mut app, answer.framing, answer.head, rest).await?;
-    // Some apps (Python's http.server) answer a chunked request without reading its body,
-    // which would then be read as the next request's head on this connection.
-    if reusable && app_keeps_alive && request.framing != Framing::Chunked {
+    // After a chunked request the app was asked to close (see judge.rs), whatever it says.
+    if reusable && app_keeps_alive && !outbound.chunked {
         upstream::give_back(outbound.target, app);
     }
     Ok((status, !closes))
