@@ -64,8 +64,8 @@ test: cargo ## stack, then the whole test suite (cargo nextest if installed, els
 	  echo "==> test: cargo test --all-targets $(TEST_FLAGS) $(TEST_ARGS) ..."; \
 	  cargo test --all-targets $(TEST_FLAGS) $(TEST_ARGS); \
 	fi || { echo '!!! step "test" FAILED' >&2; exit 1; }
-	@# The engine restart stops every container on the stack's one engine: it runs alone,
-	@# after everything else, and prints its figures.
+	@# Engine restarts stop every container on the engine: they run alone, one at a time,
+	@# after everything else (--no-capture runs them one by one), and print their figures.
 	@. $(STACK_ENV); \
 	if command -v cargo-nextest >/dev/null; then \
 	  echo "==> test: faults, alone: cargo nextest run --test faults --run-ignored only ..."; \

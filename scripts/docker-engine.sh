@@ -219,9 +219,20 @@ restore_rules() { # RULES-BEFORE-START
 # Our bridge's isolation rule disappears when another dockerd restarts and flushes the chains.
 own_rules_ok() { iptables -C DOCKER-ISOLATION-STAGE-1 -i "$BRIDGE" ! -o "$BRIDGE" -j DOCKER-ISOLATION-STAGE-2 2>/dev/null; }
 
+# The pidfile is trusted only while it names this engine's own dockerd: after a reboot or in a
+# fresh pid namespace its pid may be another engine's dockerd, which must be neither reused
+# nor stopped. Its managed containerd's pidfile likewise, or dockerd would take the pid's
+# owner for its containerd and, finding no socket, kill it.
+forget_stale_pidfiles() {
+  forget_stale_pidfile "$PIDFILE" dockerd "--pidfile $PIDFILE "
+  pid_alive "$PIDFILE" dockerd ||
+    forget_stale_pidfile "$EXEC/containerd/containerd.pid" containerd "$EXEC/"
+}
+
 up() {
   need_pkg docker.io btrfs-progs uidmap iproute2 iptables python3
   install -d -m 0755 "$(dirname "$PIDFILE")" "$(dirname "$IMG")" "$EXEC"
+  forget_stale_pidfiles
   setup_userns
   setup_keys
   setup_btrfs
@@ -273,6 +284,7 @@ up() {
 
 down() {
   step "$NAME: stop dockerd"
+  forget_stale_pidfiles
   # dockerd stops its containers and its managed containerd before exiting.
   stop_pidfile "$PIDFILE" dockerd 60
   if mountpoint -q "$DATA"; then
@@ -282,7 +294,10 @@ down() {
   if ip link show "$BRIDGE" >/dev/null 2>&1; then ip link delete "$BRIDGE"; fi
 }
 
-status() { status_line "$NAME" "$PIDFILE" dockerd; }
+status() {
+  forget_stale_pidfiles >/dev/null
+  status_line "$NAME" "$PIDFILE" dockerd
+}
 
 case "${1:-}" in
   up | down | status) "$1" ;;

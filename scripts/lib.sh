@@ -109,11 +109,32 @@ wait_port() { wait_until "${3:-30}" "$1:$2 to accept connections" port_open "$1"
 wait_socket() { wait_until "${2:-30}" "socket $1" test -S "$1"; }
 
 # pid_alive PIDFILE COMM: the pidfile names a live process whose command is COMM (guards
-# against a stale pidfile whose pid was reused after a reboot).
+# against a stale pidfile whose pid was reused after a reboot). A thread's id answers kill -0
+# and has a /proc entry too, so the pid must also lead its own thread group.
 pid_alive() {
   local pid
   pid="$(head -n1 "$1" 2>/dev/null)" || return 1
-  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == "$2" ]]
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null &&
+    [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == "$2" ]] &&
+    [[ "$(awk '$1 == "Tgid:" { print $2 }' "/proc/$pid/status" 2>/dev/null)" == "$pid" ]]
+}
+
+# forget_stale_pidfile PIDFILE COMM [MARK]: drop a pidfile unless it names a live COMM whose
+# command line contains MARK. dockerd, its containerd and postgres refuse to start, or take
+# over, while any process or thread has the pid it names, and pids repeat: after a reboot, or
+# in a fresh pid namespace where the stack starts in the same order, the old pid often belongs
+# to a thread of another daemon, or to another engine's own dockerd.
+forget_stale_pidfile() {
+  [[ -e $1 ]] || return 0
+  local pid
+  pid="$(head -n1 "$1" 2>/dev/null)"
+  if pid_alive "$1" "$2"; then
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "${3:-}" && return 0
+    note "$(basename "$1"): pid $pid is some other $2; dropping the pidfile"
+  else
+    note "$(basename "$1"): no $2 runs as pid $pid any more; dropping the stale pidfile"
+  fi
+  rm -f "$1"
 }
 
 # stop_pidfile PIDFILE COMM [SECONDS]: TERM the process and wait for it to exit.

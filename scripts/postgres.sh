@@ -38,7 +38,8 @@ synchronous_commit = off
 EOF
   fi
 
-  # `pg_ctl status` reads postmaster.pid and checks the pid is alive.
+  # `pg_ctl status` reads postmaster.pid and checks the pid is alive (any process or thread).
+  forget_stale_pidfile "$PIDFILE" postgres "-D $PGDATA"
   if as_pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
     step "postgres: already running (pid $(head -n1 "$PIDFILE")), reusing"
   else

@@ -169,11 +169,11 @@ impl Daemon for StackEngine {
     }
 
     fn stop(&mut self) {
-        engine_script("down");
+        engine_script(&["down"]);
     }
 
     fn start(&mut self) {
-        engine_script("up");
+        engine_script(&["up"]);
     }
 }
 
@@ -218,15 +218,16 @@ impl<D: Daemon> Drop for Outage<'_, D> {
     }
 }
 
-fn engine_script(action: &str) {
+/// `scripts/docker-engine.sh ARGS` (`up`, `down node-c`...); panics with its output if it fails.
+pub fn engine_script(args: &[&str]) {
     let script: PathBuf = [env!("CARGO_MANIFEST_DIR"), "scripts", "docker-engine.sh"]
         .iter()
         .collect();
     // Output to a file: the daemon it starts inherits it, and a pipe it held would never close.
-    let log = std::env::temp_dir().join(format!("sandboxd-faults-docker-{action}.log"));
+    let log = std::env::temp_dir().join(format!("sandboxd-faults-docker-{}.log", args.join("-")));
     let out = File::create(&log).unwrap();
     let status = Command::new(script)
-        .arg(action)
+        .args(args)
         .stdin(Stdio::null())
         .stdout(out.try_clone().unwrap())
         .stderr(out)
@@ -234,7 +235,10 @@ fn engine_script(action: &str) {
         .expect("the engine script runs");
     if !status.success() {
         let text = std::fs::read_to_string(&log).unwrap_or_default();
-        panic!("docker-engine.sh {action} failed ({status}):\n{text}");
+        panic!(
+            "docker-engine.sh {} failed ({status}):\n{text}",
+            args.join(" ")
+        );
     }
 }
 
