@@ -27,7 +27,20 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
+/// The server's warnings and errors go to the test's own output, shown when it fails: an
+/// engine's or a worker's own words, which tenants are never told, say why an environment
+/// failed. `SANDBOXD_TEST_LOG` sets the level (`info`, `sandboxd=debug`...).
+fn log_to_test_output() {
+    let filter = std::env::var("SANDBOXD_TEST_LOG").unwrap_or_else(|_| "warn".into());
+    // A second test in the same process finds it set: fine.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_test_writer()
+        .try_init();
+}
+
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
+    log_to_test_output();
     let mut settings = Settings::from_env().expect("settings from the environment");
     settings.bind = "127.0.0.1:0".into();
     settings.database_url = fresh_database(&settings.database_url).await;
