@@ -28,7 +28,7 @@ pub mod terminal; // interactive shells over a TTY exec, with replay and reattac
 pub mod model; // Environment, Status, Stage, typed ids, progress event, engine names, tiers, tokens, audit
 
 // Adapters.
-pub mod broker; // Redis: connection, work queue (Streams), event fan-out and revocations (pub/sub)
+pub mod broker; // Redis: connection, work queue (Streams), event fan-out and revocations (pub/sub), the freezing ledger
 pub mod client; // the public API as a client calls it, over HTTP(S) and WebSockets
 pub mod db; // Postgres: one module per table family, SQL in sql/
 pub mod firewall; // the host's iptables: the egress chains, made idempotently

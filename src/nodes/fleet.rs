@@ -14,7 +14,7 @@ use sqlx::PgPool;
 use crate::config::{EngineTls, Settings};
 use crate::db;
 use crate::model::Environment;
-use crate::runtime::{Runtime, RuntimeError};
+use crate::runtime::{FreezeLedger, Runtime, RuntimeError};
 
 /// How long another node's engine address and state are taken as known: a node
 /// re-registered elsewhere is reached there, and one gone down is refused, within this; a
@@ -56,6 +56,7 @@ struct Inner {
     local: Runtime,
     own_node: String,
     tls: Option<EngineTls>,
+    freezes: Arc<dyn FreezeLedger>,
     down_after: Duration,
     engines: Mutex<HashMap<String, KnownEngine>>,
     down: Mutex<Option<(Instant, Arc<HashSet<String>>)>>,
@@ -101,14 +102,18 @@ impl KnownEngine {
 
 impl Fleet {
     /// The engine beside this process is `settings.docker_host`, known as `settings.node.name`.
-    pub fn new(pool: PgPool, settings: &Settings) -> Self {
+    /// Pauses and process starts in every engine are kept apart through `freezes`, with the
+    /// other processes that reach the same engines.
+    pub fn new(pool: PgPool, settings: &Settings, freezes: Arc<dyn FreezeLedger>) -> Self {
         let tls = settings.engine_tls.clone();
         Self {
             inner: Arc::new(Inner {
                 pool,
-                local: Runtime::connecting(&settings.docker_host, tls.clone()),
+                local: Runtime::connecting(&settings.docker_host, tls.clone())
+                    .sharing_freezes(freezes.clone()),
                 own_node: settings.node.name.clone(),
                 tls,
+                freezes,
                 down_after: settings.node.down_after,
                 engines: Mutex::default(),
                 down: Mutex::default(),
@@ -179,6 +184,7 @@ impl Fleet {
             _ => {
                 tracing::info!(node, engine = %address, "reaching a node's engine");
                 Runtime::connecting(&address, self.inner.tls.clone())
+                    .sharing_freezes(self.inner.freezes.clone())
             }
         };
         let known = KnownEngine {

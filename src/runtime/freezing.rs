@@ -3,8 +3,8 @@
 //! ever, and every later call for that container (inspect, unpause, exec, remove) hangs with
 //! it until someone thaws the cgroup by hand on the engine's host. So a pause, or a commit
 //! (which pauses), waits for the starts in flight in that container, and a start waits for a
-//! pause in flight. Only this process's starts are seen: another API process beside it has
-//! its own.
+//! pause in flight: within this process by a gate per container, and across processes
+//! through the shared ledger (`freeze_ledger`), which this gate is taken before.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -13,6 +13,7 @@ use std::time::Duration;
 use bollard::Docker;
 use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock};
 
+use super::freeze_ledger::{self, FreezeLedger, SharedHold};
 use super::RuntimeError;
 
 /// Longer than any start takes on a healthy engine; past it a start is let go regardless.
@@ -23,6 +24,7 @@ const STARTED_POLL: Duration = Duration::from_millis(2);
 #[derive(Default)]
 pub(super) struct Freezes {
     gates: Mutex<HashMap<String, Arc<RwLock<()>>>>,
+    ledger: Option<Arc<dyn FreezeLedger>>,
 }
 
 /// Holds a container's gate until dropped.
@@ -34,21 +36,39 @@ pub(super) struct Held {
     start: Option<OwnedRwLockReadGuard<()>>,
     /// A freeze goes alone.
     freeze: Option<OwnedRwLockWriteGuard<()>>,
+    /// The same, as every process sees it.
+    _shared: Option<SharedHold>,
 }
 
 impl Freezes {
+    /// A gate whose starts and freezes every process driving the same engines sees.
+    pub(super) fn shared(ledger: Arc<dyn FreezeLedger>) -> Self {
+        Self {
+            gates: Mutex::default(),
+            ledger: Some(ledger),
+        }
+    }
+
     /// Waits until no freeze of `container` is in flight, and keeps one from starting.
     pub(super) async fn starting(self: &Arc<Self>, container: &str) -> Held {
         let gate = self.gate(container);
         let start = Some(gate.clone().read_owned().await);
-        self.held(container, gate, start, None)
+        let shared = match &self.ledger {
+            Some(ledger) => freeze_ledger::start(ledger, container).await,
+            None => None,
+        };
+        self.held(container, gate, (start, None), shared)
     }
 
     /// Waits until no start in `container` is in flight, and keeps new ones waiting.
     pub(super) async fn freezing(self: &Arc<Self>, container: &str) -> Held {
         let gate = self.gate(container);
         let freeze = Some(gate.clone().write_owned().await);
-        self.held(container, gate, None, freeze)
+        let shared = match &self.ledger {
+            Some(ledger) => freeze_ledger::freeze(ledger, container).await,
+            None => None,
+        };
+        self.held(container, gate, (None, freeze), shared)
     }
 
     fn gate(&self, container: &str) -> Arc<RwLock<()>> {
@@ -63,8 +83,11 @@ impl Freezes {
         self: &Arc<Self>,
         container: &str,
         gate: Arc<RwLock<()>>,
-        start: Option<OwnedRwLockReadGuard<()>>,
-        freeze: Option<OwnedRwLockWriteGuard<()>>,
+        (start, freeze): (
+            Option<OwnedRwLockReadGuard<()>>,
+            Option<OwnedRwLockWriteGuard<()>>,
+        ),
+        shared: Option<SharedHold>,
     ) -> Held {
         Held {
             freezes: self.clone(),
@@ -72,6 +95,7 @@ impl Freezes {
             gate,
             start,
             freeze,
+            _shared: shared,
         }
     }
 }

@@ -10,6 +10,7 @@ mod disk;
 mod engine;
 mod error;
 mod exec;
+mod freeze_ledger;
 mod freezing;
 mod images;
 mod inspect;
@@ -33,6 +34,7 @@ pub use containers::{ContainerSpec, Listed, Published};
 pub use engine::EngineUsage;
 pub use error::RuntimeError;
 pub use exec::{ExecOutput, ExecSpec};
+pub use freeze_ledger::{FreezeClaim, FreezeLedger, Ledger, LEASE as FREEZE_LEASE};
 pub use images::split_reference;
 pub use inspect::{Described, Mount};
 pub use logs::{LogLines, LogStream};
@@ -86,6 +88,13 @@ impl Runtime {
             cpu_counters: Arc::new(stats::cpu_counters_memory()),
             freezes: Arc::default(),
         }
+    }
+
+    /// Pauses and process starts in this engine's containers are kept apart with every
+    /// process that records them in `ledger` too, not only within this one.
+    pub fn sharing_freezes(mut self, ledger: Arc<dyn FreezeLedger>) -> Self {
+        self.freezes = Arc::new(freezing::Freezes::shared(ledger));
+        self
     }
 
     pub async fn client(&self) -> anyhow::Result<Docker> {

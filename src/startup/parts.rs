@@ -10,6 +10,7 @@ use crate::admin::Admin;
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::{jwt::JwtKeys, lockout::Lockout, session_cache::SessionCache, Auth};
 use crate::broker::events::EventBus;
+use crate::broker::freezes::RedisFreezes;
 use crate::broker::kv::Kv;
 use crate::broker::queue::JobQueue;
 use crate::broker::revocations::Revocations;
@@ -25,7 +26,7 @@ use crate::placement::waiting::Placer;
 use crate::previews::Previews;
 use crate::provisioning::catalogue::Catalogue;
 use crate::provisioning::{PoolFiller, Provisioner, ProvisionerParts};
-use crate::runtime::Standbys;
+use crate::runtime::{Standbys, FREEZE_LEASE};
 use crate::state::AppState;
 use crate::terminal::Terminals;
 
@@ -49,7 +50,11 @@ pub(super) fn build(
 ) -> anyhow::Result<Parts> {
     let kv = Kv::new(&settings.redis_url, &settings.redis_prefix)?;
     let settings = Arc::new(settings);
-    let fleet = Fleet::new(pool.clone(), &settings);
+    let fleet = Fleet::new(
+        pool.clone(),
+        &settings,
+        Arc::new(RedisFreezes::new(kv.clone(), FREEZE_LEASE)),
+    );
     let runtime = fleet.local();
     let queue = JobQueue::new(kv.clone(), &settings.node.name);
     let events = EventBus::new(kv.clone());

@@ -8,6 +8,7 @@ mod exec_standby;
 mod exec_stream;
 mod export;
 mod failures;
+mod freezing_ledger;
 mod images;
 mod labels;
 mod lifecycle;

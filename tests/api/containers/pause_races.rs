@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::support::app::spawn_app;
+use crate::support::app::{spawn_app, spawn_app_beside, TestApp};
 use crate::support::provisioning::user_with_environment;
 
 const ROUNDS: u64 = 24;
@@ -16,6 +16,19 @@ const EACH_WITHIN: Duration = Duration::from_secs(30);
 async fn pauses_that_race_process_starts_never_wedge_the_environment() {
     let app = spawn_app().await;
     let (token, id) = user_with_environment(&app, "pause-racer").await;
+    race_pauses_against_starts(&app, &app, &token, &id).await;
+}
+
+/// Each API process sees only its own starts: the pauses go through another one.
+#[tokio::test]
+async fn pauses_through_one_process_never_wedge_starts_through_another() {
+    let app = spawn_app().await;
+    let beside = spawn_app_beside(&app, |_| {}).await;
+    let (token, id) = user_with_environment(&app, "pause-racer-beside").await;
+    race_pauses_against_starts(&app, &beside, &token, &id).await;
+}
+
+async fn race_pauses_against_starts(starts: &TestApp, pauses: &TestApp, token: &str, id: &str) {
     let exec_path = format!("/api/containers/{id}/exec");
     let (pause_path, resume_path) = (
         format!("/api/containers/{id}/pause"),
@@ -26,11 +39,11 @@ async fn pauses_that_race_process_starts_never_wedge_the_environment() {
         // A start takes some 50-70 ms: the pauses land at every point of it. A command that
         // started before the pause is frozen with the rest until the resume.
         let delay = Duration::from_millis(round * 4);
-        let exec = app.post(&exec_path, Some(&token), &command);
+        let exec = starts.post(&exec_path, Some(token), &command);
         let pause_and_resume = async {
             tokio::time::sleep(delay).await;
-            let paused = app.post(&pause_path, Some(&token), &Value::Null).await;
-            let resumed = app.post(&resume_path, Some(&token), &Value::Null).await;
+            let paused = pauses.post(&pause_path, Some(token), &Value::Null).await;
+            let resumed = pauses.post(&resume_path, Some(token), &Value::Null).await;
             (paused.status().as_u16(), resumed.status().as_u16())
         };
         let raced =
@@ -46,10 +59,10 @@ async fn pauses_that_race_process_starts_never_wedge_the_environment() {
             "round {round}: pause and resume answered {statuses:?}"
         );
     }
-    let last = app
+    let last = starts
         .post(
             &exec_path,
-            Some(&token),
+            Some(token),
             &json!({"command": ["echo", "alive"]}),
         )
         .await;
