@@ -2,6 +2,7 @@
 //! network, labelled so housekeeping knows it as ours.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use super::shell;
 use super::shell_options::ShellOptions;
@@ -11,6 +12,14 @@ use crate::db;
 use crate::model::engine_names::{container_name, labels, network_name};
 use crate::model::{Environment, HostPort, HostVolume};
 use crate::runtime::{ContainerSpec, Published};
+
+/// Pauses before each attempt to make the scripts' holder again and mount it.
+const HOLDER_REMADE_WAITS: [Duration; 4] = [
+    Duration::ZERO,
+    Duration::from_millis(50),
+    Duration::from_millis(200),
+    Duration::from_millis(800),
+];
 
 impl Provisioner {
     pub(super) async fn create_container(
@@ -65,17 +74,7 @@ impl Provisioner {
             binds: workload.volumes.iter().map(HostVolume::bind).collect(),
             published: workload.ports.iter().map(published).collect(),
         };
-        // The holder this process has seen made may have been removed by someone else since:
-        // made again once, in place.
-        let docker_id = match self.runtime.create_container(&spec).await {
-            Ok(id) => id,
-            Err(err) if shell::names_scripts_holder(&err) => {
-                self.forget_scripts().await;
-                self.scripts_mount().await?;
-                self.runtime.create_container(&spec).await?
-            }
-            Err(err) => return Err(err.into()),
-        };
+        let docker_id = self.create_mounting_scripts(&spec).await?;
         if !db::containers::record_docker_id(&self.pool, env.id, &docker_id).await? {
             // Deleted while the engine was creating it: nobody else will remove it.
             self.runtime.remove_container(&docker_id).await?;
@@ -89,6 +88,33 @@ impl Provisioner {
                 .await?;
         }
         Ok(true)
+    }
+
+    /// Creates the container, making the scripts' holder again if it was removed by someone
+    /// else since this process saw it made. Every process using the engine then finds it
+    /// gone and makes it beside this one: one made by another process a moment ago is
+    /// named but not yet found for a while, and is waited for.
+    async fn create_mounting_scripts(&self, spec: &ContainerSpec) -> Result<String, StageError> {
+        let mut missing = match self.runtime.create_container(spec).await {
+            Ok(id) => return Ok(id),
+            Err(err) if shell::names_scripts_holder(&err) => err,
+            Err(err) => return Err(err.into()),
+        };
+        for wait in HOLDER_REMADE_WAITS {
+            tokio::time::sleep(wait).await;
+            self.forget_scripts().await;
+            self.scripts_mount().await?;
+            missing = match self.runtime.create_container(spec).await {
+                Ok(id) => return Ok(id),
+                Err(err) if shell::names_scripts_holder(&err) => err,
+                Err(err) => return Err(err.into()),
+            };
+        }
+        // Still missing: the job tries again later rather than fail the environment.
+        tracing::warn!(error = %missing, "the shell scripts' holder is still missing");
+        Err(StageError::Transient(
+            "the environment's shell scripts are being set up again".into(),
+        ))
     }
 
     /// The user's own network, made with their first environment, with its egress rules in
