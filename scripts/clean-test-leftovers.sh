@@ -10,8 +10,11 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=/dev/null
 . "$HERE/../.sandboxd/stack.env"
 
-# Every test server's instance label and key prefix starts with this (tests/support/app.rs).
+# Every test server's instance label and key prefix starts with this (tests/support/app.rs);
+# a benchmark's with the other (benches/), and one killed half way leaves its warm pools
+# running on the engines, restarted with them.
 TEST_INSTANCE=sandboxd-test
+BENCH_INSTANCE=sandboxd-bench
 
 STEP="clean test leftovers"
 step "clean what earlier test runs left: databases, containers, networks, Redis keys"
@@ -32,7 +35,8 @@ done
 # test_objects HOST LIST-COMMAND...: the ids of the objects it lists that a test server made.
 test_objects() {
   docker -H "$1" "${@:2}" --filter label=sandboxd.instance --format "{{.ID}} {{.Label \"sandboxd.instance\"}}" |
-    awk -v prefix="$TEST_INSTANCE:" 'index($2, prefix) == 1 { print $1 }'
+    awk -v test="$TEST_INSTANCE:" -v bench="$BENCH_INSTANCE:" \
+      'index($2, test) == 1 || index($2, bench) == 1 { print $1 }'
 }
 removed_containers=0 removed_networks=0
 for host in "${hosts[@]}"; do
@@ -57,7 +61,10 @@ for namespace in $namespaces; do
 done
 
 redis=(redis-cli -u "$SANDBOXD_REDIS_URL" --no-auth-warning)
-keys=$("${redis[@]}" --scan --pattern "$TEST_INSTANCE:*" | wc -l)
-"${redis[@]}" --scan --pattern "$TEST_INSTANCE:*" | xargs -r -n 500 "${redis[@]}" unlink >/dev/null
+keys=0
+for prefix in "$TEST_INSTANCE" "$BENCH_INSTANCE"; do
+  keys=$((keys + $("${redis[@]}" --scan --pattern "$prefix:*" | wc -l)))
+  "${redis[@]}" --scan --pattern "$prefix:*" | xargs -r -n 500 "${redis[@]}" unlink >/dev/null
+done
 
 note "removed $(wc -w <<<"$stale") database(s), $removed_containers container(s), $removed_networks network(s), $(wc -w <<<"$namespaces") namespace(s), $keys Redis key(s)"
