@@ -64,10 +64,11 @@ pub(super) struct SharedHold {
 /// Waits until no freeze of `container` is in flight in any process, and records a start.
 /// Without the ledger (Redis down) the start goes on with this process's gate alone.
 pub(super) async fn start(ledger: &Arc<dyn FreezeLedger>, container: &str) -> Option<SharedHold> {
-    let (lease, mut delay) = (Uuid::new_v4().to_string(), ASK_AGAIN_FIRST);
+    // Held from the first ask, so a start given up half way (its request gone) is released.
+    let (hold, mut delay) = (SharedHold::new(ledger, container), ASK_AGAIN_FIRST);
     loop {
-        match ledger.try_start(container, &lease).await {
-            Ok(true) => return Some(hold(ledger, container, lease, None)),
+        match ledger.try_start(container, &hold.lease).await {
+            Ok(true) => return Some(hold),
             Ok(false) => wait_to_ask_again(&mut delay).await,
             Err(err) => return unshared(&err, container),
         }
@@ -77,9 +78,11 @@ pub(super) async fn start(ledger: &Arc<dyn FreezeLedger>, container: &str) -> Op
 /// Claims the freeze of `container` and waits until no start is in flight in any process;
 /// the claim is renewed until the hold is dropped.
 pub(super) async fn freeze(ledger: &Arc<dyn FreezeLedger>, container: &str) -> Option<SharedHold> {
-    let (lease, mut delay) = (Uuid::new_v4().to_string(), ASK_AGAIN_FIRST);
+    // A claim made while starts finish keeps new ones out: released if the freeze is given
+    // up, not left to lapse.
+    let (mut hold, mut delay) = (SharedHold::new(ledger, container), ASK_AGAIN_FIRST);
     loop {
-        match ledger.try_freeze(container, &lease).await {
+        match ledger.try_freeze(container, &hold.lease).await {
             Ok(FreezeClaim::Taken) => break,
             Ok(FreezeClaim::AwaitingStarts(_) | FreezeClaim::HeldElsewhere) => {
                 wait_to_ask_again(&mut delay).await
@@ -87,8 +90,9 @@ pub(super) async fn freeze(ledger: &Arc<dyn FreezeLedger>, container: &str) -> O
             Err(err) => return unshared(&err, container),
         }
     }
-    let renewal = tokio::spawn({
-        let (ledger, container, lease) = (ledger.clone(), container.to_string(), lease.clone());
+    hold.renewal = Some(tokio::spawn({
+        let (ledger, container, lease) =
+            (ledger.clone(), container.to_string(), hold.lease.clone());
         async move {
             loop {
                 tokio::time::sleep(RENEW_EVERY).await;
@@ -97,21 +101,18 @@ pub(super) async fn freeze(ledger: &Arc<dyn FreezeLedger>, container: &str) -> O
                 }
             }
         }
-    });
-    Some(hold(ledger, container, lease, Some(renewal)))
+    }));
+    Some(hold)
 }
 
-fn hold(
-    ledger: &Arc<dyn FreezeLedger>,
-    container: &str,
-    lease: String,
-    renewal: Option<JoinHandle<()>>,
-) -> SharedHold {
-    SharedHold {
-        ledger: ledger.clone(),
-        container: container.to_string(),
-        lease,
-        renewal,
+impl SharedHold {
+    fn new(ledger: &Arc<dyn FreezeLedger>, container: &str) -> Self {
+        Self {
+            ledger: ledger.clone(),
+            container: container.to_string(),
+            lease: Uuid::new_v4().to_string(),
+            renewal: None,
+        }
     }
 }
 
@@ -130,11 +131,92 @@ impl Drop for SharedHold {
             std::mem::take(&mut self.container),
             std::mem::take(&mut self.lease),
         );
-        // Unreleased, the lease still lapses on its own.
+        // Unreleased, the lease still lapses on its own; one never recorded is no harm.
         tokio::spawn(async move {
             if let Err(err) = ledger.release(&container, &lease).await {
-                tracing::warn!(error = %err, %container, "a freezing lease not released");
+                tracing::debug!(error = %err, %container, "a freezing lease not released");
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+
+    use futures_util::FutureExt;
+
+    use super::*;
+
+    /// The ledger's rules, in memory, without leases lapsing.
+    #[derive(Default)]
+    struct InMemory {
+        starts: Mutex<HashSet<String>>,
+        freeze: Mutex<Option<String>>,
+    }
+
+    impl FreezeLedger for InMemory {
+        fn try_start<'a>(&'a self, _: &'a str, lease: &'a str) -> BoxFuture<'a, Ledger<bool>> {
+            let frozen = self.freeze.lock().unwrap().is_some();
+            if !frozen {
+                self.starts.lock().unwrap().insert(lease.to_string());
+            }
+            async move { Ok(!frozen) }.boxed()
+        }
+
+        fn try_freeze<'a>(
+            &'a self,
+            _: &'a str,
+            lease: &'a str,
+        ) -> BoxFuture<'a, Ledger<FreezeClaim>> {
+            let mut freeze = self.freeze.lock().unwrap();
+            let claim = match freeze.as_deref() {
+                Some(holder) if holder != lease => FreezeClaim::HeldElsewhere,
+                _ => {
+                    *freeze = Some(lease.to_string());
+                    match self.starts.lock().unwrap().len() {
+                        0 => FreezeClaim::Taken,
+                        starts => FreezeClaim::AwaitingStarts(starts as u64),
+                    }
+                }
+            };
+            async move { Ok(claim) }.boxed()
+        }
+
+        fn release<'a>(&'a self, _: &'a str, lease: &'a str) -> BoxFuture<'a, Ledger<()>> {
+            self.starts.lock().unwrap().remove(lease);
+            let mut freeze = self.freeze.lock().unwrap();
+            if freeze.as_deref() == Some(lease) {
+                *freeze = None;
+            }
+            async { Ok(()) }.boxed()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_freeze_given_up_while_starts_finish_lets_later_starts_go() {
+        let memory = Arc::new(InMemory::default());
+        let ledger: Arc<dyn FreezeLedger> = memory.clone();
+        let started = start(&ledger, "c").await.expect("recorded");
+        let freezing = tokio::spawn({
+            let ledger = ledger.clone();
+            async move { freeze(&ledger, "c").await.map(drop) }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(
+            memory.freeze.lock().unwrap().is_some(),
+            "the freeze claimed"
+        );
+        assert!(!freezing.is_finished(), "a freeze went on during a start");
+        // Its request gone, say: the claim goes with it.
+        freezing.abort();
+        let _ = freezing.await;
+        drop(started);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(memory.freeze.lock().unwrap().is_none());
+        assert!(memory.starts.lock().unwrap().is_empty());
+        let again = tokio::time::timeout(Duration::from_secs(1), start(&ledger, "c")).await;
+        assert!(again.expect("a later start waited").is_some());
     }
 }

@@ -3,8 +3,8 @@
 //! ever, and every later call for that container (inspect, unpause, exec, remove) hangs with
 //! it until someone thaws the cgroup by hand on the engine's host. So a pause, or a commit
 //! (which pauses), waits for the starts in flight in that container, and a start waits for a
-//! pause in flight: within this process by a gate per container, and across processes
-//! through the shared ledger (`freeze_ledger`), which this gate is taken before.
+//! pause in flight: within this process by a gate per container, then across processes
+//! through the shared ledger (`freeze_ledger`), asked once this gate is passed.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
