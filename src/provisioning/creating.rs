@@ -97,17 +97,21 @@ impl Provisioner {
     async fn create_mounting_scripts(&self, spec: &ContainerSpec) -> Result<String, StageError> {
         let mut missing = match self.runtime.create_container(spec).await {
             Ok(id) => return Ok(id),
-            Err(err) if shell::names_scripts_holder(&err) => err,
+            Err(err) if shell::names_scripts_holder(&err) => err.to_string(),
             Err(err) => return Err(err.into()),
         };
         for wait in HOLDER_REMADE_WAITS {
             tokio::time::sleep(wait).await;
             self.forget_scripts().await;
-            self.scripts_mount().await?;
-            missing = match self.runtime.create_container(spec).await {
-                Ok(id) => return Ok(id),
-                Err(err) if shell::names_scripts_holder(&err) => err,
-                Err(err) => return Err(err.into()),
+            // Making it (importing its image) may trip over another process doing the same.
+            missing = match self.scripts_mount().await {
+                Err(full @ StageError::Coded { .. }) => return Err(full),
+                Err(err) => err.to_string(),
+                Ok(_) => match self.runtime.create_container(spec).await {
+                    Ok(id) => return Ok(id),
+                    Err(err) if shell::names_scripts_holder(&err) => err.to_string(),
+                    Err(err) => return Err(err.into()),
+                },
             };
         }
         // Still missing: the job tries again later rather than fail the environment.
