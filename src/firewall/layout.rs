@@ -9,8 +9,8 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::policy::{self, Context};
-use super::ruleset::in_interface;
-use super::{Family, Firewall, FirewallError};
+use super::ruleset::{in_interface, Ruleset};
+use super::{Family, Firewall, FirewallError, Table};
 use crate::model::egress::EgressPolicy;
 
 const EGRESS: &str = "SANDBOXD-EGRESS";
@@ -32,12 +32,29 @@ impl Firewall {
     /// Makes the shared chains and their jumps, and repairs them (an engine that restarted, a
     /// rule deleted by hand). Fails when the commands cannot run or change the table.
     pub async fn install(&self, family: Family) -> Result<(), FirewallError> {
-        let rules = self.ruleset(family).await?;
-        for chain in [EGRESS, HOST] {
+        for table in Table::ALL {
+            self.install_in(family, table).await?;
+        }
+        Ok(())
+    }
+
+    async fn install_in(&self, family: Family, table: Table) -> Result<(), FirewallError> {
+        let rules = self.ruleset(family, table).await?;
+        // The engine evaluates DOCKER-USER before its own forwarding rules; it never touches
+        // the security table.
+        let forward = match table {
+            Table::Filter if rules.has_chain("DOCKER-USER") => "DOCKER-USER",
+            _ => "FORWARD",
+        };
+        let mut jumps = vec![(forward, EGRESS)];
+        if table == Table::Filter {
+            jumps.push(("INPUT", HOST));
+        }
+        for (_, chain) in &jumps {
             if !rules.has_chain(chain) {
-                if let Err(err) = self.run(family, &["-N", chain]).await {
+                if let Err(err) = self.run(family, table, &["-N", chain]).await {
                     // Made meanwhile by another sandboxd on this host.
-                    if !self.ruleset(family).await?.has_chain(chain) {
+                    if !self.ruleset(family, table).await?.has_chain(chain) {
                         return Err(err);
                     }
                 }
@@ -46,72 +63,45 @@ impl Firewall {
             if !rules.rules(chain).any(|rule| rule == REPLIES) {
                 let mut args = vec!["-I", chain, "1"];
                 args.extend(REPLIES.split_whitespace());
-                self.run(family, &args).await?;
+                self.run(family, table, &args).await?;
             }
         }
-        // The engine evaluates DOCKER-USER before its own forwarding rules.
-        let forward = if rules.has_chain("DOCKER-USER") {
-            "DOCKER-USER"
-        } else {
-            "FORWARD"
-        };
-        for (parent, chain) in [(forward, EGRESS), ("INPUT", HOST)] {
+        for (parent, chain) in jumps {
             let jump = format!("-j {chain}");
             if !rules.rules(parent).any(|rule| rule == jump) {
-                self.run(family, &["-I", parent, "1", "-j", chain]).await?;
+                self.run(family, table, &["-I", parent, "1", "-j", chain])
+                    .await?;
             }
         }
         Ok(())
     }
 
-    /// Gives each target's bridge its policy chain, the jump to it and the host's refusal,
-    /// rewriting only chains whose policy changed, in one transaction. Returns how many
-    /// chains were written.
+    /// Gives each target's bridge its policy chains, the jumps to them and the host's
+    /// refusal, rewriting only chains whose policy changed, in one transaction. Returns how
+    /// many chains were written.
     pub async fn apply(
         &self,
         family: Family,
         targets: &[Target],
         context: &Context,
     ) -> Result<usize, FirewallError> {
-        let rules = self.ruleset(family).await?;
-        let mut script = String::from("*filter\n");
+        let mut script = String::new();
         let mut written = 0;
-        for target in targets {
-            let interface = &target.interface;
-            if !plain_interface(interface) {
-                tracing::warn!(
-                    interface,
-                    "not a bridge name the firewall can match; skipped"
-                );
-                continue;
+        for table in Table::ALL {
+            let rules = self.ruleset(family, table).await?;
+            let mut lines = Vec::new();
+            for target in targets {
+                written += policy_lines(family, table, &rules, target, context, &mut lines);
             }
-            let chain = format!("{POLICY_PREFIX}{interface}");
-            let body = policy::rules(family, &target.policy, context);
-            let digest = digest(&body);
-            let current = rules
-                .rules(&chain)
-                .find_map(|rule| rule.split(DIGEST_TAG).nth(1))
-                .map(|tail| tail.trim_end_matches('"'));
-            if !rules.has_chain(&chain) || current != Some(digest.as_str()) {
-                written += 1;
-                script.push_str(&format!(":{chain} - [0:0]\n"));
+            if !lines.is_empty() {
                 script.push_str(&format!(
-                    "-A {chain} -m comment --comment {DIGEST_TAG}{digest}\n"
+                    "*{}\n{}\nCOMMIT\n",
+                    table.name(),
+                    lines.join("\n")
                 ));
-                for rule in &body {
-                    script.push_str(&format!("-A {chain} {rule}\n"));
-                }
-            }
-            let jump = format!("-i {interface} -j {chain}");
-            let refuse = format!("-i {interface} {}", host_reject(family));
-            for (parent, rule) in [(EGRESS, jump), (HOST, refuse)] {
-                if !rules.rules(parent).any(|line| line == rule) {
-                    script.push_str(&format!("-A {parent} {rule}\n"));
-                }
             }
         }
-        if script.lines().count() > 1 {
-            script.push_str("COMMIT\n");
+        if !script.is_empty() {
             self.restore(family, &script).await?;
         }
         Ok(written)
@@ -120,28 +110,80 @@ impl Firewall {
     /// Removes the rules and chains of bridges that no longer exist on this host, whoever
     /// made them. Returns how many bridges' rules went.
     pub async fn remove_stale(&self, family: Family) -> Result<usize, FirewallError> {
-        let rules = self.ruleset(family).await?;
         let gone = |interface: &str| !Path::new("/sys/class/net").join(interface).exists();
         let mut removed = 0;
-        for chain in [EGRESS, HOST] {
-            for rule in rules.rules(chain) {
-                if in_interface(rule).is_some_and(gone) {
-                    let mut args = vec!["-D", chain];
-                    args.extend(rule.split_whitespace());
-                    // Another process may have removed it first.
-                    let _ = self.run(family, &args).await;
+        for table in Table::ALL {
+            let rules = self.ruleset(family, table).await?;
+            for chain in [EGRESS, HOST] {
+                for rule in rules.rules(chain) {
+                    if in_interface(rule).is_some_and(gone) {
+                        let mut args = vec!["-D", chain];
+                        args.extend(rule.split_whitespace());
+                        // Another process may have removed it first.
+                        let _ = self.run(family, table, &args).await;
+                    }
                 }
             }
-        }
-        for chain in rules.chains_starting(POLICY_PREFIX) {
-            if gone(&chain[POLICY_PREFIX.len()..]) {
-                let _ = self.run(family, &["-F", &chain]).await;
-                let _ = self.run(family, &["-X", &chain]).await;
-                removed += 1;
+            for chain in rules.chains_starting(POLICY_PREFIX) {
+                if gone(&chain[POLICY_PREFIX.len()..]) {
+                    let _ = self.run(family, table, &["-F", &chain]).await;
+                    let _ = self.run(family, table, &["-X", &chain]).await;
+                    removed += usize::from(table == Table::Filter);
+                }
             }
         }
         Ok(removed)
     }
+}
+
+/// The restore lines that give `target` its policy chain in `table` (when missing or
+/// changed: then 1 is returned), the jump to it and, in the filter table, the host's
+/// refusal (when missing).
+fn policy_lines(
+    family: Family,
+    table: Table,
+    rules: &Ruleset,
+    target: &Target,
+    context: &Context,
+    lines: &mut Vec<String>,
+) -> usize {
+    let interface = &target.interface;
+    if !plain_interface(interface) {
+        tracing::warn!(
+            interface,
+            "not a bridge name the firewall can match; skipped"
+        );
+        return 0;
+    }
+    let chain = format!("{POLICY_PREFIX}{interface}");
+    let mut body = policy::rules(family, &target.policy, context);
+    if table == Table::Security {
+        body = policy::dropping(family, body);
+    }
+    let digest = digest(&body);
+    let current = rules
+        .rules(&chain)
+        .find_map(|rule| rule.split(DIGEST_TAG).nth(1))
+        .map(|tail| tail.trim_end_matches('"'));
+    let mut written = 0;
+    if !rules.has_chain(&chain) || current != Some(digest.as_str()) {
+        written = 1;
+        lines.push(format!(":{chain} - [0:0]"));
+        lines.push(format!(
+            "-A {chain} -m comment --comment {DIGEST_TAG}{digest}"
+        ));
+        lines.extend(body.iter().map(|rule| format!("-A {chain} {rule}")));
+    }
+    let mut parents = vec![(EGRESS, format!("-i {interface} -j {chain}"))];
+    if table == Table::Filter {
+        parents.push((HOST, format!("-i {interface} {}", host_reject(family))));
+    }
+    for (parent, rule) in parents {
+        if !rules.rules(parent).any(|line| line == rule) {
+            lines.push(format!("-A {parent} {rule}"));
+        }
+    }
+    written
 }
 
 fn host_reject(family: Family) -> &'static str {

@@ -9,6 +9,14 @@
 //!   own rules (isolation between networks) still apply to what it lets through.
 //! - `SANDBOXD-INPUT`, jumped to from `INPUT`: replies pass; anything else from a bridge of
 //!   ours to the host itself is rejected.
+//!
+//! The engine rearranges the filter table's `FORWARD` as networks come and go: it deletes and
+//! inserts again its jump to `DOCKER-USER`, and puts a new bridge's ACCEPT rules first, so for
+//! moments a connection passes the filter table without meeting `DOCKER-USER`. The security
+//! table's `FORWARD` runs after the filter table's for every forwarded packet, whatever that
+//! accepted, and no engine touches it: the same `SANDBOXD-EGRESS` and policy chains there,
+//! dropping where the filter table rejects (REJECT exists in the filter table only), close
+//! those moments.
 
 mod layout;
 mod policy;
@@ -29,6 +37,24 @@ use ruleset::Ruleset;
 pub enum Family {
     V4,
     V6,
+}
+
+/// Where the chains live: see the module's documentation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Table {
+    Filter,
+    Security,
+}
+
+impl Table {
+    const ALL: [Table; 2] = [Table::Filter, Table::Security];
+
+    fn name(self) -> &'static str {
+        match self {
+            Table::Filter => "filter",
+            Table::Security => "security",
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,15 +85,20 @@ impl Firewall {
         }
     }
 
-    /// The filter table's chains and rules as `iptables -S` prints them.
-    async fn ruleset(&self, family: Family) -> Result<Ruleset, FirewallError> {
-        Ok(Ruleset::parse(&self.run(family, &["-S"]).await?))
+    /// The table's chains and rules as `iptables -S` prints them.
+    async fn ruleset(&self, family: Family, table: Table) -> Result<Ruleset, FirewallError> {
+        Ok(Ruleset::parse(&self.run(family, table, &["-S"]).await?))
     }
 
-    async fn run(&self, family: Family, args: &[&str]) -> Result<String, FirewallError> {
+    async fn run(
+        &self,
+        family: Family,
+        table: Table,
+        args: &[&str],
+    ) -> Result<String, FirewallError> {
         let command = self.command(family);
         let output = Command::new(&command)
-            .arg("-w")
+            .args(["-w", "-t", table.name()])
             .args(args)
             .stdin(Stdio::null())
             .output()
@@ -83,7 +114,7 @@ impl Firewall {
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
     }
 
-    /// Applies `script` (restore format, filter table) in one transaction.
+    /// Applies `script` (restore format, its tables named in it) in one transaction.
     async fn restore(&self, family: Family, script: &str) -> Result<(), FirewallError> {
         let command = format!("{}-restore", self.command(family));
         let mut child = Command::new(&command)

@@ -57,6 +57,18 @@ fn reject(family: Family) -> &'static str {
     }
 }
 
+/// The same rules for a table without REJECT: each refusal drops instead.
+pub(super) fn dropping(family: Family, rules: Vec<String>) -> Vec<String> {
+    let reject = reject(family);
+    rules
+        .into_iter()
+        .map(|rule| match rule.strip_suffix(reject) {
+            Some(head) => format!("{head}-j DROP"),
+            None => rule,
+        })
+        .collect()
+}
+
 fn of_family(net: &IpNet, family: Family) -> bool {
     matches!(
         (net, family),
@@ -136,6 +148,27 @@ mod tests {
                 "192.0.2.0/24".parse().unwrap(),
             ],
         }
+    }
+
+    #[test]
+    fn the_dropping_rules_refuse_what_the_rejecting_ones_do_and_pass_the_rest() {
+        for policy in [EgressPolicy::Public, EgressPolicy::None] {
+            let rejecting = rules(Family::V4, &policy, &context());
+            let dropping = dropping(Family::V4, rejecting.clone());
+            assert_eq!(dropping.len(), rejecting.len());
+            for (dropped, rejected) in dropping.iter().zip(&rejecting) {
+                match rejected.strip_suffix(reject(Family::V4)) {
+                    Some(head) => assert_eq!(dropped, &format!("{head}-j DROP")),
+                    None => assert_eq!(dropped, rejected),
+                }
+            }
+            assert!(dropping.iter().all(|rule| !rule.contains("REJECT")));
+        }
+        let none = dropping(
+            Family::V6,
+            rules(Family::V6, &EgressPolicy::None, &context()),
+        );
+        assert_eq!(none, vec!["-j DROP"]);
     }
 
     #[test]
