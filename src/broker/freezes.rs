@@ -3,6 +3,7 @@
 //! lapsing unless renewed. Each step is one script, so a start and a freeze can never both
 //! see the other absent.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
@@ -19,7 +20,7 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 "#;
 
 /// KEYS: starts, freeze. ARGV: lease, lease ms. 1 when recorded, 0 while a freeze is on.
-const TRY_START: &str = r#"
+const TRY_START_BODY: &str = r#"
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -28,7 +29,7 @@ return 1
 
 /// KEYS: starts, freeze. ARGV: lease, lease ms. -1 when another lease holds the freeze,
 /// else the starts in flight (the freeze is claimed, or renewed, either way).
-const TRY_FREEZE: &str = r#"
+const TRY_FREEZE_BODY: &str = r#"
 local holder = redis.call('GET', KEYS[2])
 if holder and holder ~= ARGV[1] then return -1 end
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
@@ -36,11 +37,19 @@ return redis.call('ZCARD', KEYS[1])
 "#;
 
 /// KEYS: starts, freeze. ARGV: lease.
-const RELEASE: &str = r#"
+const RELEASE_BODY: &str = r#"
 redis.call('ZREM', KEYS[1], ARGV[1])
 if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
 return 1
 "#;
+
+/// Each script and its digest made once, not on every start: it runs by digest.
+fn script(body: &str) -> redis::Script {
+    redis::Script::new(&format!("{NOW_AND_PRUNE}{body}"))
+}
+static TRY_START: LazyLock<redis::Script> = LazyLock::new(|| script(TRY_START_BODY));
+static TRY_FREEZE: LazyLock<redis::Script> = LazyLock::new(|| script(TRY_FREEZE_BODY));
+static RELEASE: LazyLock<redis::Script> = LazyLock::new(|| script(RELEASE_BODY));
 
 pub struct RedisFreezes {
     kv: Kv,
@@ -62,9 +71,9 @@ impl RedisFreezes {
         ]
     }
 
-    async fn run(&self, body: &str, container: &str, lease: &str) -> Ledger<i64> {
+    async fn run(&self, script: &redis::Script, container: &str, lease: &str) -> Ledger<i64> {
         let mut connection = self.kv.connection().await?;
-        let answer = redis::Script::new(&format!("{NOW_AND_PRUNE}{body}"))
+        let answer = script
             .key(&self.keys(container))
             .arg(lease)
             .arg(self.lease.as_millis() as u64)
@@ -76,7 +85,7 @@ impl RedisFreezes {
 
 impl FreezeLedger for RedisFreezes {
     fn try_start<'a>(&'a self, container: &'a str, lease: &'a str) -> BoxFuture<'a, Ledger<bool>> {
-        async move { Ok(self.run(TRY_START, container, lease).await? == 1) }.boxed()
+        async move { Ok(self.run(&TRY_START, container, lease).await? == 1) }.boxed()
     }
 
     fn try_freeze<'a>(
@@ -85,7 +94,7 @@ impl FreezeLedger for RedisFreezes {
         lease: &'a str,
     ) -> BoxFuture<'a, Ledger<FreezeClaim>> {
         async move {
-            Ok(match self.run(TRY_FREEZE, container, lease).await? {
+            Ok(match self.run(&TRY_FREEZE, container, lease).await? {
                 -1 => FreezeClaim::HeldElsewhere,
                 0 => FreezeClaim::Taken,
                 starts => FreezeClaim::AwaitingStarts(starts as u64),
@@ -96,7 +105,7 @@ impl FreezeLedger for RedisFreezes {
 
     fn release<'a>(&'a self, container: &'a str, lease: &'a str) -> BoxFuture<'a, Ledger<()>> {
         async move {
-            self.run(RELEASE, container, lease).await?;
+            self.run(&RELEASE, container, lease).await?;
             Ok(())
         }
         .boxed()

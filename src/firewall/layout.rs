@@ -85,12 +85,25 @@ impl Firewall {
         targets: &[Target],
         context: &Context,
     ) -> Result<usize, FirewallError> {
+        let targets: Vec<&Target> = targets
+            .iter()
+            .filter(|target| {
+                let plain = plain_interface(&target.interface);
+                if !plain {
+                    tracing::warn!(
+                        interface = target.interface,
+                        "not a bridge name the firewall can match; skipped"
+                    );
+                }
+                plain
+            })
+            .collect();
         let mut script = String::new();
         let mut written = 0;
         for table in Table::ALL {
             let rules = self.ruleset(family, table).await?;
             let mut lines = Vec::new();
-            for target in targets {
+            for target in &targets {
                 written += policy_lines(family, table, &rules, target, context, &mut lines);
             }
             if !lines.is_empty() {
@@ -128,6 +141,7 @@ impl Firewall {
                 if gone(&chain[POLICY_PREFIX.len()..]) {
                     let _ = self.run(family, table, &["-F", &chain]).await;
                     let _ = self.run(family, table, &["-X", &chain]).await;
+                    // A bridge counts once, though its chains go from both tables.
                     removed += usize::from(table == Table::Filter);
                 }
             }
@@ -136,7 +150,7 @@ impl Firewall {
     }
 }
 
-/// The restore lines that give `target` its policy chain in `table` (when missing or
+/// The restore lines that give `target` (a plain bridge name) its policy chain in `table` (when missing or
 /// changed: then 1 is returned), the jump to it and, in the filter table, the host's
 /// refusal (when missing).
 fn policy_lines(
@@ -148,13 +162,6 @@ fn policy_lines(
     lines: &mut Vec<String>,
 ) -> usize {
     let interface = &target.interface;
-    if !plain_interface(interface) {
-        tracing::warn!(
-            interface,
-            "not a bridge name the firewall can match; skipped"
-        );
-        return 0;
-    }
     let chain = format!("{POLICY_PREFIX}{interface}");
     let mut body = policy::rules(family, &target.policy, context);
     if table == Table::Security {

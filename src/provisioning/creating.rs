@@ -95,24 +95,27 @@ impl Provisioner {
     /// gone and makes it beside this one: one made by another process a moment ago is
     /// named but not yet found for a while, and is waited for.
     async fn create_mounting_scripts(&self, spec: &ContainerSpec) -> Result<String, StageError> {
-        let mut missing = match self.runtime.create_container(spec).await {
-            Ok(id) => return Ok(id),
-            Err(err) if shell::names_scripts_holder(&err) => err.to_string(),
-            Err(err) => return Err(err.into()),
-        };
-        for wait in HOLDER_REMADE_WAITS {
-            tokio::time::sleep(wait).await;
-            self.forget_scripts().await;
-            // Making it (importing its image) may trip over another process doing the same.
-            missing = match self.scripts_mount().await {
-                Err(full @ StageError::Coded { .. }) => return Err(full),
-                Err(err) => err.to_string(),
-                Ok(_) => match self.runtime.create_container(spec).await {
-                    Ok(id) => return Ok(id),
-                    Err(err) if shell::names_scripts_holder(&err) => err.to_string(),
-                    Err(err) => return Err(err.into()),
-                },
-            };
+        let mut missing = String::new();
+        // The first try uses the holder as this process last saw it.
+        for wait in [None].into_iter().chain(HOLDER_REMADE_WAITS.map(Some)) {
+            if let Some(wait) = wait {
+                tokio::time::sleep(wait).await;
+                self.forget_scripts().await;
+                // Making it (importing its image) may trip over another process doing the same.
+                match self.scripts_mount().await {
+                    Err(full @ StageError::Coded { .. }) => return Err(full),
+                    Err(err) => {
+                        missing = err.to_string();
+                        continue;
+                    }
+                    Ok(_) => {}
+                }
+            }
+            match self.runtime.create_container(spec).await {
+                Ok(id) => return Ok(id),
+                Err(err) if shell::names_scripts_holder(&err) => missing = err.to_string(),
+                Err(err) => return Err(err.into()),
+            }
         }
         // Still missing: the job tries again later rather than fail the environment.
         tracing::warn!(error = %missing, "the shell scripts' holder is still missing");
